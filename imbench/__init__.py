@@ -1,0 +1,53 @@
+"""imbench: which class-imbalance strategy works best where, measured with nested cross-validation.
+
+Public API (heavy libraries load on first use)::
+
+    import imbench
+    df = imbench.evaluate("synthetic:ir=50", ["none", "smote", "threshold"], ["logreg", "lightgbm"])
+    pipe = imbench.build_pipeline("smote+threshold", "logreg", X=X, y=y, smote__k_neighbors=3)
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_LAZY = {
+    "build_pipeline": "imbench.pipeline",
+    "evaluate": "imbench.evaluation.evaluate",
+    "Protocol": "imbench.evaluation.protocol",
+    "results_frame": "imbench.results",
+    "summarize": "imbench.results",
+    "load_dataset": "imbench.datasets",
+    "Dataset": "imbench.datasets.base",
+    "score_all": "imbench.evaluation.metrics",
+    "parse_strategy": "imbench.strategies",
+    "ImbenchError": "imbench.errors",
+    "ConfigError": "imbench.errors",
+    "DataValidationError": "imbench.errors",
+    "UnknownNameError": "imbench.errors",
+    "RunDirectoryError": "imbench.errors",
+}
+
+if TYPE_CHECKING:
+    from imbench.datasets import load_dataset
+    from imbench.datasets.base import Dataset
+    from imbench.errors import ConfigError, DataValidationError, ImbenchError, RunDirectoryError, UnknownNameError
+    from imbench.evaluation.evaluate import evaluate
+    from imbench.evaluation.metrics import score_all
+    from imbench.evaluation.protocol import Protocol
+    from imbench.pipeline import build_pipeline
+    from imbench.results import results_frame, summarize
+    from imbench.strategies import parse_strategy
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'imbench' has no attribute {name!r}")
+
+
+__all__ = sorted(_LAZY)

@@ -1,0 +1,161 @@
+"""The Dataset noun, imbalance tiers, target validation and the source registry."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import numpy as np
+import pandas as pd
+
+from imbench.errors import DataValidationError
+from imbench.registry import Registry
+
+TIERS: tuple[tuple[str, float], ...] = (("low", 5.0), ("medium", 10.0), ("high", 50.0), ("extreme", float("inf")))
+"""Imbalance tiers by IR = n_neg / n_pos (CLIMB's): low < 5 <= medium < 10 <= high < 50 <= extreme."""
+
+
+def tier_of(ir: float) -> str:
+    """The tier name for an imbalance ratio."""
+    for name, upper in TIERS:
+        if ir < upper:
+            return name
+    return "extreme"
+
+
+@dataclass
+class Dataset:
+    """Raw features (untouched: no scaling or imputation) and a 0/1 target where 1 = minority."""
+
+    name: str
+    X: pd.DataFrame
+    y: np.ndarray
+    source: str
+    categorical: list[str] = field(default_factory=list)
+    citation: str = ""
+    description: str = ""
+    notes: list[str] = field(default_factory=list)
+    """Things the loader changed or noticed (dropped ID columns, converted dates …), one line each."""
+
+    def __post_init__(self) -> None:
+        self.y = np.asarray(self.y).astype(np.int8)
+        if len(self.X) != len(self.y):
+            raise DataValidationError(f"{self.name}: X has {len(self.X)} rows but y has {len(self.y)}")
+
+    @property
+    def n(self) -> int:
+        return int(len(self.y))
+
+    @property
+    def n_pos(self) -> int:
+        return int(self.y.sum())
+
+    @property
+    def n_neg(self) -> int:
+        return self.n - self.n_pos
+
+    @property
+    def ir(self) -> float:
+        """Imbalance ratio n_neg / n_pos (inf when there are no positives)."""
+        return self.n_neg / self.n_pos if self.n_pos else float("inf")
+
+    @property
+    def tier(self) -> str:
+        return tier_of(self.ir)
+
+    @property
+    def n_features(self) -> int:
+        return int(self.X.shape[1])
+
+    def meta(self) -> dict[str, Any]:
+        """Flat metadata for result rows and listings."""
+        return {
+            "dataset": self.name,
+            "source": self.source,
+            "n": self.n,
+            "n_pos": self.n_pos,
+            "n_features": self.n_features,
+            "n_categorical": len(self.categorical),
+            "ir": round(self.ir, 3),
+            "tier": self.tier,
+        }
+
+
+def binarize_target(y: Sequence[Any] | pd.Series | np.ndarray, positive: Any = None, name: str = "target") -> np.ndarray:
+    """Map a target to 0/1 with 1 = ``positive`` (default: the minority class).
+
+    Raises DataValidationError for missing values, a single class, or more than two classes
+    without ``positive``.
+    """
+    s = pd.Series(y)
+    if s.isna().any():
+        raise DataValidationError(f"{name} has {int(s.isna().sum())} missing values; drop or fill those rows first")
+    values = s.value_counts()
+    if len(values) < 2:
+        raise DataValidationError(f"{name} has a single class ({values.index[0]!r}); need two classes")
+    if positive is None:
+        if len(values) > 2:
+            shown = ", ".join(repr(v) for v in list(values.index)[:6])
+            raise DataValidationError(
+                f"{name} has {len(values)} classes ({shown}); pass positive=LABEL to choose the positive class"
+            )
+        positive = values.index[-1]  # the rarer class
+    matches = s == positive
+    if not matches.any():
+        # "yes" given on the CLI for a target stored as numbers, booleans or mixed case text
+        as_text = s.astype(str).str.strip().str.lower()
+        matches = as_text == str(positive).strip().lower()
+    if not matches.any():
+        shown = ", ".join(repr(v) for v in list(values.index)[:6])
+        raise DataValidationError(f"positive label {positive!r} not found in {name}; values are {shown}")
+    if matches.all():
+        raise DataValidationError(f"every row of {name} is {positive!r}; need two classes")
+    return matches.to_numpy().astype(np.int8)
+
+
+def check_evaluable(ds: Dataset, outer_folds: int) -> None:
+    """Raise DataValidationError when ``ds`` cannot be scored with ``outer_folds`` stratified folds."""
+    if ds.n_pos == 0 or ds.n_neg == 0:
+        raise DataValidationError(f"{ds.name}: need both classes, got {ds.n_pos} positives and {ds.n_neg} negatives")
+    if ds.n_pos < outer_folds:
+        raise DataValidationError(
+            f"{ds.name}: {ds.n_pos} positives is fewer than the {outer_folds} outer folds; use fewer folds or more data"
+        )
+
+
+class DatasetSource(Protocol):
+    """A family of datasets addressed as ``prefix:name``."""
+
+    description: str
+
+    def names(self) -> list[str]:
+        """Dataset names this source can list offline (may be empty, e.g. for ``file:``)."""
+        ...
+
+    def load(self, name: str, **options: Any) -> Dataset:
+        """Load ``name`` (the part after the prefix) as a Dataset."""
+        ...
+
+
+SOURCES: Registry[DatasetSource] = Registry("dataset source")
+"""Dataset sources by prefix (``synthetic``, ``keel``, ``sklearn``, ``imblearn``, ``openml``, ``file`` …)."""
+
+
+def data_home(data_home: str | None = None) -> str:
+    """Cache folder for downloaded data: ``data_home``, else ``$IMBENCH_DATA_HOME``, else sklearn's."""
+    import os
+
+    from sklearn.datasets import get_data_home
+
+    return get_data_home(data_home or os.environ.get("IMBENCH_DATA_HOME") or None)
+
+
+def register_source(prefix: str) -> Callable[[type], type]:
+    """Class decorator: instantiate and register a DatasetSource under ``prefix``."""
+
+    def deco(cls: type) -> type:
+        SOURCES.add(prefix, cls())
+        return cls
+
+    return deco

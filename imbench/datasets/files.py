@@ -1,0 +1,159 @@
+"""``file:<path>`` a user's CSV or Parquet file.
+
+Options: ``target=`` (required), ``positive=`` (default: the rarer class; required with more
+than two classes), ``drop_id=True`` (drop ID-like columns, see ``columns.id_like_columns``).
+
+Values are kept raw: numbers stay numbers, text stays text (object/string/category/bool columns
+are listed as categorical), missing values stay missing. One exception: text columns that look
+like dates or timestamps are **converted** to a numeric feature, days since 1970-01-01 (float,
+unparseable -> NaN), so models can use them; each conversion and each dropped ID column is
+recorded in ``Dataset.notes``. Every problem with the file raises a one-line DataValidationError.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections import Counter
+from typing import Any
+
+import pandas as pd
+
+from imbench.datasets.base import Dataset, binarize_target, register_source
+from imbench.datasets.columns import categorical_columns, datetime_like_columns, datetime_to_days, id_like_columns
+from imbench.errors import DataValidationError
+
+PARQUET_SUFFIXES = (".parquet", ".pq", ".parq")
+
+
+def read_table(path: str) -> pd.DataFrame:
+    """Read a CSV (comma-separated; tab for .tsv) or Parquet file, raising DataValidationError on any problem."""
+    if not os.path.exists(path):
+        raise DataValidationError(f"file not found: {path}")
+    if os.path.isdir(path):
+        raise DataValidationError(f"{path} is a folder; give a CSV or Parquet file")
+    if os.path.getsize(path) == 0:
+        raise DataValidationError(f"{path} is empty")
+    _check_duplicate_columns(path)
+    try:
+        if path.lower().endswith(PARQUET_SUFFIXES):
+            df = pd.read_parquet(path)
+        else:
+            sep = "\t" if path.lower().endswith((".tsv", ".tsv.gz", ".tab")) else ","
+            df = pd.read_csv(path, sep=sep, low_memory=False)
+    except DataValidationError:
+        raise
+    except Exception as exc:
+        msg = " ".join(str(exc).split())[:200]
+        raise DataValidationError(f"cannot read {path} as {'Parquet' if _is_parquet(path) else 'CSV'}: {msg}") from None
+    if df.shape[1] == 0 or len(df) == 0:
+        raise DataValidationError(f"{path} has no data rows" if df.shape[1] else f"{path} has no columns")
+    return df
+
+
+def _is_parquet(path: str) -> bool:
+    return path.lower().endswith(PARQUET_SUFFIXES)
+
+
+def _header(path: str) -> list[str]:
+    if _is_parquet(path):
+        try:
+            import pyarrow.parquet as pq
+
+            return [str(n) for n in pq.read_schema(path).names]
+        except Exception as exc:
+            msg = " ".join(str(exc).split())[:200]
+            raise DataValidationError(f"cannot read {path} as Parquet: {msg}") from None
+    import gzip
+
+    opener = gzip.open if path.lower().endswith(".gz") else open
+    try:
+        with opener(path, "rt", newline="", encoding="utf-8-sig", errors="replace") as fh:  # type: ignore[operator]
+            delimiter = "\t" if path.lower().endswith((".tsv", ".tsv.gz", ".tab")) else ","
+            return next(csv.reader(fh, delimiter=delimiter), [])
+    except (OSError, csv.Error, UnicodeError) as exc:
+        raise DataValidationError(f"cannot read {path} as CSV: {' '.join(str(exc).split())[:200]}") from None
+
+
+def _check_duplicate_columns(path: str) -> None:
+    names = [h.strip() for h in _header(path)]
+    dupes = sorted(n for n, k in Counter(names).items() if k > 1 and n)
+    if dupes:
+        raise DataValidationError(f"{path} has duplicate column names: {', '.join(map(repr, dupes[:5]))}; rename them")
+
+
+def frame_to_dataset(
+    df: pd.DataFrame,
+    target: str | None,
+    positive: Any = None,
+    drop_id: bool = True,
+    name: str = "data",
+    source: str = "file",
+) -> Dataset:
+    """Validate a frame with a target column and build a raw Dataset from it."""
+    if not target:
+        raise DataValidationError(f"{name}: pass target=COLUMN (columns: {_brief(df.columns)})")
+    if target not in df.columns:
+        raise DataValidationError(f"{name}: no target column {target!r}; columns: {_brief(df.columns)}")
+    if df.columns.duplicated().any():
+        dupes = sorted({str(c) for c in df.columns[df.columns.duplicated()]})
+        raise DataValidationError(f"{name} has duplicate column names: {', '.join(map(repr, dupes[:5]))}; rename them")
+    y = binarize_target(df[target], positive=positive, name=f"{name} target {target!r}")
+    X = df.drop(columns=[target]).reset_index(drop=True)
+    if X.shape[1] == 0:
+        raise DataValidationError(f"{name} has no feature columns besides the target {target!r}")
+    empty = [str(c) for c in X.columns if X[c].isna().all()]
+    if empty:
+        raise DataValidationError(f"{name}: feature columns with no values at all: {_brief(empty)}; drop them")
+    notes: list[str] = []
+    if drop_id:
+        ids = id_like_columns(X)
+        if ids:
+            X = X.drop(columns=ids)
+            notes.append(f"dropped ID-like columns (a distinct value per row): {', '.join(ids)}")
+            if X.shape[1] == 0:
+                raise DataValidationError(f"{name}: every feature column looks like a row ID; pass drop_id=False")
+    for col in datetime_like_columns(X):
+        X[col] = datetime_to_days(X[col])
+        notes.append(f"converted date-like column {col} to days since 1970-01-01")
+    X.columns = [str(c) for c in X.columns]
+    return Dataset(
+        name=f"{source}:{name}",
+        X=X,
+        y=y,
+        source=source,
+        categorical=categorical_columns(X),
+        description=f"user data {name}, target {target!r}",
+        notes=notes,
+    )
+
+
+def _brief(cols: Any, limit: int = 8) -> str:
+    cols = [str(c) for c in cols]
+    more = f", … (+{len(cols) - limit})" if len(cols) > limit else ""
+    return ", ".join(cols[:limit]) + more
+
+
+@register_source("file")
+class FileSource:
+    """A CSV or Parquet file with a named target column."""
+
+    description = "your CSV or Parquet file: file:PATH with target=COLUMN [positive=LABEL]"
+
+    def names(self) -> list[str]:
+        return []
+
+    def load(
+        self, name: str, target: str | None = None, positive: Any = None, drop_id: bool = True, **options: Any
+    ) -> Dataset:
+        path = os.path.expanduser(name.strip())
+        if not path:
+            raise DataValidationError("file: needs a path, e.g. file:data.csv")
+        df = read_table(path)
+        return frame_to_dataset(df, target, positive=positive, drop_id=_truthy(drop_id), name=path)
+
+
+def _truthy(v: Any) -> bool:
+    if isinstance(v, str):
+        return v.strip().lower() not in {"0", "false", "no", "off", ""}
+    return bool(v)

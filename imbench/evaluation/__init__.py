@@ -1,0 +1,1 @@
+"""The evaluation protocol: outer/inner splits, Optuna tuning, cells and metrics."""

@@ -1,0 +1,60 @@
+"""The evaluation protocol: folds, trials, metric, seed, costs and time budget."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+from imbench.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Protocol:
+    """How every cell is scored. Equal for every strategy, so comparisons are fair."""
+
+    outer_folds: int = 5
+    repeats: int = 1
+    inner_folds: int = 3
+    n_trials: int = 10
+    metric: str = "average_precision"
+    seed: int = 0
+    timeout_per_cell: float | None = None
+    cost_fn: float = 1.0
+    cost_fp: float = 1.0
+    threshold_objective: str = "f1"
+
+    def __post_init__(self) -> None:
+        from imbench.evaluation.metrics import get_metric
+
+        if self.outer_folds < 2 or self.inner_folds < 2:
+            raise ConfigError("outer_folds and inner_folds must be at least 2")
+        if self.repeats < 1 or self.n_trials < 1:
+            raise ConfigError("repeats and n_trials must be at least 1")
+        if self.cost_fn <= 0 or self.cost_fp <= 0:
+            raise ConfigError("cost_fn and cost_fp must be positive")
+        if self.timeout_per_cell is not None and self.timeout_per_cell <= 0:
+            raise ConfigError("timeout_per_cell must be positive")
+        get_metric(self.metric)
+        if self.threshold_objective != "cost":
+            get_metric(self.threshold_objective)
+
+    @property
+    def n_outer(self) -> int:
+        """Number of outer folds over all repeats."""
+        return self.outer_folds * self.repeats
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict (for configs and manifests)."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Protocol:
+        """Build from a dict; unknown keys are a ConfigError naming the known ones."""
+        known = {f.name for f in fields(cls)}
+        bad = sorted(set(d) - known)
+        if bad:
+            raise ConfigError(f"unknown protocol key(s) {', '.join(bad)}; known: {', '.join(sorted(known))}")
+        try:
+            return cls(**d)
+        except TypeError as e:
+            raise ConfigError(f"bad protocol: {e}") from None

@@ -1,0 +1,96 @@
+"""Inner loop: an Optuna study (seeded TPE, median pruner across inner folds) per outer-train split."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from imbench.evaluation.metrics import get_metric, score_one
+from imbench.evaluation.protocol import Protocol
+from imbench.evaluation.splits import inner_folds
+from imbench.models import ModelSpec
+from imbench.strategies import FitContext, Strategy
+from imbench.strategies.compose import PrefixedTrial
+
+
+@dataclass
+class TuneResult:
+    """Best parameters of a study and how the budget was spent."""
+
+    params: dict[str, Any]
+    best_value: float
+    n_trials: int
+    n_pruned: int
+    n_failed: int
+    seconds: float
+    errors: list[str] = field(default_factory=list)
+
+
+class TuningFailed(RuntimeError):
+    """Every trial of the study failed; the message is the first trial's error."""
+
+
+def tune(strategy: Strategy, model: ModelSpec, X: Any, y: np.ndarray, numeric: list[Any], categorical: list[Any],
+         ctx: FitContext, protocol: Protocol, seed: int, deadline: float | None = None) -> TuneResult:
+    """Tune strategy + model parameters on inner folds of the outer-train rows ``X, y``.
+
+    The decision step (threshold) is not part of the inner loop: it is fitted at refit time by
+    its own cross-validation, so tuning targets the ranking/probability quality of the pipeline.
+    The first trial is always the defaults, so tuning can only improve on an untuned pipeline.
+    """
+    import optuna
+
+    from imbench.pipeline import build_pipeline
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    metric = get_metric(protocol.metric)
+    folds = inner_folds(y, protocol.inner_folds, seed)
+    sampler = optuna.samplers.TPESampler(seed=seed, n_startup_trials=max(2, min(10, protocol.n_trials // 2)))
+    pruner = optuna.pruners.MedianPruner(n_startup_trials=2, n_warmup_steps=0)
+    study = optuna.create_study(direction="maximize" if metric.greater else "minimize", sampler=sampler, pruner=pruner)
+    defaults = {**{f"model__{k}": v for k, v in model.defaults().items()}, **strategy.defaults(ctx)}
+    study.enqueue_trial(defaults)
+    errors: list[str] = []
+
+    def objective(trial: optuna.Trial) -> float:
+        params = {**{f"model__{k}": v for k, v in model.suggest(PrefixedTrial(trial, "model")).items()},
+                  **strategy.suggest(trial, ctx)}
+        trial.set_user_attr("params", params)
+        scores: list[float] = []
+        try:
+            for step, (tr, va) in enumerate(folds):
+                est = build_pipeline(strategy, model, numeric=numeric, categorical=categorical, ctx=ctx, seed=seed,
+                                     with_decision=False, **params)
+                est.fit(X.iloc[tr], y[tr])
+                s = est.predict_proba(X.iloc[va])[:, 1]
+                scores.append(score_one(metric.name, y[va], s, 0.5, protocol.cost_fn, protocol.cost_fp))
+                trial.report(float(np.mean(scores)), step)
+                if trial.should_prune():
+                    raise optuna.TrialPruned()
+        except optuna.TrialPruned:
+            raise
+        except Exception as e:  # a failed trial is data: recorded, the study goes on
+            errors.append(f"{type(e).__name__}: {e}")
+            raise
+        return float(np.mean(scores))
+
+    t0 = time.perf_counter()
+    timeout = None if deadline is None else max(deadline - time.monotonic(), 0.01)
+    study.optimize(objective, n_trials=protocol.n_trials, timeout=timeout, catch=(Exception,))
+    states = [t.state for t in study.trials]
+    complete = [t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE]
+    if not complete:
+        raise TuningFailed(errors[0] if errors else "no trial completed within the time budget")
+    best = study.best_trial
+    return TuneResult(
+        params=dict(best.user_attrs["params"]),
+        best_value=float(best.value) if best.value is not None else float("nan"),
+        n_trials=len(states),
+        n_pruned=sum(s == optuna.trial.TrialState.PRUNED for s in states),
+        n_failed=sum(s == optuna.trial.TrialState.FAIL for s in states),
+        seconds=time.perf_counter() - t0,
+        errors=errors,
+    )

@@ -1,0 +1,133 @@
+"""Executors run cells and yield results as they finish: in-process, local worker processes, or Dask."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Protocol as TypingProtocol
+
+from imbench.datasets.base import Dataset
+from imbench.evaluation.cell import CellKey, CellResult, run_cell
+from imbench.evaluation.protocol import Protocol
+
+WORKER_DIED = "WorkerDied"
+SINGLE_THREAD_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "VECLIB_MAXIMUM_THREADS",
+                     "NUMEXPR_NUM_THREADS")
+
+
+@dataclass(frozen=True)
+class DatasetRef:
+    """How a worker gets a dataset: a loader spec (loaded once per worker) or the Dataset itself."""
+
+    spec: str
+    options: tuple[tuple[str, Any], ...] = ()
+    dataset: Dataset | None = field(default=None, compare=False)
+
+    def resolve(self) -> Dataset:
+        """The Dataset (cached per process for specs)."""
+        return self.dataset if self.dataset is not None else _load(self.spec, self.options)
+
+
+@lru_cache(maxsize=8)
+def _load(spec: str, options: tuple[tuple[str, Any], ...]) -> Dataset:
+    from imbench.datasets import load_dataset
+
+    return load_dataset(spec, **dict(options))
+
+
+@dataclass(frozen=True)
+class Task:
+    """One cell to run."""
+
+    ref: DatasetRef
+    key: CellKey
+    protocol: Protocol
+
+
+def execute(task: Task) -> CellResult:
+    """Run one task (the function workers call)."""
+    return run_cell(task.ref.resolve(), task.key, task.protocol)
+
+
+class Executor(TypingProtocol):
+    """Runs tasks, yielding ``(task, result)`` pairs in completion order."""
+
+    def run(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, CellResult]]: ...
+
+
+class InProcessExecutor:
+    """Runs cells one after another in this process."""
+
+    def run(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, CellResult]]:
+        for t in tasks:
+            yield t, execute(t)
+
+
+def _init_worker() -> None:
+    for var in SINGLE_THREAD_ENV:
+        os.environ[var] = "1"
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1)
+
+
+class ProcessExecutor:
+    """Runs cells in ``jobs`` worker processes, one BLAS/OpenMP thread each (no oversubscription).
+
+    A worker that dies (e.g. killed for memory) turns its in-flight cells into ``failed`` rows
+    whose error starts with ``WorkerDied`` (retried on resume); the pool is restarted and the
+    sweep goes on.
+    """
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
+
+    def run(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, CellResult]]:
+        import multiprocessing as mp
+        from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+        from concurrent.futures.process import BrokenProcessPool
+
+        pending = list(tasks)
+        pending.reverse()
+        ctx = mp.get_context("spawn")
+        while pending:
+            pool = ProcessPoolExecutor(self.jobs, mp_context=ctx, initializer=_init_worker)
+            inflight: dict[Any, Task] = {}
+            broken = False
+            try:
+                while pending or inflight:
+                    while pending and len(inflight) < 2 * self.jobs:
+                        t = pending.pop()
+                        inflight[pool.submit(execute, t)] = t
+                    done, _ = wait(list(inflight), return_when=FIRST_COMPLETED)
+                    for fut in done:
+                        t = inflight.pop(fut)
+                        try:
+                            yield t, fut.result()
+                        except BrokenProcessPool:
+                            broken = True
+                            yield t, _died(t)
+                    if broken:
+                        for fut, t in list(inflight.items()):
+                            yield t, _died(t)
+                        inflight.clear()
+                        break
+            finally:
+                pool.shutdown(wait=not broken, cancel_futures=True)
+
+
+def _died(t: Task) -> CellResult:
+    k = t.key
+    return CellResult({"dataset": k.dataset, "strategy": k.strategy, "model": k.model, "fold": k.fold,
+                       "status": "failed", "error": f"{WORKER_DIED}: the worker process running this cell died"})
+
+
+def make_executor(jobs: int = 1, kind: str = "local", scheduler: str | None = None) -> Executor:
+    """``local`` (in-process for jobs=1, worker processes otherwise) or ``dask``."""
+    if kind == "dask":
+        from imbench.dask_executor import DaskExecutor
+
+        return DaskExecutor(scheduler=scheduler, jobs=jobs)
+    return InProcessExecutor() if jobs <= 1 else ProcessExecutor(jobs)

@@ -1,0 +1,25 @@
+"""ADASYN: SMOTE-like oversampling that generates more rows near hard minority examples."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from imbench.strategies._samplers import NeighbourSampler, cap, ratio_param
+from imbench.strategies.base import FitContext, register_component
+
+
+@register_component
+class Adasyn(NeighbourSampler):
+    """``imblearn.over_sampling.ADASYN`` (runs after one-hot encoding when columns are categorical)."""
+
+    name = "adasyn"
+    summary = "adaptive synthetic oversampling focused on hard minority rows (He et al. 2008)"
+    needs_numeric = True
+    neighbour_param = "n_neighbors"
+    neighbour_low = 2
+
+    def sampler(self, params: dict[str, Any], ctx: FitContext | None, seed: int, categorical: list[int]) -> Any:
+        from imblearn.over_sampling import ADASYN
+
+        return cap(ADASYN(n_neighbors=self.neighbours(params), sampling_strategy=ratio_param(params, ctx),
+                          random_state=seed))

@@ -1,0 +1,136 @@
+"""Strategy components: four families, one base class each, and the registry.
+
+A component declares its family, its Optuna search space (``suggest``), the models it applies to
+(``skip`` returns a reason or None) and how it changes the pipeline. Components compose by name
+(``smote+threshold``) into a :class:`~imbench.strategies.compose.Strategy`.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from imbench.models.base import ModelSpec
+from imbench.registry import Registry
+
+FAMILIES = ("resample", "cost", "ensemble", "decision")
+
+
+@dataclass(frozen=True)
+class FitContext:
+    """What a component may know about the training rows it will be fitted on (never test rows)."""
+
+    n_pos: int
+    n_neg: int
+    n_categorical: int = 0
+    n_numeric: int = 1
+    cost_fn: float = 1.0
+    cost_fp: float = 1.0
+    threshold_objective: str = "f1"
+    inner_folds: int = 3
+
+    @property
+    def neg_pos(self) -> float:
+        """n_neg / n_pos of the training rows."""
+        return self.n_neg / max(self.n_pos, 1)
+
+    @property
+    def pos_neg(self) -> float:
+        """n_pos / n_neg of the training rows (imblearn's float ``sampling_strategy`` scale)."""
+        return self.n_pos / max(self.n_neg, 1)
+
+
+class Component(ABC):
+    """One thing done about the imbalance. Subclass one of the family bases below."""
+
+    name: ClassVar[str]
+    family: ClassVar[str]
+    summary: ClassVar[str] = ""
+
+    def suggest(self, trial: Any, ctx: FitContext) -> dict[str, Any]:
+        """Draw this component's hyper-parameters (names without prefix)."""
+        return {}
+
+    def defaults(self, ctx: FitContext) -> dict[str, Any]:
+        """Parameters tried in the first trial of every study."""
+        return {}
+
+    def skip(self, model: ModelSpec, ctx: FitContext | None = None) -> str | None:
+        """A reason why this component does not apply to ``model`` (or to the data), else None."""
+        return None
+
+
+class ResampleComponent(Component):
+    """An imblearn sampler placed inside the pipeline, so it only ever sees training rows."""
+
+    family = "resample"
+    needs_numeric: ClassVar[bool] = False
+    """True for samplers that interpolate and have no categorical variant: with categorical
+    columns they run after one-hot encoding instead of on the ordinal codes."""
+    uses_distances: ClassVar[bool] = True
+    """Whether the sampler works in a feature-distance space (numeric features are then scaled)."""
+
+    @abstractmethod
+    def sampler(self, params: dict[str, Any], ctx: FitContext | None, seed: int, categorical: list[int]) -> Any:
+        """An unfitted imblearn sampler. ``categorical`` holds the indices of categorical codes."""
+
+
+class CostComponent(Component):
+    """A cost-sensitive setting of the model (a constructor keyword); needs that capability."""
+
+    family = "cost"
+    keyword: ClassVar[str]
+
+    def suggest(self, trial: Any, ctx: FitContext) -> dict[str, Any]:
+        return {"multiplier": trial.suggest_float("multiplier", 0.25, 4.0, log=True)}
+
+    def defaults(self, ctx: FitContext) -> dict[str, Any]:
+        return {"multiplier": 1.0}
+
+    def skip(self, model: ModelSpec, ctx: FitContext | None = None) -> str | None:
+        if self.keyword not in model.capabilities:
+            caps = ", ".join(sorted(model.capabilities)) or "none"
+            return f"{model.name} has no {self.keyword} setting (its cost capabilities: {caps})"
+        return None
+
+    def positive_weight(self, params: dict[str, Any], ctx: FitContext | None) -> float | None:
+        """neg/pos of the training rows times the tuned multiplier (None when unknown)."""
+        if ctx is None:
+            return None
+        return ctx.neg_pos * float(params.get("multiplier", 1.0))
+
+    @abstractmethod
+    def model_kwargs(self, params: dict[str, Any], ctx: FitContext | None) -> dict[str, Any]:
+        """Constructor keywords for the model."""
+
+
+class EnsembleComponent(Component):
+    """Replaces or wraps the model with an imbalance-aware ensemble."""
+
+    family = "ensemble"
+
+    @abstractmethod
+    def wrap(self, model_estimator: Any, model: ModelSpec, model_params: dict[str, Any],
+             params: dict[str, Any], seed: int) -> Any:
+        """The estimator that takes the model's place in the pipeline."""
+
+
+class DecisionComponent(Component):
+    """Chooses the operating point on training data only; wraps the whole pipeline."""
+
+    family = "decision"
+
+    @abstractmethod
+    def wrap(self, pipeline: Any, params: dict[str, Any], ctx: FitContext | None, seed: int) -> Any:
+        """A meta-estimator around ``pipeline`` that fits its threshold on training rows."""
+
+
+COMPONENTS: Registry[Component] = Registry("strategy")
+"""Registered strategy components by name (``none`` is the baseline, not a component)."""
+
+
+def register_component(cls: type[Component]) -> type[Component]:
+    """Class decorator: register an instance of ``cls`` under ``cls.name``."""
+    COMPONENTS.add(cls.name, cls())
+    return cls

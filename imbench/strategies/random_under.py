@@ -1,0 +1,22 @@
+"""Random undersampling: drop training majority rows at random."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from imbench.strategies._samplers import RatioSampler, ratio_param
+from imbench.strategies.base import FitContext, register_component
+
+
+@register_component
+class RandomUnder(RatioSampler):
+    """``imblearn.under_sampling.RandomUnderSampler``."""
+
+    name = "random_under"
+    summary = "drop majority rows at random until the chosen ratio"
+    uses_distances = False
+
+    def sampler(self, params: dict[str, Any], ctx: FitContext | None, seed: int, categorical: list[int]) -> Any:
+        from imblearn.under_sampling import RandomUnderSampler
+
+        return RandomUnderSampler(sampling_strategy=ratio_param(params, ctx), random_state=seed)

@@ -1,0 +1,30 @@
+"""Threshold tuning: the decision threshold chosen by cross-validation on training rows only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from imbench.strategies.base import DecisionComponent, FitContext, register_component
+
+
+@register_component
+class Threshold(DecisionComponent):
+    """sklearn ``TunedThresholdClassifierCV`` maximising F1, or minimising expected cost."""
+
+    name = "threshold"
+    summary = "pick the operating threshold by inner CV on training rows (F1 or a cost matrix)"
+
+    def wrap(self, pipeline: Any, params: dict[str, Any], ctx: FitContext | None, seed: int) -> Any:
+        from sklearn.model_selection import StratifiedKFold, TunedThresholdClassifierCV
+
+        from imbench.evaluation.metrics import threshold_scorer
+
+        objective = ctx.threshold_objective if ctx else "f1"
+        folds = ctx.inner_folds if ctx else 3
+        if ctx is not None:
+            folds = max(2, min(folds, ctx.n_pos))
+        scorer = threshold_scorer(objective, ctx.cost_fn if ctx else 1.0, ctx.cost_fp if ctx else 1.0)
+        return TunedThresholdClassifierCV(
+            pipeline, scoring=scorer, response_method="predict_proba", thresholds=100,
+            cv=StratifiedKFold(folds, shuffle=True, random_state=seed), refit=True, random_state=seed,
+        )
