@@ -156,7 +156,10 @@ def baseline_auc(X: pd.DataFrame, y: np.ndarray, seed: int = 0, max_rows: int = 
     folds = int(min(3, y.sum(), len(y) - y.sum()))
     model = HistGradientBoostingClassifier(max_iter=50, learning_rate=0.2, early_stopping=False, random_state=seed)
     cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
-    return float(np.mean(cross_val_score(model, Xn, y, cv=cv, scoring="roc_auc")))
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1):  # predictable speed next to other workers
+        return float(np.mean(cross_val_score(model, Xn, y, cv=cv, scoring="roc_auc")))
 
 
 def _numeric(X: pd.DataFrame) -> np.ndarray:
