@@ -31,16 +31,18 @@ def id_like_columns(df: pd.DataFrame, min_rows: int = 20) -> list[str]:
 
     A column is ID-like when it has no missing values, a distinct value on every row, and either
     an ID-ish name (``id``, ``customer_id``, ``uuid`` …), or text values, or integers that form
-    a consecutive run (0..n-1, 1..n, 1001..). Unique floats are ordinary measurements, not IDs.
+    a consecutive run (0..n-1, 1..n, 1001..). Unique floats are ordinary measurements, and
+    date-like text is a timestamp, not an ID.
     Frames with fewer than ``min_rows`` rows are not judged (small data is unique by chance).
     """
     n = len(df)
     if n < min_rows:
         return []
     out: list[str] = []
+    dates = set(datetime_like_columns(df))
     for col in df.columns:
         s = df[col]
-        if isinstance(s, pd.DataFrame) or s.isna().any() or s.nunique(dropna=False) != n:
+        if isinstance(s, pd.DataFrame) or str(col) in dates or s.isna().any() or s.nunique(dropna=False) != n:
             continue
         if pd.api.types.is_float_dtype(s.dtype) or pd.api.types.is_bool_dtype(s.dtype):
             continue
