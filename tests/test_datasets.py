@@ -144,3 +144,28 @@ def test_ladder_errors() -> None:
         load_dataset("ladder:synthetic:ir=10")
     with pytest.raises(ConfigError):
         load_dataset("ladder:abc/synthetic:ir=10")
+
+
+@pytest.mark.parametrize("suite", ["keel", "ir_ladder", "imblearn27", "climb"])
+def test_suite_files_name_real_datasets(suite: str) -> None:
+    from pathlib import Path
+
+    import yaml
+
+    from imbench.datasets.imblearn import known_names
+
+    spec = yaml.safe_load((Path(__file__).parents[1] / "benchmarks" / f"{suite}.yaml").read_text())
+    assert spec["name"] == suite and spec["datasets"] and spec["strategies"] and spec["models"]
+    for ds_spec in spec["datasets"]:
+        prefix, _, name = ds_spec.partition(":")
+        if prefix == "keel":
+            assert load_dataset(ds_spec).n_pos >= 8
+        elif prefix == "imblearn":
+            assert name in known_names()
+        elif prefix == "openml":
+            assert name.isdigit()
+        else:
+            assert prefix == "ladder"
+    if suite == "ir_ladder":
+        last = load_dataset(spec["datasets"][-1])
+        assert last.ir == pytest.approx(1000) and last.n_pos >= 20
