@@ -1,0 +1,120 @@
+"""All numbers a report needs, computed once from a run's tables (no rendering, no files written)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from imbench.errors import DataValidationError
+from imbench.evaluation.metrics import METRICS, get_metric
+from imbench.report import costs as cost_mod
+from imbench.report.load import RunData
+from imbench.report.tables import (
+    Comparison,
+    Group,
+    cheat_groups,
+    compare,
+    dataset_meta,
+    exclusions_table,
+    ranks_table,
+    status_table,
+    summary_table,
+    wilcoxon_table,
+)
+
+CHEAT_METRICS = ("average_precision", "f1", "brier")
+"""The cheat-sheet's columns: PR-AUC, F1 at the decision threshold, Brier score."""
+LABELS = {"average_precision": "PR-AUC", "roc_auc": "ROC-AUC", "f1": "F1", "brier": "Brier", "ece": "ECE",
+          "log_loss": "log loss", "balanced_accuracy": "balanced accuracy", "mcc": "MCC", "gmean": "G-mean",
+          "expected_cost": "expected cost", "accuracy": "accuracy", "precision": "precision", "recall": "recall",
+          "cost_at_threshold": "cost at stored threshold", "cost_at_bayes": "cost at Bayes threshold"}
+
+
+def label(metric: str) -> str:
+    """Human name of a metric."""
+    return LABELS.get(metric, metric)
+
+
+@dataclass
+class Analysis:
+    """Comparisons, tables and re-scored costs of one run for one primary metric."""
+
+    run: RunData
+    metric: str
+    metrics: list[str]
+    meta: pd.DataFrame
+    status: pd.DataFrame
+    groups: list[Group]
+    by_group: dict[tuple[str, Group], Comparison] = field(default_factory=dict)
+    """(metric, group) → comparison, for the cheat-sheet groups (tier × model [× band])."""
+    overall: dict[tuple[str, str], Comparison] = field(default_factory=dict)
+    """(metric, model) → comparison over all datasets."""
+    cost_fn: float | None = None
+    cost_fp: float | None = None
+    cost_cells: pd.DataFrame | None = None
+    cost_by_group: dict[tuple[str, Group], Comparison] = field(default_factory=dict)
+
+    @property
+    def results(self) -> pd.DataFrame:
+        return self.run.results
+
+    @property
+    def all_comparisons(self) -> list[Comparison]:
+        return [*self.overall.values(), *self.by_group.values(), *self.cost_by_group.values()]
+
+    def ranks(self) -> pd.DataFrame:
+        return ranks_table(self.all_comparisons)
+
+    def wilcoxon(self) -> pd.DataFrame:
+        return wilcoxon_table(self.all_comparisons)
+
+    def exclusions(self) -> pd.DataFrame:
+        return exclusions_table(self.all_comparisons)
+
+    def summary(self) -> pd.DataFrame:
+        return summary_table(self.results, self.metrics)
+
+    def cost_summary(self) -> pd.DataFrame | None:
+        return None if self.cost_cells is None else cost_mod.cost_summary(self.cost_cells)
+
+
+def resolve_metric(results: pd.DataFrame, metric: str) -> str:
+    """The canonical metric name; UnknownNameError if unknown, DataValidationError if not in the results."""
+    name = get_metric(metric).name
+    if f"test_{name}" not in results.columns:
+        raise DataValidationError(f"results.parquet has no column test_{name} for metric {metric!r}")
+    return name
+
+
+def analyse(run: RunData, metric: str = "average_precision", cost_fn: float | None = None,
+            cost_fp: float | None = None) -> Analysis:
+    """Compute every comparison and table of the report (raises before anything is written)."""
+    results = run.results
+    metric = resolve_metric(results, metric)
+    costs = cost_mod.check_costs(cost_fn, cost_fp)
+    if not (results["status"] == "ok").any():
+        raise DataValidationError(f"no ok rows in {run.path / 'results.parquet'}: nothing to report")
+    if costs is not None and run.predictions is None:
+        raise DataValidationError("cost re-scoring needs predictions.parquet, which this run directory lacks")
+    metrics = [metric] + [m for m in CHEAT_METRICS if m != metric and f"test_{m}" in results.columns]
+    meta = dataset_meta(results)
+    groups = cheat_groups(results, meta)
+    a = Analysis(run, metric, metrics, meta, status_table(results), groups)
+    models = sorted(results["model"].unique())
+    calib = metrics + [m for m in ("ece",) if f"test_{m}" in results.columns and m not in metrics]
+    for m in calib:
+        greater = METRICS[m].greater
+        for model in models:
+            a.overall[(m, model)] = compare(results, f"test_{m}", greater, Group(model), meta, metric=m)
+        if m in metrics:
+            for g in groups:
+                a.by_group[(m, g)] = compare(results, f"test_{m}", greater, g, meta, metric=m)
+    if costs is not None and run.predictions is not None:
+        a.cost_fn, a.cost_fp = costs
+        a.cost_cells = cost_mod.rescore_cells(results, run.predictions, *costs)
+        with_c = cost_mod.with_costs(results, a.cost_cells)
+        for col in ("cost_at_threshold", "cost_at_bayes"):
+            for g in groups:
+                a.cost_by_group[(col, g)] = compare(with_c, col, False, g, meta, metric=col)
+    return a
