@@ -1,0 +1,185 @@
+"""Statistics and pure tables of imbench.report on fixed inputs with known answers."""
+
+from __future__ import annotations
+
+import socket
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from imbench.report import stats
+from imbench.report.costs import bayes_threshold, check_costs, rescore_cells
+from imbench.report.render import html_inline, md_inline
+from imbench.report.tables import Group, compare, dataset_meta, status_table
+
+
+@pytest.fixture(autouse=True)
+def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("network access in a test")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+
+
+def test_holm_matches_hand_computation() -> None:
+    # sorted p: .005 (×4 = .02), .01 (×3 = .03), .03 (×2 = .06), .04 (×1 = .04 → monotone .06)
+    adj = stats.holm([0.01, 0.04, 0.03, 0.005])
+    np.testing.assert_allclose(adj, [0.03, 0.06, 0.06, 0.02])
+
+
+def test_holm_caps_at_one_and_ignores_nan() -> None:
+    adj = stats.holm([0.5, np.nan, 0.4])
+    assert np.isnan(adj[1])
+    np.testing.assert_allclose(adj[[0, 2]], [0.8, 0.8])  # m = 2: .4×2 = .8, then max(.8, .5×1)
+    assert stats.holm([0.9, 0.8])[0] == 1.0
+
+
+def test_friedman_statistic_matches_formula() -> None:
+    # 4 blocks, 3 groups, no ties; rank sums A = 5, B = 7, C = 12
+    values = pd.DataFrame({"A": [0.9, 0.8, 0.7, 0.5], "B": [0.8, 0.7, 0.6, 0.6], "C": [0.1, 0.2, 0.3, 0.4]})
+    ranks = stats.rank_blocks(values, greater=True)
+    assert ranks.sum().to_dict() == {"A": 5.0, "B": 7.0, "C": 12.0}
+    n, k = 4, 3
+    chi2 = 12 / (n * k * (k + 1)) * (5**2 + 7**2 + 12**2) - 3 * n * (k + 1)
+    assert chi2 == pytest.approx(6.5)
+    f = stats.friedman(values)
+    assert f is not None
+    assert f.statistic == pytest.approx(chi2)
+    assert f.pvalue == pytest.approx(np.exp(-6.5 / 2))  # chi-square with 2 df: sf(x) = exp(-x/2)
+
+
+def test_rank_direction_for_lower_is_better() -> None:
+    values = pd.DataFrame({"a": [0.1], "b": [0.3], "c": [0.2]})
+    assert stats.rank_blocks(values, greater=False).iloc[0].to_dict() == {"a": 1.0, "b": 3.0, "c": 2.0}
+    assert stats.rank_blocks(values, greater=True).iloc[0].to_dict() == {"a": 3.0, "b": 1.0, "c": 2.0}
+
+
+def test_friedman_undefined_for_two_groups() -> None:
+    assert stats.friedman(pd.DataFrame({"a": [1.0, 2.0], "b": [2.0, 3.0]})) is None
+
+
+def test_nemenyi_symmetric_and_separates_extremes() -> None:
+    rng = np.random.default_rng(0)
+    base = rng.uniform(0.3, 0.6, size=12)
+    values = pd.DataFrame({"best": base + 0.3, "mid": base + 0.1 + rng.normal(0, 0.01, 12), "worst": base})
+    p = stats.nemenyi(values, greater=True)
+    assert list(p.index) == ["best", "mid", "worst"]
+    np.testing.assert_allclose(p.to_numpy(), p.to_numpy().T)
+    assert p.loc["best", "worst"] < 0.001
+    # orientation does not change the p-values
+    np.testing.assert_allclose(stats.nemenyi(-values, greater=False).to_numpy(), p.to_numpy())
+
+
+def test_wilcoxon_vs_baseline_exact_p_and_holm() -> None:
+    paired = pd.DataFrame({"none": np.zeros(8), "good": np.arange(1, 9) / 10, "same": np.zeros(8)})
+    w = stats.wilcoxon_vs_baseline(paired, "none", greater=True).set_index("strategy")
+    # eight positive differences: exact two-sided p = 2 / 2**8; Holm over 2 strategies doubles it
+    assert w.loc["good", "p"] == pytest.approx(2 / 256)
+    assert w.loc["same", "p"] == 1.0
+    assert w.loc["good", "p_holm"] == pytest.approx(2 * 2 / 256)
+    assert w.loc["good", "mean_diff"] == pytest.approx(0.45)
+    assert bool(w.loc["good", "better"]) and bool(w.loc["good", "significant"])
+    lower = stats.wilcoxon_vs_baseline(paired, "none", greater=False).set_index("strategy")
+    assert not bool(lower.loc["good", "better"])
+
+
+def test_t_interval_known_values() -> None:
+    mean, low, high = stats.t_interval([1.0, 2.0, 3.0])
+    half = 4.302652729911275 / np.sqrt(3)  # t_{0.975, 2} × s / sqrt(n), s = 1
+    assert (mean, low, high) == pytest.approx((2.0, 2.0 - half, 2.0 + half))
+    assert np.isnan(stats.t_interval([1.0])[1])
+
+
+def test_significance_mark() -> None:
+    assert stats.significance_mark(0.001) == "**"
+    assert stats.significance_mark(0.03) == "*"
+    assert stats.significance_mark(0.2) == ""
+    assert stats.significance_mark(float("nan")) == ""
+
+
+def _rows(datasets: dict[str, float], strategies: dict[str, float], model: str = "logreg", folds: int = 3) -> list[dict]:
+    rows = []
+    for i, (d, ir) in enumerate(datasets.items()):
+        for s, eff in strategies.items():
+            for f in range(folds):
+                rows.append({"dataset": d, "strategy": s, "model": model, "fold": f, "status": "ok", "error": "",
+                             "ir": ir, "tier": "high", "n": 500, "test_average_precision": 0.4 + 0.05 * i + eff + 0.001 * f})
+    return rows
+
+
+def test_compare_rank_rule_drops_incomplete_blocks_and_strategies() -> None:
+    ds = {f"d{i}": 20.0 for i in range(4)}
+    df = pd.DataFrame(_rows(ds, {"none": 0.0, "a": 0.1, "b": 0.05, "c": 0.2}))
+    # a fails one fold of d0 → block d0 dropped; c fails in 3 of 4 datasets → strategy c dropped
+    df.loc[(df.strategy == "a") & (df.dataset == "d0") & (df.fold == 1), ["status", "test_average_precision"]] = ["failed", 0.99]
+    df.loc[(df.strategy == "c") & (df.dataset != "d3") & (df.fold == 0), "status"] = "timeout"
+    na = pd.DataFrame([{"dataset": d, "strategy": "x", "model": "logreg", "fold": f, "status": "not_applicable",
+                        "error": "not applicable: no", "ir": 20.0, "tier": "high", "n": 500} for d in ds for f in range(3)])
+    df = pd.concat([df, na], ignore_index=True)
+    meta = dataset_meta(df)
+    c = compare(df, "test_average_precision", True, Group("logreg", "high"), meta)
+    assert c.strategies == ["a", "b", "none"]
+    assert "c" in c.excluded_strategies and "x" not in c.strategies
+    assert list(c.excluded_blocks) == ["d0"]
+    assert c.datasets == ["d1", "d2", "d3"]
+    assert c.block_unit == "dataset"
+    assert c.winner == "a"
+    assert c.mean_ranks.to_dict() == {"a": 1.0, "b": 2.0, "none": 3.0}
+    # the failed row's value never enters: fold values only come from complete blocks
+    assert 0.99 not in c.fold_values.to_numpy()
+    assert c.fold_values.notna().all().all()
+
+
+def test_compare_falls_back_to_fold_blocks_with_few_datasets() -> None:
+    df = pd.DataFrame(_rows({"d0": 20.0, "d1": 30.0}, {"none": 0.0, "a": 0.1, "b": 0.05}))
+    c = compare(df, "test_average_precision", True, Group("logreg"), dataset_meta(df))
+    assert c.block_unit == "dataset × fold"
+    assert len(c.block_values) == 6
+    assert c.winner == "a"
+
+
+def test_status_table_counts_and_examples() -> None:
+    df = pd.DataFrame([
+        {"dataset": "d", "strategy": "s", "model": "m", "fold": 0, "status": "ok", "error": ""},
+        {"dataset": "d", "strategy": "s", "model": "m", "fold": 1, "status": "failed", "error": "ValueError: boom"},
+        {"dataset": "d", "strategy": "s", "model": "m", "fold": 2, "status": "timeout", "error": "cell exceeded 5s"},
+        {"dataset": "d", "strategy": "t", "model": "m", "fold": 0, "status": "not_applicable", "error": "not applicable: nope"},
+    ])
+    st = status_table(df).set_index("strategy")
+    assert st.loc["s", ["ok", "failed", "timeout", "not_applicable"]].tolist() == [1, 1, 1, 0]
+    assert "failed: ValueError: boom" in st.loc["s", "example_error"]
+    assert "timeout: cell exceeded 5s" in st.loc["s", "example_error"]
+    assert st.loc["t", "example_error"] == "not_applicable: nope"
+
+
+def test_bayes_threshold_and_rescoring() -> None:
+    assert bayes_threshold(cost_fn=9, cost_fp=1) == pytest.approx(0.1)
+    results = pd.DataFrame([{"dataset": "d", "strategy": "s", "model": "m", "fold": 0, "status": "ok", "threshold": 0.5}])
+    preds = pd.DataFrame({"dataset": "d", "strategy": "s", "model": "m", "fold": 0,
+                          "y_true": [1, 1, 0, 0], "score": [0.9, 0.3, 0.2, 0.05]})
+    cells = rescore_cells(results, preds, cost_fn=9.0, cost_fp=1.0)
+    # at 0.5: one FN (9) → 9/4; at t* = 0.1: no FN, one FP (0.2 ≥ 0.1) → 1/4
+    assert cells["cost_at_threshold"].iat[0] == pytest.approx(9 / 4)
+    assert cells["cost_at_bayes"].iat[0] == pytest.approx(1 / 4)
+    assert cells["per_1000_at_bayes"].iat[0] == pytest.approx(250.0)
+
+
+def test_check_costs() -> None:
+    from imbench.errors import ConfigError
+
+    assert check_costs(None, None) is None
+    with pytest.raises(ConfigError):
+        check_costs(1.0, None)
+    with pytest.raises(ConfigError):
+        check_costs(-1.0, 1.0)
+
+
+def test_inline_escaping() -> None:
+    evil = "<script>alert(1)</script>"
+    assert "<script" not in html_inline(f"dataset `{evil}` and {evil}")
+    assert html_inline("`a`") == "<code>a</code>"
+    md = md_inline(f"x {evil} * y | z", in_table=True)
+    assert "\\<script" in md and "\\*" in md and "\\|" in md
+    assert md_inline("IR < 5 and class_weight") == "IR < 5 and class_weight"
