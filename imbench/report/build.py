@@ -15,7 +15,6 @@ from imbench.report.analysis import Analysis, analyse, label
 from imbench.report.cheatsheet import cheatsheet_document, group_title
 from imbench.report.load import load_run
 from imbench.report.render import Bullets, Document, Figure, Heading, Para, Table, code, table_from_frame, to_html, to_markdown
-from imbench.report.tables import BASELINE
 
 FORMATS = ("html", "md")
 MIN_IRS_FOR_CURVE = 3
@@ -209,4 +208,4 @@ def _most_imbalanced(a: Analysis) -> str | None:
     return str(meta["ir"].idxmax()) if meta["ir"].notna().any() else str(meta.index[0])
 
 
-__all__ = ["FORMATS", "BASELINE", "build_report", "report_document", "tables"]
+__all__ = ["FORMATS", "build_report", "report_document", "tables"]

@@ -183,7 +183,7 @@ def _tier_pos(t: str) -> int:
 def draw_metric_vs_ir(data: pd.DataFrame, metric: str) -> Figure:
     """Mean metric against imbalance ratio (log x), one line per strategy, one panel per model."""
     with _mpl() as plt:
-        from matplotlib.ticker import ScalarFormatter
+        from matplotlib.ticker import NullFormatter, ScalarFormatter
 
         models = sorted(data["model"].unique())
         fig, axes = plt.subplots(1, len(models), figsize=(4.5 * len(models) + 1.5, 3.6), squeeze=False, sharey=True)
@@ -195,7 +195,7 @@ def draw_metric_vs_ir(data: pd.DataFrame, metric: str) -> Figure:
                         ls="--" if s == BASELINE else "-", label=_short(s, 30))
             ax.set_xscale("log")
             ax.xaxis.set_major_formatter(ScalarFormatter())
-            ax.xaxis.set_minor_formatter(ScalarFormatter())
+            ax.xaxis.set_minor_formatter(NullFormatter())
             ax.set_xlabel("imbalance ratio (n_neg / n_pos)")
             ax.set_title(_short(m))
             ax.grid(alpha=0.3)
