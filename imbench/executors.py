@@ -27,11 +27,12 @@ class DatasetRef:
 
     def resolve(self) -> Dataset:
         """The Dataset (cached per process for specs)."""
-        return self.dataset if self.dataset is not None else _load(self.spec, self.options)
+        return self.dataset if self.dataset is not None else load_cached(self.spec, self.options)
 
 
 @lru_cache(maxsize=8)
-def _load(spec: str, options: tuple[tuple[str, Any], ...]) -> Dataset:
+def load_cached(spec: str, options: tuple[tuple[str, Any], ...] = ()) -> Dataset:
+    """Load a dataset spec once per process."""
     from imbench.datasets import load_dataset
 
     return load_dataset(spec, **dict(options))
@@ -105,10 +106,13 @@ class ProcessExecutor:
                     for fut in done:
                         t = inflight.pop(fut)
                         try:
-                            yield t, fut.result()
+                            res = fut.result()
                         except BrokenProcessPool:
                             broken = True
-                            yield t, _died(t)
+                            res = _died(t)
+                        except Exception as e:  # e.g. a result that cannot be pickled back
+                            res = _died(t, f"{type(e).__name__}: {e}")
+                        yield t, res
                     if broken:
                         for fut, t in list(inflight.items()):
                             yield t, _died(t)
@@ -118,10 +122,10 @@ class ProcessExecutor:
                 pool.shutdown(wait=not broken, cancel_futures=True)
 
 
-def _died(t: Task) -> CellResult:
+def _died(t: Task, why: str = "the worker process running this cell died") -> CellResult:
     k = t.key
     return CellResult({"dataset": k.dataset, "strategy": k.strategy, "model": k.model, "fold": k.fold,
-                       "status": "failed", "error": f"{WORKER_DIED}: the worker process running this cell died"})
+                       "status": "failed", "error": f"{WORKER_DIED}: {why}"})
 
 
 def make_executor(jobs: int = 1, kind: str = "local", scheduler: str | None = None) -> Executor:

@@ -76,6 +76,7 @@ def run_cell(ds: Dataset, key: CellKey, protocol: Protocol) -> CellResult:
     t_start = time.monotonic()
     deadline = None if protocol.timeout_per_cell is None else t_start + protocol.timeout_per_cell
     try:
+        _import_before_alarm(strategy, model, numeric, categorical, ctx, seed)
         with time_limit(protocol.timeout_per_cell):
             return _fit_and_score(ds, of, strategy, model, numeric, categorical, ctx, protocol, seed, deadline, row)
     except CellTimeout as e:
@@ -83,6 +84,18 @@ def run_cell(ds: Dataset, key: CellKey, protocol: Protocol) -> CellResult:
     except Exception as e:  # failures are rows, never gaps
         row.update(status="failed", error=f"{type(e).__name__}: {e}".splitlines()[0][:500])
     return CellResult(row)
+
+
+def _import_before_alarm(strategy: Any, model: Any, numeric: list[Any], categorical: list[Any], ctx: Any,
+                         seed: int) -> None:
+    """Import the cell's lazily imported libraries before the alarm is armed: an alarm inside an
+    import leaves a half-initialised module behind that breaks every later cell of the process."""
+    import optuna  # noqa: F401
+
+    from imbench.evaluation import tuning  # noqa: F401
+    from imbench.pipeline import build_pipeline
+
+    build_pipeline(strategy, model, numeric=numeric, categorical=categorical, ctx=ctx, seed=seed)
 
 
 def _fit_and_score(ds: Dataset, of: Any, strategy: Any, model: Any, numeric: list[Any], categorical: list[Any],

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
+from imbench.errors import CellTimeout
 from imbench.evaluation.metrics import get_metric, score_one
 from imbench.evaluation.protocol import Protocol
 from imbench.evaluation.splits import inner_folds
@@ -45,15 +46,19 @@ def tune(strategy: Strategy, model: ModelSpec, X: Any, y: np.ndarray, numeric: l
 
     from imbench.pipeline import build_pipeline
 
-    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    optuna.logging.set_verbosity(optuna.logging.ERROR)  # failed trials are recorded, not logged
     metric = get_metric(protocol.metric)
     folds = inner_folds(y, protocol.inner_folds, seed)
+    # each inner pipeline learns from its inner-train rows: its class counts, not the outer-train's
+    # (a tuned sampling ratio just above the outer ratio can be below an inner fold's ratio)
+    fold_ctx = [replace(ctx, n_pos=int(np.sum(y[tr] == 1)), n_neg=int(np.sum(y[tr] == 0))) for tr, _ in folds]
     sampler = optuna.samplers.TPESampler(seed=seed, n_startup_trials=max(2, min(10, protocol.n_trials // 2)))
     pruner = optuna.pruners.MedianPruner(n_startup_trials=2, n_warmup_steps=0)
     study = optuna.create_study(direction="maximize" if metric.greater else "minimize", sampler=sampler, pruner=pruner)
     defaults = {**{f"model__{k}": v for k, v in model.defaults().items()}, **strategy.defaults(ctx)}
     study.enqueue_trial(defaults)
     errors: list[str] = []
+    timed_out: list[CellTimeout] = []
 
     def objective(trial: optuna.Trial) -> float:
         params = {**{f"model__{k}": v for k, v in model.suggest(PrefixedTrial(trial, "model")).items()},
@@ -62,7 +67,8 @@ def tune(strategy: Strategy, model: ModelSpec, X: Any, y: np.ndarray, numeric: l
         scores: list[float] = []
         try:
             for step, (tr, va) in enumerate(folds):
-                est = build_pipeline(strategy, model, numeric=numeric, categorical=categorical, ctx=ctx, seed=seed,
+                est = build_pipeline(strategy, model, numeric=numeric, categorical=categorical, ctx=fold_ctx[step],
+                                     seed=seed,
                                      with_decision=False, **params)
                 est.fit(X.iloc[tr], y[tr])
                 s = est.predict_proba(X.iloc[va])[:, 1]
@@ -72,6 +78,10 @@ def tune(strategy: Strategy, model: ModelSpec, X: Any, y: np.ndarray, numeric: l
                     raise optuna.TrialPruned()
         except optuna.TrialPruned:
             raise
+        except CellTimeout as e:  # the cell's budget is spent: Optuna would catch it as a failed trial
+            timed_out.append(e)
+            study.stop()
+            raise
         except Exception as e:  # a failed trial is data: recorded, the study goes on
             errors.append(f"{type(e).__name__}: {e}")
             raise
@@ -80,6 +90,8 @@ def tune(strategy: Strategy, model: ModelSpec, X: Any, y: np.ndarray, numeric: l
     t0 = time.perf_counter()
     timeout = None if deadline is None else max(deadline - time.monotonic(), 0.01)
     study.optimize(objective, n_trials=protocol.n_trials, timeout=timeout, catch=(Exception,))
+    if timed_out:
+        raise timed_out[0]
     states = [t.state for t in study.trials]
     complete = [t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE]
     if not complete:

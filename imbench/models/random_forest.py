@@ -22,7 +22,7 @@ class RandomForest(ModelSpec):
 
     def suggest(self, trial: Any) -> dict[str, Any]:
         return {
-            "n_estimators": trial.suggest_int("n_estimators", 50, 300, log=True),
+            "n_estimators": trial.suggest_int("n_estimators", 50, 200, log=True),
             "max_depth": trial.suggest_int("max_depth", 3, 20, log=True),
             "min_samples_leaf": trial.suggest_int("min_samples_leaf", 1, 20, log=True),
             "max_features": trial.suggest_float("max_features", 0.1, 1.0),

@@ -16,7 +16,7 @@ class BalancedBagging(EnsembleComponent):
     summary = "bagging where every bag is undersampled to balance (Maclin & Opitz 1997)"
 
     def suggest(self, trial: Any, ctx: FitContext) -> dict[str, Any]:
-        return {"n_estimators": trial.suggest_int("n_estimators", 4, 16),
+        return {"n_estimators": trial.suggest_int("n_estimators", 4, 12),
                 "max_features": trial.suggest_float("max_features", 0.5, 1.0)}
 
     def defaults(self, ctx: FitContext) -> dict[str, Any]:

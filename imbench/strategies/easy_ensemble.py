@@ -16,7 +16,7 @@ class EasyEnsemble(EnsembleComponent):
     summary = "bag the model over balanced undersamples (Liu et al. 2009)"
 
     def suggest(self, trial: Any, ctx: FitContext) -> dict[str, Any]:
-        return {"n_estimators": trial.suggest_int("n_estimators", 4, 16)}
+        return {"n_estimators": trial.suggest_int("n_estimators", 4, 12)}
 
     def defaults(self, ctx: FitContext) -> dict[str, Any]:
         return {"n_estimators": 10}

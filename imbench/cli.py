@@ -1,0 +1,120 @@
+"""The ``imbench`` command: parses options, calls the API, renders with rich. Heavy imports are lazy."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+SUITE_HELP = "a built-in suite (quick, keel, ir_ladder, imblearn27, climb) or a path to a suite YAML file"
+
+
+def _csv(value: str | None) -> list[str] | None:
+    return [v.strip() for v in value.split(",") if v.strip()] if value else None
+
+
+class Cli(click.Group):
+    """Turns ImbenchError into a one-line message and exit code 2 (no traceback)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from imbench.errors import ImbenchError
+
+        try:
+            return super().invoke(ctx)
+        except ImbenchError as e:
+            click.echo(f"error: {e}", err=True)
+            sys.exit(2)
+
+
+@click.group(cls=Cli, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="imbench")
+def main() -> None:
+    """imbench: which class-imbalance strategy works best where, measured with nested CV.
+
+    \b
+    imbench run quick                      run a benchmark suite (resumable)
+    imbench compare data.csv --target y    compare strategies on your own data
+    imbench report runs/quick              cheat-sheet and HTML report of a run
+    """
+
+
+@main.command()
+@click.argument("suite")
+@click.option("--out", type=click.Path(file_okay=False), help="run directory [default: runs/SUITE]")
+@click.option("--jobs", "-j", type=click.IntRange(1), default=1, show_default=True, help="cells run in parallel")
+@click.option("--strategies", help="comma-separated strategies (overrides the suite; 'none' is always added)")
+@click.option("--models", help="comma-separated models (overrides the suite)")
+@click.option("--datasets", help="comma-separated dataset specs (overrides the suite)")
+@click.option("--n-trials", type=click.IntRange(1), help="Optuna trials per outer fold")
+@click.option("--outer-folds", type=click.IntRange(2), help="outer CV folds")
+@click.option("--inner-folds", type=click.IntRange(2), help="inner CV folds")
+@click.option("--repeats", type=click.IntRange(1), help="outer CV repeats")
+@click.option("--seed", type=int, help="run seed")
+@click.option("--metric", help="tuning metric (default average_precision = PR-AUC)")
+@click.option("--timeout-per-cell", type=click.FloatRange(min=0, min_open=True), help="seconds per cell before it becomes a timeout row")
+@click.option("--cost-fn", type=click.FloatRange(min=0, min_open=True), help="cost of a false negative")
+@click.option("--cost-fp", type=click.FloatRange(min=0, min_open=True), help="cost of a false positive")
+@click.option("--tracking-uri", help="MLflow tracking URI [default: $MLFLOW_TRACKING_URI or sqlite:///mlflow.db]")
+@click.option("--no-mlflow", is_flag=True, help="do not log to MLflow")
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True)
+@click.option("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786 (with --executor dask)")
+@click.option("--report/--no-report", default=True, show_default=True, help="write the cheat-sheet and HTML report")
+@click.option("--quiet", "-q", is_flag=True, help="plain log lines instead of a live progress bar")
+def run(suite: str, out: str | None, jobs: int, strategies: str | None, models: str | None, datasets: str | None,
+        n_trials: int | None, outer_folds: int | None, inner_folds: int | None, repeats: int | None,
+        seed: int | None, metric: str | None, timeout_per_cell: float | None, cost_fn: float | None,
+        cost_fp: float | None, tracking_uri: str | None, no_mlflow: bool, executor: str, scheduler: str | None,
+        report: bool, quiet: bool) -> None:
+    """Run (or resume) a benchmark SUITE: every dataset × strategy × model × outer fold."""
+    from imbench.cli_render import console, render_run
+    from imbench.suites import load_suite
+
+    s = load_suite(suite).with_overrides(
+        datasets=_csv(datasets), strategies=_csv(strategies), models=_csv(models), n_trials=n_trials,
+        outer_folds=outer_folds, inner_folds=inner_folds, repeats=repeats, seed=seed, metric=metric,
+        timeout_per_cell=timeout_per_cell, cost_fn=cost_fn, cost_fp=cost_fp)
+    render_run(s, out or f"runs/{s.name}", jobs=jobs, executor=executor, scheduler=scheduler,
+               tracking=not no_mlflow, tracking_uri=tracking_uri, quiet=quiet, report=report, con=console())
+
+
+@main.command(name="list")
+@click.argument("what", type=click.Choice(["strategies", "models", "datasets", "suites", "metrics"]))
+def list_(what: str) -> None:
+    """List registered strategies, models, dataset sources, suites or metrics."""
+    from imbench.cli_render import render_list
+
+    render_list(what)
+
+
+@main.command()
+@click.argument("dataset")
+@click.option("--target", help="target column (for a CSV/Parquet file)")
+@click.option("--positive", help="label of the positive (minority) class")
+@click.option("--outer-folds", type=click.IntRange(2), default=5, show_default=True)
+def inspect(dataset: str, target: str | None, positive: str | None, outer_folds: int) -> None:
+    """Sanity checks of a DATASET spec (keel:ecoli4) or a CSV/Parquet file: class counts first."""
+    from imbench.cli_render import load_user_dataset
+    from imbench.datasets.inspect import inspect_dataset
+
+    ds = load_user_dataset(dataset, target, positive)
+    click.echo(inspect_dataset(ds, outer_folds=outer_folds).to_text())
+
+
+@main.command()
+@click.argument("run_dir", type=click.Path())
+@click.option("--metric", default="average_precision", show_default=True, help="primary metric for ranks")
+@click.option("--format", "formats", default="html,md", show_default=True, help="comma-separated: html, md")
+@click.option("--cost-fn", type=click.FloatRange(min=0, min_open=True), help="re-score: cost of a false negative")
+@click.option("--cost-fp", type=click.FloatRange(min=0, min_open=True), help="re-score: cost of a false positive")
+def report(run_dir: str, metric: str, formats: str, cost_fn: float | None, cost_fp: float | None) -> None:
+    """Cheat-sheet (Markdown), self-contained HTML report and CSV tables of a RUN_DIR."""
+    from imbench.report import build_report
+
+    paths = build_report(run_dir, metric=metric, formats=tuple(_csv(formats) or ()), cost_fn=cost_fn, cost_fp=cost_fp)
+    for name, path in paths.items():
+        click.echo(f"{name}: {path}")
+
+
+if __name__ == "__main__":
+    main()

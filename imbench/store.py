@@ -1,0 +1,182 @@
+"""The results store: one SQLite file per run directory, the single source of truth.
+
+Each finished cell (its row and test-fold predictions) is committed in one transaction as
+soon as it arrives, so a kill at any moment loses at most the cells in flight, and a rerun
+computes only the missing ones. Exports (``results.parquet``, ``predictions.parquet``,
+``config.yaml``, ``manifest.json``) are derived from it and written atomically.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from imbench.errors import RunDirectoryError
+
+DB_NAME = "store.sqlite"
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS cells (
+    id TEXT PRIMARY KEY, dataset TEXT, strategy TEXT, model TEXT, fold INTEGER,
+    status TEXT, row TEXT NOT NULL, finished REAL);
+CREATE TABLE IF NOT EXISTS predictions (id TEXT PRIMARY KEY, idx BLOB, y_true BLOB, score BLOB);
+CREATE TABLE IF NOT EXISTS datasets (spec TEXT PRIMARY KEY, name TEXT, meta TEXT);
+CREATE TABLE IF NOT EXISTS tracked (grp TEXT PRIMARY KEY, run_id TEXT);
+"""
+
+
+def _json_default(o: Any) -> Any:
+    if isinstance(o, np.generic):
+        return o.item()
+    raise TypeError(f"not JSON serialisable: {type(o).__name__}")
+
+
+class Store:
+    """Cells, predictions and run metadata of one run directory."""
+
+    def __init__(self, run_dir: str | Path, config_hash: str, config: dict[str, Any]) -> None:
+        self.dir = Path(run_dir)
+        db = self.dir / DB_NAME
+        if self.dir.exists() and any(self.dir.iterdir()) and not db.exists():
+            raise RunDirectoryError(f"{self.dir} exists and is not an imbench run directory; choose another --out")
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.con = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+        self.con.execute("PRAGMA journal_mode=WAL")
+        self.con.execute("PRAGMA synchronous=NORMAL")
+        self.con.executescript(SCHEMA)
+        found = self.get_meta("config_hash")
+        if found is None:
+            with self.con:
+                self.con.execute("BEGIN")
+                self._set_meta("config_hash", config_hash)
+                self._set_meta("config", json.dumps(config, sort_keys=True))
+                self._set_meta("created", str(time.time()))
+        elif found != config_hash:
+            old = json.loads(self.get_meta("config") or "{}")
+            diff = ", ".join(_diff(old, config)[:4]) or "hash differs"
+            self.con.close()
+            raise RunDirectoryError(
+                f"{self.dir} holds a run with a different configuration ({diff}); use another --out or delete it"
+            )
+
+    @classmethod
+    def open_existing(cls, run_dir: str | Path) -> Store:
+        """Open a finished or partial run directory for reading."""
+        db = Path(run_dir) / DB_NAME
+        if not db.exists():
+            raise RunDirectoryError(f"{run_dir} is not an imbench run directory (no {DB_NAME})")
+        con = sqlite3.connect(db)
+        h = con.execute("SELECT value FROM meta WHERE key='config_hash'").fetchone()
+        cfg = con.execute("SELECT value FROM meta WHERE key='config'").fetchone()
+        con.close()
+        return cls(run_dir, h[0], json.loads(cfg[0]))
+
+    # meta -----------------------------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        r = self.con.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return None if r is None else str(r[0])
+
+    def _set_meta(self, key: str, value: str) -> None:
+        self.con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Set one metadata value (committed at once)."""
+        self._set_meta(key, value)
+
+    @property
+    def config(self) -> dict[str, Any]:
+        return dict(json.loads(self.get_meta("config") or "{}"))
+
+    # datasets -------------------------------------------------------------------------------
+    def dataset_names(self) -> dict[str, dict[str, Any]]:
+        """spec → metadata (with ``dataset`` name) of datasets already loaded in this run."""
+        return {s: json.loads(m) for s, m in self.con.execute("SELECT spec, meta FROM datasets")}
+
+    def add_dataset(self, spec: str, meta: dict[str, Any]) -> None:
+        self.con.execute("INSERT OR REPLACE INTO datasets VALUES (?, ?, ?)",
+                         (spec, meta["dataset"], json.dumps(meta, default=_json_default)))
+
+    # cells ----------------------------------------------------------------------------------
+    def done_ids(self, retry_prefix: str | None = None) -> set[str]:
+        """Ids of committed cells (those whose error starts with ``retry_prefix`` count as missing)."""
+        rows = self.con.execute("SELECT id, row FROM cells").fetchall()
+        if retry_prefix is None:
+            return {r[0] for r in rows}
+        return {i for i, row in rows if not json.loads(row).get("error", "").startswith(retry_prefix)}
+
+    def commit_cell(self, cell_id: str, row: dict[str, Any], predictions: dict[str, np.ndarray] | None) -> None:
+        """Commit one finished cell and its predictions atomically."""
+        data = json.dumps(row, default=_json_default)
+        with self.con:
+            self.con.execute("BEGIN")
+            self.con.execute("INSERT OR REPLACE INTO cells VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                             (cell_id, row["dataset"], row["strategy"], row["model"], int(row["fold"]),
+                              row["status"], data, time.time()))
+            if predictions is not None:
+                self.con.execute("INSERT OR REPLACE INTO predictions VALUES (?, ?, ?, ?)",
+                                 (cell_id, predictions["index"].astype(np.int64).tobytes(),
+                                  predictions["y_true"].astype(np.int8).tobytes(),
+                                  predictions["score"].astype(np.float64).tobytes()))
+
+    def rows(self) -> list[dict[str, Any]]:
+        """Every committed row."""
+        return [json.loads(r[0]) for r in self.con.execute("SELECT row FROM cells ORDER BY id")]
+
+    def predictions_frame(self) -> Any:
+        """Long table: dataset, strategy, model, fold, index, y_true, score (one row per test row)."""
+        import pandas as pd
+
+        parts = []
+        q = ("SELECT c.dataset, c.strategy, c.model, c.fold, p.idx, p.y_true, p.score "
+             "FROM predictions p JOIN cells c ON c.id = p.id ORDER BY c.id")
+        for ds, st, mo, fo, idx, yt, sc in self.con.execute(q):
+            index = np.frombuffer(idx, dtype=np.int64)
+            parts.append(pd.DataFrame({"dataset": ds, "strategy": st, "model": mo, "fold": fo, "index": index,
+                                       "y_true": np.frombuffer(yt, dtype=np.int8),
+                                       "score": np.frombuffer(sc, dtype=np.float64)}))
+        if not parts:
+            return pd.DataFrame(columns=["dataset", "strategy", "model", "fold", "index", "y_true", "score"])
+        return pd.concat(parts, ignore_index=True)
+
+    # tracking -------------------------------------------------------------------------------
+    def tracked(self) -> set[str]:
+        """Groups already mirrored to MLflow."""
+        return {r[0] for r in self.con.execute("SELECT grp FROM tracked")}
+
+    def mark_tracked(self, groups: Iterable[tuple[str, str]]) -> None:
+        with self.con:
+            self.con.execute("BEGIN")
+            self.con.executemany("INSERT OR REPLACE INTO tracked VALUES (?, ?)", list(groups))
+
+    def close(self) -> None:
+        self.con.close()
+
+
+def write_atomic(path: Path, data: bytes | str) -> None:
+    """Write a file via a temporary sibling and ``os.replace`` (never half-written)."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data.encode() if isinstance(data, str) else data)
+    os.replace(tmp, path)
+
+
+def _diff(old: dict[str, Any], new: dict[str, Any], prefix: str = "") -> list[str]:
+    out: list[str] = []
+    for k in sorted(set(old) | set(new)):
+        a, b = old.get(k), new.get(k)
+        if isinstance(a, dict) and isinstance(b, dict):
+            out += _diff(a, b, f"{prefix}{k}.")
+        elif a != b:
+            out.append(f"{prefix}{k}: {_short(a)} -> {_short(b)}")
+    return out
+
+
+def _short(v: Any) -> str:
+    s = json.dumps(v, default=str)
+    return s if len(s) <= 60 else s[:57] + "..."

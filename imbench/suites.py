@@ -1,0 +1,145 @@
+"""Suites: declarative YAML benchmarks (datasets × strategies × models × protocol), validated on load."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from imbench.errors import ConfigError, UnknownNameError
+from imbench.evaluation.protocol import Protocol
+
+SUITE_KEYS = {"name", "description", "datasets", "strategies", "models", "protocol"}
+
+
+@dataclass(frozen=True)
+class DatasetEntry:
+    """A dataset spec (``keel:ecoli4``) and loader options (``target``, ``positive`` …)."""
+
+    spec: str
+    options: tuple[tuple[str, Any], ...] = ()
+
+    def to_config(self) -> str | dict[str, Any]:
+        return self.spec if not self.options else {"spec": self.spec, **dict(self.options)}
+
+
+@dataclass(frozen=True)
+class Suite:
+    """A validated benchmark definition."""
+
+    name: str
+    datasets: tuple[DatasetEntry, ...]
+    strategies: tuple[str, ...]
+    models: tuple[str, ...]
+    protocol: Protocol = field(default_factory=Protocol)
+    description: str = ""
+
+    def config(self) -> dict[str, Any]:
+        """The resolved configuration (what the run directory is keyed on)."""
+        return {"name": self.name, "description": self.description,
+                "datasets": [d.to_config() for d in self.datasets], "strategies": list(self.strategies),
+                "models": list(self.models), "protocol": self.protocol.to_dict()}
+
+    def config_hash(self) -> str:
+        """Hash of everything that changes results (not the description)."""
+        cfg = self.config()
+        cfg.pop("description")
+        return hashlib.sha256(json.dumps(cfg, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+    def with_overrides(self, datasets: list[str] | None = None, strategies: list[str] | None = None,
+                       models: list[str] | None = None, **protocol: Any) -> Suite:
+        """A copy with CLI overrides applied and validated."""
+        proto = {k: v for k, v in protocol.items() if v is not None}
+        new = replace(
+            self,
+            datasets=tuple(DatasetEntry(d) for d in datasets) if datasets else self.datasets,
+            strategies=tuple(strategies) if strategies else self.strategies,
+            models=tuple(models) if models else self.models,
+            protocol=Protocol.from_dict({**self.protocol.to_dict(), **proto}),
+        )
+        return validate(new)
+
+
+def suite_dirs() -> list[Path]:
+    """Where built-in suites live: the repository's ``benchmarks/`` (or the installed copy)."""
+    pkg = Path(__file__).resolve().parent
+    return [d for d in (pkg.parent / "benchmarks", pkg / "benchmarks") if d.is_dir()]
+
+
+def builtin_suites() -> dict[str, Path]:
+    """Built-in suite names → YAML paths."""
+    out: dict[str, Path] = {}
+    for d in suite_dirs():
+        for p in sorted(d.glob("*.yaml")):
+            out.setdefault(p.stem, p)
+    return out
+
+
+def load_suite(name_or_path: str) -> Suite:
+    """Load and validate a built-in suite by name or a YAML file by path."""
+    import yaml
+
+    path = Path(name_or_path)
+    if not (path.suffix in {".yaml", ".yml"} and path.exists()):
+        known = builtin_suites()
+        if name_or_path not in known:
+            if path.suffix in {".yaml", ".yml"}:
+                raise ConfigError(f"suite file {name_or_path} does not exist")
+            raise UnknownNameError(f"unknown suite {name_or_path!r}; known: {', '.join(known)} (or a path to a .yaml file)")
+        path = known[name_or_path]
+    try:
+        data = yaml.safe_load(path.read_text())
+    except yaml.YAMLError as e:
+        raise ConfigError(f"{path}: invalid YAML ({str(e).splitlines()[0]})") from None
+    return parse_suite(data, default_name=path.stem, where=str(path))
+
+
+def parse_suite(data: Any, default_name: str = "suite", where: str = "suite") -> Suite:
+    """Build a Suite from parsed YAML, with one-line errors that say what is wrong."""
+    if not isinstance(data, dict):
+        raise ConfigError(f"{where}: a suite is a mapping with keys {', '.join(sorted(SUITE_KEYS))}")
+    bad = sorted(set(data) - SUITE_KEYS)
+    if bad:
+        raise ConfigError(f"{where}: unknown key(s) {', '.join(bad)}; known: {', '.join(sorted(SUITE_KEYS))}")
+    for key in ("datasets", "strategies", "models"):
+        if not isinstance(data.get(key), list) or not data[key]:
+            raise ConfigError(f"{where}: '{key}' must be a non-empty list")
+    entries = []
+    for d in data["datasets"]:
+        if isinstance(d, str):
+            entries.append(DatasetEntry(d))
+        elif isinstance(d, dict) and isinstance(d.get("spec"), str):
+            entries.append(DatasetEntry(d["spec"], tuple(sorted((k, v) for k, v in d.items() if k != "spec"))))
+        else:
+            raise ConfigError(f"{where}: a dataset is a spec string or a mapping with 'spec', got {d!r}")
+    proto = data.get("protocol") or {}
+    if not isinstance(proto, dict):
+        raise ConfigError(f"{where}: 'protocol' must be a mapping")
+    suite = Suite(name=str(data.get("name") or default_name), description=str(data.get("description") or ""),
+                  datasets=tuple(entries), strategies=tuple(str(s) for s in data["strategies"]),
+                  models=tuple(str(m) for m in data["models"]), protocol=Protocol.from_dict(proto))
+    return validate(suite, where)
+
+
+def validate(suite: Suite, where: str = "suite") -> Suite:
+    """Check strategy, model and dataset-source names; strategies are normalised (``none`` first)."""
+    from imbench.datasets import SOURCES
+    from imbench.datasets import _load_sources
+    from imbench.evaluation.evaluate import with_baseline
+    from imbench.models import MODELS
+
+    try:
+        strategies = tuple(with_baseline(suite.strategies))
+        for m in suite.models:
+            MODELS.get(m)
+        _load_sources()
+        for d in suite.datasets:
+            prefix, sep, _ = d.spec.partition(":")
+            if not sep:
+                raise ConfigError(f"dataset {d.spec!r} needs a source prefix (e.g. keel:{d.spec})")
+            SOURCES.get(prefix)
+    except (UnknownNameError, ConfigError) as e:
+        raise type(e)(f"{where}: {e}") from None
+    return replace(suite, strategies=strategies)

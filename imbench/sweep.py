@@ -1,0 +1,166 @@
+"""Sweeps: plan every cell of a suite, run the missing ones, commit each to the store, export."""
+
+from __future__ import annotations
+
+import json
+import platform
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from imbench.evaluation.cell import CellKey
+from imbench.executors import WORKER_DIED, DatasetRef, Task, make_executor
+from imbench.store import Store, write_atomic
+from imbench.suites import Suite
+
+
+@dataclass
+class SweepEvent:
+    """Progress information passed to the ``on_progress`` callback after each cell."""
+
+    done: int
+    total: int
+    failed: int
+    row: dict[str, Any] | None = None
+
+
+@dataclass
+class SweepResult:
+    """What a sweep did: run directory, cell counts, wall time, tracking outcome."""
+
+    run_dir: Path
+    total: int
+    computed: int
+    skipped_done: int
+    wall_seconds: float
+    status_counts: dict[str, int] = field(default_factory=dict)
+    tracking: str = ""
+
+
+def plan(suite: Suite, store: Store) -> tuple[list[Task], int]:
+    """Tasks for cells not yet in the store, and the total number of cells in the suite.
+
+    Datasets whose cells are all committed are not loaded again (their names and metadata are
+    remembered in the store).
+    """
+    from imbench.datasets import check_evaluable
+    from imbench.executors import load_cached
+
+    known = store.dataset_names()
+    done = store.done_ids(retry_prefix=WORKER_DIED)
+    n_outer = suite.protocol.n_outer
+    tasks: list[Task] = []
+    total = 0
+    for entry in suite.datasets:
+        spec_key = json.dumps(entry.to_config(), sort_keys=True)
+        meta = known.get(spec_key)
+        if meta is None:
+            ds = load_cached(entry.spec, entry.options)  # workers in this process reuse it
+            check_evaluable(ds, suite.protocol.outer_folds)
+            meta = ds.meta()
+            store.add_dataset(spec_key, meta)
+        keys = [CellKey(meta["dataset"], s, m, f) for s in suite.strategies for m in suite.models for f in range(n_outer)]
+        total += len(keys)
+        missing = [k for k in keys if k.id not in done]
+        ref = DatasetRef(entry.spec, entry.options)
+        tasks += [Task(ref, k, suite.protocol) for k in missing]
+    return tasks, total
+
+
+def run_sweep(suite: Suite, out: str | Path, jobs: int = 1, executor: str = "local", scheduler: str | None = None,
+              on_progress: Callable[[SweepEvent], None] | None = None,
+              tracking: bool = True, tracking_uri: str | None = None) -> SweepResult:
+    """Run (or resume) ``suite`` into run directory ``out`` and export its tables."""
+    t0 = time.perf_counter()
+    store = Store(out, suite.config_hash(), suite.config())
+    try:
+        tasks, total = plan(suite, store)
+        done_before = total - len(tasks)
+        failed = sum(r["status"] in ("failed", "timeout") for r in store.rows())
+        done = done_before
+        if on_progress:
+            on_progress(SweepEvent(done, total, failed))
+        for task, res in make_executor(jobs, executor, scheduler).run(tasks):
+            store.commit_cell(task.key.id, res.row, res.predictions)
+            done += 1
+            failed += res.row["status"] in ("failed", "timeout")
+            if on_progress:
+                on_progress(SweepEvent(done, total, failed, res.row))
+        wall = time.perf_counter() - t0
+        counts = export(store, suite, wall, jobs, executor)
+        note = ""
+        if tracking:
+            from imbench.tracking import log_run
+
+            note = log_run(store, suite, tracking_uri)
+        return SweepResult(Path(out), total, len(tasks), done_before, wall, counts, note)
+    finally:
+        store.close()
+
+
+def export(store: Store, suite: Suite, wall: float, jobs: int, executor: str) -> dict[str, int]:
+    """Write results.parquet, predictions.parquet, config.yaml and manifest.json from the store."""
+    import yaml
+
+    from imbench.results import results_frame
+
+    df = results_frame(store.rows())
+    d = store.dir
+    _parquet_atomic(df, d / "results.parquet")
+    _parquet_atomic(store.predictions_frame(), d / "predictions.parquet")
+    write_atomic(d / "config.yaml", yaml.safe_dump(suite.config(), sort_keys=False))
+    total_wall = float(store.get_meta("wall_seconds") or 0.0) + wall
+    store.set_meta("wall_seconds", str(total_wall))
+    counts = {str(k): int(v) for k, v in df["status"].value_counts().items()} if len(df) else {}
+    manifest = {
+        "suite": suite.name, "config_hash": suite.config_hash(), "seed": suite.protocol.seed,
+        "cells": int(len(df)), "status_counts": counts,
+        "wall_seconds_total": round(total_wall, 2), "wall_seconds_last_invocation": round(wall, 2),
+        "jobs": jobs, "executor": executor,
+        "fit_seconds_sum": round(float(df[["tune_seconds", "fit_seconds", "predict_seconds"]].sum().sum()), 2)
+        if len(df) and "tune_seconds" in df else 0.0,
+        "python": sys.version.split()[0], "platform": platform.platform(), "machine": platform.machine(),
+        "cpu_count": _cpus(), "libraries": library_versions(), "git_commit": _git_commit(),
+        "finished_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
+    write_atomic(d / "manifest.json", json.dumps(manifest, indent=2))
+    return counts
+
+
+def _parquet_atomic(df: Any, path: Path) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    df.to_parquet(tmp, index=False)
+    tmp.replace(path)
+
+
+def library_versions() -> dict[str, str]:
+    """Versions of the libraries that decide the numbers."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {}
+    for name in ("imbench", "numpy", "pandas", "scikit-learn", "imbalanced-learn", "optuna", "xgboost", "lightgbm",
+                 "mlflow", "scipy"):
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def _git_commit() -> str | None:
+    try:
+        r = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5,
+                           cwd=Path(__file__).resolve().parent)
+        return r.stdout.strip() or None
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def _cpus() -> int:
+    import os
+
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
