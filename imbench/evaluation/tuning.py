@@ -68,8 +68,7 @@ def tune(strategy: Strategy, model: ModelSpec, X: Any, y: np.ndarray, numeric: l
         try:
             for step, (tr, va) in enumerate(folds):
                 est = build_pipeline(strategy, model, numeric=numeric, categorical=categorical, ctx=fold_ctx[step],
-                                     seed=seed,
-                                     with_decision=False, **params)
+                                     seed=seed, with_decision=False, **params)
                 est.fit(X.iloc[tr], y[tr])
                 s = est.predict_proba(X.iloc[va])[:, 1]
                 scores.append(score_one(metric.name, y[va], s, 0.5, protocol.cost_fn, protocol.cost_fp))
