@@ -117,10 +117,36 @@ def parse_suite(data: Any, default_name: str = "suite", where: str = "suite") ->
     proto = data.get("protocol") or {}
     if not isinstance(proto, dict):
         raise ConfigError(f"{where}: 'protocol' must be a mapping")
+    _check_protocol_types(proto, where)
+    try:
+        protocol = Protocol.from_dict(proto)
+    except (UnknownNameError, ConfigError) as e:
+        raise type(e)(f"{where}: {e}") from None
     suite = Suite(name=str(data.get("name") or default_name), description=str(data.get("description") or ""),
                   datasets=tuple(entries), strategies=tuple(str(s) for s in data["strategies"]),
-                  models=tuple(str(m) for m in data["models"]), protocol=Protocol.from_dict(proto))
+                  models=tuple(str(m) for m in data["models"]), protocol=protocol)
     return validate(suite, where)
+
+
+def _check_protocol_types(proto: dict[str, Any], where: str) -> None:
+    """Reject protocol values of the wrong type (``outer_folds: 2.5``, ``seed: abc``) with a one-line error."""
+    from dataclasses import fields
+
+    for f in fields(Protocol):
+        if f.name not in proto:
+            continue
+        v, kind = proto[f.name], str(f.type)
+        if v is None and "None" in kind:
+            continue
+        number = isinstance(v, (int, float)) and not isinstance(v, bool)
+        if kind == "int":
+            ok, want = number and isinstance(v, int), "an integer"
+        elif kind.startswith("float"):
+            ok, want = number, "a number"
+        else:
+            ok, want = isinstance(v, str), "a string"
+        if not ok:
+            raise ConfigError(f"{where}: protocol {f.name} must be {want}, got {v!r}")
 
 
 def validate(suite: Suite, where: str = "suite") -> Suite:
