@@ -14,6 +14,14 @@ def _csv(value: str | None) -> list[str] | None:
     return [v.strip() for v in value.split(",") if v.strip()] if value else None
 
 
+def _specs(value: str | None) -> list[str] | None:
+    """Comma-separated dataset specs; a comma starts a new spec only before ``prefix:``, so
+    ``synthetic:ir=10,n=300,keel:ecoli4`` is two specs."""
+    import re
+
+    return [v.strip() for v in re.split(r",(?=\s*[A-Za-z_][\w-]*:)", value) if v.strip()] if value else None
+
+
 class Cli(click.Group):
     """Turns ImbenchError into a one-line message and exit code 2 (no traceback)."""
 
@@ -71,7 +79,7 @@ def run(suite: str, out: str | None, jobs: int, strategies: str | None, models: 
     from imbench.suites import load_suite
 
     s = load_suite(suite).with_overrides(
-        datasets=_csv(datasets), strategies=_csv(strategies), models=_csv(models), n_trials=n_trials,
+        datasets=_specs(datasets), strategies=_csv(strategies), models=_csv(models), n_trials=n_trials,
         outer_folds=outer_folds, inner_folds=inner_folds, repeats=repeats, seed=seed, metric=metric,
         timeout_per_cell=timeout_per_cell, cost_fn=cost_fn, cost_fp=cost_fp)
     render_run(s, out or f"runs/{s.name}", jobs=jobs, executor=executor, scheduler=scheduler,
@@ -114,6 +122,33 @@ def report(run_dir: str, metric: str, formats: str, cost_fn: float | None, cost_
     paths = build_report(run_dir, metric=metric, formats=tuple(_csv(formats) or ()), cost_fn=cost_fn, cost_fp=cost_fp)
     for name, path in paths.items():
         click.echo(f"{name}: {path}")
+
+
+@main.command()
+@click.argument("file", type=click.Path())
+@click.option("--target", required=True, help="target column")
+@click.option("--positive", help="label of the positive class (required with more than two classes)")
+@click.option("--metric", default="average_precision", show_default=True, help="metric to rank by (and tune on)")
+@click.option("--budget", default="10m", show_default=True, help="time budget, e.g. 90s, 10m, 1h")
+@click.option("--models", help="comma-separated models [default: logreg,random_forest,lightgbm,xgboost]")
+@click.option("--strategies", help="comma-separated strategies [default: the eight headline strategies]")
+@click.option("--cost-fn", type=click.FloatRange(min=0, min_open=True), help="cost of a missed positive")
+@click.option("--cost-fp", type=click.FloatRange(min=0, min_open=True), help="cost of a false alarm")
+@click.option("--out", type=click.Path(file_okay=False), help="output folder [default: runs/compare-FILE-HASH]")
+@click.option("--jobs", "-j", type=click.IntRange(1), default=1, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--tracking-uri", help="MLflow tracking URI [default: $MLFLOW_TRACKING_URI or sqlite:///mlflow.db]")
+@click.option("--no-mlflow", is_flag=True, help="do not log to MLflow")
+@click.option("--quiet", "-q", is_flag=True, help="no progress bar")
+def compare(file: str, target: str, positive: str | None, metric: str, budget: str, models: str | None,
+            strategies: str | None, cost_fn: float | None, cost_fp: float | None, out: str | None, jobs: int,
+            seed: int, tracking_uri: str | None, no_mlflow: bool, quiet: bool) -> None:
+    """Which strategy should you use on FILE? Ranked table, recommendation and exported pipeline."""
+    from imbench.cli_render import console, render_compare
+
+    render_compare(file, target=target, positive=positive, metric=metric, budget=budget, models=_csv(models),
+                   strategies=_csv(strategies), cost_fn=cost_fn, cost_fp=cost_fp, out=out, jobs=jobs, seed=seed,
+                   tracking=not no_mlflow, tracking_uri=tracking_uri, quiet=quiet, con=console())
 
 
 if __name__ == "__main__":

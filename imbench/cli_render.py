@@ -39,18 +39,18 @@ def render_run(suite: Suite, out: str, *, jobs: int, executor: str, scheduler: s
     p = suite.protocol
     con.print(f"[bold]{suite.name}[/]: {len(suite.datasets)} datasets × {len(suite.strategies)} strategies × "
               f"{len(suite.models)} models × {p.n_outer} outer folds; {p.n_trials} trials × {p.inner_folds} inner "
-              f"folds per cell; metric {p.metric}; seed {p.seed}; jobs {jobs} → {out}")
+              f"folds per cell; metric {p.metric}; seed {p.seed}; jobs {jobs} → {out}", soft_wrap=True)
     t0 = time.perf_counter()
     if quiet:
         def on_progress(ev: SweepEvent) -> None:
             r = ev.row
             if r is None:
-                con.print(f"{ev.done}/{ev.total} cells already done", highlight=False)
+                con.print(f"{ev.done}/{ev.total} cells already done", highlight=False, soft_wrap=True)
                 return
             val = r.get(f"test_{p.metric}")
             score = f" {p.metric}={val:.4f}" if isinstance(val, float) else ""
             con.print(f"[{ev.done}/{ev.total}] {r['dataset']} {r['strategy']} {r['model']} fold {r['fold']}: "
-                      f"{r['status']}{score}", highlight=False, markup=False)
+                      f"{r['status']}{score}", highlight=False, markup=False, soft_wrap=True)
         result = run_sweep(suite, out, jobs=jobs, executor=executor, scheduler=scheduler, on_progress=on_progress,
                            tracking=tracking, tracking_uri=tracking_uri)
     else:
@@ -69,20 +69,20 @@ def render_run(suite: Suite, out: str, *, jobs: int, executor: str, scheduler: s
                                on_progress=on_progress, tracking=tracking, tracking_uri=tracking_uri)
     wall = time.perf_counter() - t0
     con.print(f"{result.computed} cells computed, {result.skipped_done} already done, in {wall:.1f} s; "
-              f"status: {', '.join(f'{k} {v}' for k, v in sorted(result.status_counts.items()))}")
+              f"status: {', '.join(f'{k} {v}' for k, v in sorted(result.status_counts.items()))}", soft_wrap=True)
     import pandas as pd
 
     df = pd.read_parquet(Path(out) / "results.parquet")
     con.print(winners_table(df, p.metric))
     if result.tracking:
-        con.print(result.tracking)
+        con.print(result.tracking, soft_wrap=True)
     if report:
         from imbench.report import build_report
 
         paths = build_report(out, metric=p.metric)
         for name, path in paths.items():
             con.print(f"{name}: {path}")
-    con.print(f"results: {Path(out) / 'results.parquet'}")
+    con.print(f"results: {Path(out) / 'results.parquet'}", soft_wrap=True)
 
 
 def winners_table(df: Any, metric: str) -> Table:
@@ -158,3 +158,85 @@ def render_list(what: str) -> None:
         for m in METRICS.values():
             t.add_row(m.name, "higher" if m.greater else "lower", "yes" if m.uses_threshold else "")
     con.print(t)
+
+
+def render_compare(file: str, *, target: str, positive: str | None, metric: str, budget: str,
+                   models: list[str] | None, strategies: list[str] | None, cost_fn: float | None,
+                   cost_fp: float | None, out: str | None, jobs: int, seed: int, tracking: bool,
+                   tracking_uri: str | None, quiet: bool, con: Console) -> None:
+    """Inspect the file, run the comparison with progress, print the ranked table and recommendation."""
+    from imbench.budget import BudgetPlan, parse_budget
+    from imbench.compare import compare, load_for_compare
+    from imbench.datasets.inspect import inspect_dataset
+    from imbench.evaluation.metrics import get_metric
+
+    parse_budget(budget)  # a bad budget fails before any work
+    get_metric(metric)
+    ds = load_for_compare(file, target, positive)
+    con.print(inspect_dataset(ds, outer_folds=5).to_text(), markup=False, highlight=False)
+
+    def on_plan(plan: BudgetPlan) -> None:
+        p = plan.protocol
+        con.print(f"plan: {len(plan.models)} models ({', '.join(plan.models)}), {p.outer_folds}×{p.repeats} outer "
+                  f"folds, {p.inner_folds} inner folds, {p.n_trials} trials per cell; estimated "
+                  f"{plan.estimated_seconds:.0f}s of a {parse_budget(budget):.0f}s budget")
+        if cost_fn is not None:
+            con.print(f"costs: a missed positive costs {cost_fn:g}, a false alarm {cost_fp:g}; every strategy but "
+                      "none gets its threshold chosen by expected cost on training rows (X+threshold)")
+        for c in plan.cuts:
+            con.print(f"cut: {c}", markup=False)
+
+    bar: dict[str, Any] = {}
+
+    def on_progress(ev: Any) -> None:
+        if quiet:
+            return
+        if "p" not in bar:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+            bar["p"] = Progress(BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=con, transient=True)
+            bar["p"].start()
+            bar["t"] = bar["p"].add_task("cells", total=ev.total)
+        bar["p"].update(bar["t"], completed=ev.done)
+
+    try:
+        res = compare(file, target, positive, metric=metric, budget=budget, models=models, strategies=strategies,
+                      cost_fn=cost_fn, cost_fp=cost_fp, out=out, jobs=jobs, seed=seed, tracking=tracking,
+                      tracking_uri=tracking_uri, on_plan=on_plan, on_progress=on_progress, ds=ds)
+    finally:
+        if "p" in bar:
+            bar["p"].stop()
+    m = get_metric(metric)
+    costs = cost_fn is not None
+    t = Table(title=f"Strategies × models ranked by {'expected cost per 1,000 cases' if costs else 'mean ' + m.name} "
+                    f"(95 % CI over {int(res.table['folds'].max())} outer folds)")
+    cols = ["rank", "strategy", "model", m.name, "95 % CI", "F1", "threshold"] + (["cost/1000"] if costs else []) + ["status"]
+    for c in cols:
+        t.add_column(c, justify="right" if c not in ("strategy", "model", "status") else "left")
+    na = res.table[res.table["status"] == "not_applicable"]
+    for _, r in res.table[res.table["status"] != "not_applicable"].iterrows():
+        status = r["status"] if r["status"] == "ok" else f"{r['status']}: {r['error'][:80]}"
+        cells = [str(r["rank"]), r["strategy"], r["model"], f"{r['mean']:.4f}",
+                 f"[{r['ci_low']:.3f}, {r['ci_high']:.3f}]", f"{r['f1']:.3f}", f"{r['threshold']:.3f}"]
+        if costs:
+            cells.append(f"{r['cost_per_1000']:.1f}")
+        t.add_row(*cells, status)
+    con.print(t)
+    for _, r in na.iterrows():
+        con.print(f"{r['strategy']} × {r['model']}: {r['error']}", markup=False, highlight=False)
+    rec = res.recommendation
+    if not rec:
+        con.print("no strategy × model completed every fold; see the status column")
+        return
+    gain = rec.get("gain_vs_none")
+    con.print(f"[bold]Recommended:[/] {rec['strategy']} with {rec['model']}: {m.name} {rec['mean']:.4f} "
+              f"[{rec['ci_low']:.3f}, {rec['ci_high']:.3f}]"
+              + (f", {gain:+.4f} vs doing nothing ({rec['none_mean']:.4f})" if gain is not None else ""))
+    how = ("chosen by cross-validation on all rows" + (" to minimise expected cost" if costs else " to maximise F1")
+           if "threshold" in rec["strategy"].split("+") else "the default 0.5: this strategy does not tune it")
+    con.print(f"Operating threshold: {rec['final_threshold']:.4f} ({how})")
+    if costs and "saving_per_1000" in rec:
+        con.print(f"Expected cost per 1,000 cases: {rec['cost_per_1000']:.1f} vs {rec['none_cost_per_1000']:.1f} "
+                  f"for the unbalanced baseline (saving {rec['saving_per_1000']:.1f})")
+    for name, path in res.exports.items():
+        con.print(f"{name}: {path}")

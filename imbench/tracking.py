@@ -37,14 +37,14 @@ def log_run(store: Store, suite: Suite, uri: str | None = None) -> str:
     groups: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
     for row in store.rows():
         groups[(row["dataset"], row["strategy"], row["model"])].append(row)
-    done = store.tracked()
+    done = store.tracked()  # keyed by URI too: a rerun against another server mirrors everything there
     n_outer = suite.protocol.n_outer
     logged: list[tuple[str, str]] = []
     proto = {f"protocol.{k}": v for k, v in suite.protocol.to_dict().items()}
     now = int(time.time() * 1000)
     for (ds, st, mo), rows in sorted(groups.items()):
         gid = f"{ds}|{st}|{mo}"
-        if gid in done or len(rows) < n_outer:
+        if f"{uri} {gid}" in done or len(rows) < n_outer:
             continue
         rows.sort(key=lambda r: r["fold"])
         first = rows[0]
@@ -78,8 +78,8 @@ def log_run(store: Store, suite: Suite, uri: str | None = None) -> str:
             t = [RunTag("error", r["error"][:5000])] if r["error"] else []
             client.log_batch(child.info.run_id, metrics=m, params=p, tags=t)
             client.set_terminated(child.info.run_id, "FINISHED" if r["status"] == "ok" else "FAILED")
+        store.mark_tracked([(f"{uri} {gid}", pid)])  # at once: a kill while logging leaves no duplicates
         logged.append((gid, pid))
-    store.mark_tracked(logged)
     return f"MLflow: {len(logged)} new parent runs in experiment {suite.name!r} at {uri}"
 
 

@@ -21,7 +21,7 @@ import pandas as pd
 
 from imbench.datasets.base import Dataset, binarize_target, register_source
 from imbench.datasets.columns import categorical_columns, datetime_like_columns, datetime_to_days, id_like_columns
-from imbench.errors import DataValidationError
+from imbench.errors import ConfigError, DataValidationError
 
 PARQUET_SUFFIXES = (".parquet", ".pq", ".parq")
 
@@ -144,13 +144,29 @@ class FileSource:
         return []
 
     def load(
-        self, name: str, target: str | None = None, positive: Any = None, drop_id: bool = True, **options: Any
+        self, name: str, target: str | None = None, positive: Any = None, drop_id: bool = True,
+        sha256: str | None = None, **options: Any
     ) -> Dataset:
+        if options:
+            raise ConfigError(f"file: unknown option(s) {', '.join(sorted(options))}; known: target, positive, drop_id, sha256")
         path = os.path.expanduser(name.strip())
         if not path:
             raise DataValidationError("file: needs a path, e.g. file:data.csv")
+        if sha256 is not None and os.path.isfile(path) and file_digest(path) != sha256:
+            raise DataValidationError(f"{path} changed since this run started (sha256 differs); use a new --out")
         df = read_table(path)
         return frame_to_dataset(df, target, positive=positive, drop_id=_truthy(drop_id), name=path)
+
+
+def file_digest(path: str) -> str:
+    """The first 16 hex digits of the file's SHA-256 (pins a run to the file's content)."""
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()[:16]
 
 
 def _truthy(v: Any) -> bool:

@@ -19,12 +19,12 @@ def suggest_ratio(trial: Any, ctx: FitContext) -> float:
 def ratio_param(params: dict[str, Any], ctx: FitContext | None) -> float | str:
     """The ``sampling_strategy`` to pass to imblearn: the tuned ratio, or 'auto' (balance) by default.
 
-    A ratio at or below the current one would make imblearn refuse; it is raised to just above it.
+    A ratio that would not add at least one minority row makes imblearn refuse; 'auto' is used then.
     """
     r = params.get("sampling_strategy")
     if r is None:
         return "auto"
-    if ctx is not None and r <= ctx.pos_neg:
+    if ctx is not None and int(ctx.n_neg * r - ctx.n_pos) < 1:  # imblearn's own test
         return "auto"
     return float(r)
 

@@ -1,0 +1,224 @@
+"""``compare``: every applicable strategy × model on the user's own file, inside a time budget,
+ranked with confidence intervals, with a recommended pipeline refit on all rows and exported."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from imbench.budget import BudgetPlan, parse_budget, plan_budget
+from imbench.evaluation.protocol import Protocol
+
+DEFAULT_MODELS = ("logreg", "random_forest", "lightgbm", "xgboost")
+
+
+@dataclass
+class Comparison:
+    """The outcome of ``compare``: ranked table, recommendation, plan and exported files."""
+
+    out: Path
+    table: pd.DataFrame
+    recommendation: dict[str, Any]
+    plan: BudgetPlan
+    exports: dict[str, Path] = field(default_factory=dict)
+
+
+def load_for_compare(path: str, target: str | None, positive: Any = None) -> Any:
+    """The user's file as a Dataset (every validation error is a one-line DataValidationError)."""
+    from imbench.datasets import load_dataset
+
+    return load_dataset(f"file:{path}", target=target, positive=positive)
+
+
+def compare(path: str, target: str, positive: Any = None, metric: str = "average_precision", budget: str = "10m",
+            models: Sequence[str] | None = None, strategies: Sequence[str] | None = None,
+            cost_fn: float | None = None, cost_fp: float | None = None, out: str | Path | None = None, jobs: int = 1,
+            seed: int = 0, tracking: bool = True, tracking_uri: str | None = None,
+            on_plan: Callable[[BudgetPlan], None] | None = None, on_progress: Callable[[Any], None] | None = None,
+            ds: Any = None) -> Comparison:
+    """Nested CV of strategies × models on ``path`` within ``budget``; see the module docstring."""
+    from imbench.datasets import check_evaluable
+    from imbench.datasets.files import file_digest
+    from imbench.evaluation.evaluate import with_baseline
+    from imbench.strategies import HEADLINE
+    from imbench.suites import DatasetEntry, Suite, validate
+    from imbench.sweep import run_sweep
+
+    budget_s = parse_budget(budget)
+    if (cost_fn is None) != (cost_fp is None):
+        from imbench.errors import ConfigError
+
+        raise ConfigError("give both --cost-fn and --cost-fp (or neither)")
+    ds = ds if ds is not None else load_for_compare(path, target, positive)
+    check_evaluable(ds, 3)
+    costs = cost_fn is not None
+    base = Protocol(metric=metric, seed=seed, cost_fn=cost_fn or 1.0, cost_fp=cost_fp or 1.0,
+                    threshold_objective="cost" if costs else "f1")
+    strategies = with_baseline(strategies or HEADLINE)
+    if costs:
+        strategies = with_threshold(strategies)
+    plan = plan_budget(budget_s, ds.X, ds.y, strategies, list(models or DEFAULT_MODELS), jobs, base)
+    if plan.protocol.outer_folds > ds.n_pos:
+        plan.cuts.append(f"outer folds cut to {ds.n_pos} (one positive per test fold at least)")
+        plan.protocol = replace(plan.protocol, outer_folds=ds.n_pos)
+    if on_plan:
+        on_plan(plan)
+    options: tuple[tuple[str, Any], ...] = (("sha256", file_digest(path)), ("target", target))
+    if positive is not None:
+        options += (("positive", positive),)
+    stem = Path(path).stem
+    suite = validate(Suite(name=f"compare-{stem}", datasets=(DatasetEntry(f"file:{Path(path).resolve()}", options),),
+                           strategies=tuple(strategies), models=tuple(plan.models), protocol=plan.protocol,
+                           description=f"imbench compare on {path}, target {target}"))
+    out = Path(out or f"runs/compare-{stem}-{suite.config_hash()[:6]}")
+    run_sweep(suite, out, jobs=jobs, on_progress=on_progress, tracking=tracking, tracking_uri=tracking_uri)
+    df = pd.read_parquet(out / "results.parquet")
+    table = ranked_table(df, metric, costs)
+    rec = recommend(table, df, metric, costs)
+    if rec:
+        rec["load"] = {"spec": f"file:{path}", "target": target, "positive": positive}
+    exports = export_recommended(ds, rec, plan.protocol, out) if rec else {}
+    from imbench.report import build_report
+
+    exports.update(build_report(out, metric=metric, cost_fn=cost_fn, cost_fp=cost_fp))
+    from imbench.store import write_atomic
+
+    write_atomic(out / "recommendation.json", json.dumps({**rec, "cuts": plan.cuts}, indent=2, default=str))
+    exports["recommendation"] = out / "recommendation.json"
+    return Comparison(out, table, rec, plan, exports)
+
+
+def with_threshold(strategies: Sequence[str]) -> list[str]:
+    """With business costs, every strategy gets the cost-minimising threshold (``X+threshold``);
+    ``none`` stays as it is: the unbalanced baseline at threshold 0.5 that savings are measured against."""
+    from imbench.strategies import parse_strategy
+
+    out = []
+    for s in strategies:
+        st = parse_strategy(s)
+        out.append(st.name if st.name == "none" or st.get("decision") else parse_strategy(f"{st.name}+threshold").name)
+    return list(dict.fromkeys(out))
+
+
+def ranked_table(df: pd.DataFrame, metric: str, costs: bool = False) -> pd.DataFrame:
+    """One row per strategy × model: mean and 95 % t-interval of the metric over outer folds, ranked."""
+    from scipy import stats
+
+    from imbench.evaluation.metrics import get_metric
+
+    m = get_metric(metric)
+    col = f"test_{m.name}"
+    n_folds = int(df["fold"].nunique())
+    rows = []
+    for (st, mo), g in df.groupby(["strategy", "model"]):
+        ok = g[g["status"] == "ok"]
+        vals = ok[col].astype(float).to_numpy() if col in ok else np.array([])
+        mean = float(np.mean(vals)) if len(vals) else math.nan
+        if len(vals) > 1 and np.std(vals) > 0:
+            lo, hi = stats.t.interval(0.95, len(vals) - 1, loc=mean, scale=stats.sem(vals))
+        else:
+            lo = hi = mean
+        row = {"strategy": st, "model": mo, "folds_ok": len(ok), "folds": n_folds, "mean": mean,
+               "ci_low": float(lo), "ci_high": float(hi),
+               "f1": float(ok["test_f1"].mean()) if len(ok) else math.nan,
+               "threshold": float(ok["threshold"].mean()) if len(ok) else math.nan,
+               "status": ",".join(sorted(set(g["status"]))),
+               "error": next((e for e in g["error"] if e), "")}
+        if costs:
+            row["cost_per_1000"] = float(ok["test_expected_cost"].mean() * 1000) if len(ok) else math.nan
+        rows.append(row)
+    t = pd.DataFrame(rows)
+    # ties on the primary metric (e.g. PR-AUC of none and threshold, which only moves the cut-off)
+    # are broken by the quality of the operating point: F1, or expected cost with costs
+    keys, asc = (["cost_per_1000", "mean"], [True, not m.greater]) if costs else (["mean", "f1"], [not m.greater, False])
+    t["mean"] = t["mean"].round(10)
+    complete = t["folds_ok"] == t["folds"]
+    t = pd.concat([t[complete].sort_values(keys, ascending=asc), t[~complete].sort_values(keys, ascending=asc)])
+    t.insert(0, "rank", range(1, len(t) + 1))
+    return t.reset_index(drop=True)
+
+
+def recommend(table: pd.DataFrame, df: pd.DataFrame, metric: str, costs: bool) -> dict[str, Any]:
+    """The top complete row, its gain over ``none`` with the same model, and its fold parameters."""
+    complete = table[table["folds_ok"] == table["folds"]]
+    if complete.empty:
+        return {}
+    best = complete.iloc[0]
+    base = table[(table["strategy"] == "none") & (table["model"] == best["model"])]
+    rec: dict[str, Any] = {k: (v.item() if hasattr(v, "item") else v) for k, v in best.items()}
+    rec["metric"] = metric
+    if not base.empty:
+        b = base.iloc[0]
+        rec["none_mean"] = float(b["mean"])
+        rec["gain_vs_none"] = float(best["mean"] - b["mean"])
+        if costs:
+            rec["none_cost_per_1000"] = float(b["cost_per_1000"])
+            rec["saving_per_1000"] = float(b["cost_per_1000"] - best["cost_per_1000"])
+    return rec
+
+
+def export_recommended(ds: Any, rec: dict[str, Any], protocol: Protocol, out: Path) -> dict[str, Path]:
+    """Tune the recommended pair on all rows (same inner CV and trials), refit, save with skops."""
+    import skops.io as sio
+
+    from imbench.evaluation.seeds import derive_seed
+    from imbench.evaluation.tuning import tune
+    from imbench.models import MODELS
+    from imbench.pipeline import build_pipeline, context_for, split_columns
+    from imbench.store import write_atomic
+    from imbench.strategies import parse_strategy
+
+    strategy, model = parse_strategy(rec["strategy"]), MODELS.get(rec["model"])
+    numeric, categorical = split_columns(ds.X, ds.categorical)
+    ctx = context_for(ds.y, numeric, categorical, cost_fn=protocol.cost_fn, cost_fp=protocol.cost_fp,
+                      threshold_objective=protocol.threshold_objective, inner_folds=protocol.inner_folds)
+    seed = derive_seed(protocol.seed, "final", rec["strategy"], rec["model"])
+    tuned = tune(strategy, model, ds.X, ds.y, numeric, categorical, ctx, protocol, seed)
+    pipe = build_pipeline(strategy, model, numeric=numeric, categorical=categorical, ctx=ctx, seed=seed,
+                          **tuned.params)
+    pipe.fit(ds.X, ds.y)
+    rec["final_params"] = tuned.params
+    rec["final_threshold"] = float(getattr(pipe, "best_threshold_", 0.5))
+    rec["columns"] = [str(c) for c in ds.X.columns]
+    rec["data_notes"] = list(getattr(ds, "notes", []))
+    model_path = out / "model.skops"
+    tmp = out / ".model.skops.tmp"
+    sio.dump(pipe, tmp)
+    tmp.replace(model_path)
+    snippet = out / "rebuild_pipeline.py"
+    write_atomic(snippet, _snippet(ds, rec, protocol, seed))
+    return {"model": model_path, "snippet": snippet}
+
+
+def _snippet(ds: Any, rec: dict[str, Any], protocol: Protocol, seed: int) -> str:
+    params = ",\n    ".join(f"{k}={v!r}" for k, v in rec["final_params"].items())
+    load = rec["load"]
+    opts = f"target={load['target']!r}" + (f", positive={load['positive']!r}" if load["positive"] is not None else "")
+    return f'''"""Rebuild and refit the pipeline imbench recommended ({rec["strategy"]} × {rec["model"]}).
+
+Load the saved one instead with skops:
+    import skops.io as sio
+    untrusted = sio.get_untrusted_types(file="model.skops")  # review this list, then:
+    model = sio.load("model.skops", trusted=untrusted)
+    p = model.predict_proba(X)[:, 1]; y_hat = p >= {rec["final_threshold"]:.6f}
+X must have the columns imbench used: {", ".join(rec["columns"][:12])}{" …" if len(rec["columns"]) > 12 else ""}
+(load new data with imbench.load_dataset to apply the same column handling: {"; ".join(rec["data_notes"]) or "none"}).
+"""
+import imbench
+
+ds = imbench.load_dataset({load["spec"]!r}, {opts})
+pipe = imbench.build_pipeline(
+    {rec["strategy"]!r}, {rec["model"]!r}, X=ds.X, y=ds.y, seed={seed},
+    cost_fn={protocol.cost_fn!r}, cost_fp={protocol.cost_fp!r}, threshold_objective={protocol.threshold_objective!r},
+    {params},
+)
+pipe.fit(ds.X, ds.y)
+print("decision threshold:", getattr(pipe, "best_threshold_", 0.5))
+'''
