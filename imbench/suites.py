@@ -163,6 +163,9 @@ def validate(suite: Suite, where: str = "suite") -> Suite:
         _load_sources()
         for d in suite.datasets:
             prefix, sep, _ = d.spec.partition(":")
+            if not sep and "=" in d.spec:
+                raise ConfigError(f"dataset {d.spec!r} has no source prefix: quote specs that contain commas "
+                                  "in a YAML [list], e.g. 'synthetic:ir=10,n=300'")
             if not sep:
                 raise ConfigError(f"dataset {d.spec!r} needs a source prefix (e.g. keel:{d.spec})")
             SOURCES.get(prefix)
