@@ -62,8 +62,12 @@ class InProcessExecutor:
     """Runs cells one after another in this process."""
 
     def run(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, CellResult]]:
+        from threadpoolctl import threadpool_limits
+
         for t in tasks:
-            yield t, execute(t)
+            with threadpool_limits(1):  # as in worker processes: same numbers, no BLAS oversubscription
+                res = execute(t)
+            yield t, res
 
 
 def _init_worker() -> None:

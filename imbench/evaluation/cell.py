@@ -52,7 +52,9 @@ def run_cell(ds: Dataset, key: CellKey, protocol: Protocol) -> CellResult:
     from imbench.pipeline import context_for, split_columns
     from imbench.strategies import parse_strategy
 
-    seed = derive_seed(protocol.seed, key.id)
+    # common random numbers: every strategy of a dataset × model × fold gets the same seed, so
+    # differences between strategies are not differences between random draws
+    seed = derive_seed(protocol.seed, key.dataset, key.model, key.fold)
     folds = outer_folds(ds.y, protocol, ds.name)
     of = folds[key.fold]
     strategy, model = parse_strategy(key.strategy), MODELS.get(key.model)
