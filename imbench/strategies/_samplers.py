@@ -19,14 +19,11 @@ def suggest_ratio(trial: Any, ctx: FitContext) -> float:
 def ratio_param(params: dict[str, Any], ctx: FitContext | None) -> float | str:
     """The ``sampling_strategy`` to pass to imblearn: the tuned ratio, or 'auto' (balance) by default.
 
-    A ratio that would not add at least one minority row makes imblearn refuse; 'auto' is used then.
+    A ratio too low for the rows a fold actually has is raised at fit time by the wrapper
+    (:class:`imbench.strategies.capped.NeighbourCapped`), which records it.
     """
     r = params.get("sampling_strategy")
-    if r is None:
-        return "auto"
-    if ctx is not None and int(ctx.n_neg * r - ctx.n_pos) < 1:  # imblearn's own test
-        return "auto"
-    return float(r)
+    return "auto" if r is None else float(r)
 
 
 def cap(sampler: Any) -> Any:

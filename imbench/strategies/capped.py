@@ -1,4 +1,4 @@
-"""A sampler wrapper that caps neighbour counts to the minority rows a (small) fold has."""
+"""A sampler wrapper that adapts a sampler's settings to the training rows it actually receives."""
 
 from __future__ import annotations
 
@@ -11,29 +11,40 @@ NEIGHBOUR_PARAMS = ("k_neighbors", "n_neighbors")
 
 
 class NeighbourCapped(BaseEstimator):
-    """Wraps an imblearn sampler and caps its neighbour count to the minority rows it sees minus one.
+    """Wraps an imblearn sampler and adapts it to the (possibly small) fold it is fitted on.
 
-    SMOTE-like samplers fail when a (small) training fold has fewer minority rows than
-    ``k_neighbors + 1``; the cap is the sound adaptation. Applied caps are kept in ``adaptations_``.
-    Nested samplers (``smote`` inside SMOTETomek / SMOTEENN) are capped too.
+    - neighbour counts are capped to the minority rows minus one (SMOTE-like samplers fail when a
+      fold has fewer than ``k_neighbors + 1`` minority rows);
+    - a float ``sampling_strategy`` (target minority/majority ratio) that would not change the
+      fold — at or below its own ratio, which imblearn refuses — is raised to the smallest ratio
+      that does (one more minority row, or one fewer majority row).
+    Each adaptation is recorded in ``adaptations_``; nested samplers (``smote`` inside
+    SMOTETomek / SMOTEENN) are adapted too.
     """
 
     def __init__(self, sampler: Any = None) -> None:
         self.sampler = sampler
 
     def fit_resample(self, X: Any, y: Any, **kw: Any) -> Any:
-        n_min = int(np.bincount(np.asarray(y, dtype=int)).min())
+        counts = np.bincount(np.asarray(y, dtype=int), minlength=2)
+        n_min, n_maj = int(counts.min()), int(counts.max())
         sampler = clone(self.sampler)
         self.adaptations_: list[str] = []
         for target in (sampler, getattr(sampler, "smote", None)):
             if target is None:
                 continue
+            params = target.get_params()
             for p in NEIGHBOUR_PARAMS:
-                k = target.get_params().get(p)
+                k = params.get(p)
                 if isinstance(k, int) and k > n_min - 1:
                     if n_min < 2:
                         raise ValueError(f"{type(target).__name__} needs at least 2 minority rows, got {n_min}")
                     target.set_params(**{p: n_min - 1})
                     self.adaptations_.append(f"{type(target).__name__}.{p} {k}->{n_min - 1}")
+            r = params.get("sampling_strategy")
+            if isinstance(r, float) and n_maj and int(n_maj * r - n_min) < 1:
+                fixed = min((n_min + 1.5) / n_maj, 1.0)
+                target.set_params(sampling_strategy=fixed)
+                self.adaptations_.append(f"{type(target).__name__}.sampling_strategy {r:.4g}->{fixed:.4g}")
         self.sampler_ = sampler
         return sampler.fit_resample(X, y, **kw)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from imbench.strategies._samplers import RatioSampler, ratio_param
+from imbench.strategies._samplers import RatioSampler, cap, ratio_param
 from imbench.strategies.base import FitContext, register_component
 
 
@@ -19,4 +19,4 @@ class RandomUnder(RatioSampler):
     def sampler(self, params: dict[str, Any], ctx: FitContext | None, seed: int, categorical: list[int]) -> Any:
         from imblearn.under_sampling import RandomUnderSampler
 
-        return RandomUnderSampler(sampling_strategy=ratio_param(params, ctx), random_state=seed)
+        return cap(RandomUnderSampler(sampling_strategy=ratio_param(params, ctx), random_state=seed))
