@@ -1,0 +1,239 @@
+"""The MLflow mirror: experiment per suite, parent run per dataset × strategy × model, child run per fold."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import math
+import shutil
+import socket
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+SUITE = """\
+name: tinytrack
+datasets:
+  - synthetic:ir=10,n=300
+  - synthetic:ir=30,n=600
+strategies: [none, class_weight, scale_pos_weight]
+models: [logreg]
+protocol: {outer_folds: 2, inner_folds: 2, n_trials: 2, seed: 0}
+"""
+N_GROUPS = 2 * 3 * 1
+N_FOLDS = 2
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(autouse=True)
+def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No socket connects from the test process; MLflow here is a local SQLite file."""
+
+    def refuse(self: socket.socket, address: Any) -> None:
+        raise OSError(f"network access is disabled in tests ({address!r})")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setenv("MLFLOW_DISABLE_TELEMETRY", "true")
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+
+
+def invoke(cwd: Path, *args: str, env: dict[str, str] | None = None) -> Any:
+    """``imbench ARGS`` in this process with ``cwd`` as working folder: a click Result."""
+    from click.testing import CliRunner
+
+    from imbench.cli import main
+
+    with contextlib.chdir(cwd):
+        return CliRunner(env={"COLUMNS": "200", **(env or {})}).invoke(main, list(args), catch_exceptions=False)
+
+
+def run_args(out: Path, *extra: str) -> list[str]:
+    return ["run", "tiny.yaml", "--out", str(out), "--no-report", "-q", *extra]
+
+
+def uri_of(db: Path) -> str:
+    return f"sqlite:///{db}"
+
+
+@pytest.fixture(scope="session")
+def tracked(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> dict[str, Any]:
+    """A tiny sweep mirrored to ``sqlite:///…/mlflow.db`` (computed once per session across xdist workers)."""
+    root = tmp_path_factory.getbasetemp()
+    if worker_id != "master":
+        root = root.parent
+    base = root / "tracking-reference"
+    db = base / "tracking" / "mlflow.db"
+    with open(root / "tracking-reference.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if not (base / "stdout.txt").exists():
+                shutil.rmtree(base, ignore_errors=True)
+                db.parent.mkdir(parents=True)
+                (base / "tiny.yaml").write_text(SUITE)
+                with pytest.MonkeyPatch.context() as mp:
+                    mp.setenv("MLFLOW_DISABLE_TELEMETRY", "true")
+                    mp.delenv("MLFLOW_TRACKING_URI", raising=False)
+                    r = invoke(base, *run_args(base / "run", "--tracking-uri", uri_of(db)))
+                assert r.exit_code == 0, r.output
+                (base / "stdout.txt").write_text(r.stdout)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    return {"base": base, "db": db, "uri": uri_of(db), "run": base / "run",
+            "stdout": (base / "stdout.txt").read_text()}
+
+
+def all_runs(uri: str, experiment: str = "tinytrack") -> tuple[Any, list[Any], list[Any]]:
+    """(experiment, parent runs, child runs) of ``experiment`` at ``uri``."""
+    from mlflow.tracking import MlflowClient
+
+    client = MlflowClient(tracking_uri=uri)
+    exp = client.get_experiment_by_name(experiment)
+    assert exp is not None, f"no experiment {experiment!r} at {uri}"
+    runs = client.search_runs([exp.experiment_id], max_results=5000)
+    parents = [r for r in runs if "mlflow.parentRunId" not in r.data.tags]
+    children = [r for r in runs if "mlflow.parentRunId" in r.data.tags]
+    return exp, parents, children
+
+
+def as_number(v: Any) -> Any:
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return v
+
+
+def test_one_experiment_named_after_the_suite(tracked: dict[str, Any]) -> None:
+    from mlflow.tracking import MlflowClient
+
+    names = [e.name for e in MlflowClient(tracking_uri=tracked["uri"]).search_experiments()]
+    assert names.count("tinytrack") == 1
+    assert set(names) <= {"tinytrack", "Default"}
+    assert f"MLflow: {N_GROUPS} new parent runs in experiment 'tinytrack'" in tracked["stdout"]
+    assert tracked["db"].exists()
+    assert not (tracked["base"] / "mlflow.db").exists()  # the given URI, not the default in the working folder
+
+
+def test_parent_per_group_and_child_per_fold(tracked: dict[str, Any]) -> None:
+    _, parents, children = all_runs(tracked["uri"])
+    assert len(parents) == N_GROUPS
+    groups = {(p.data.tags["dataset"], p.data.tags["strategy"], p.data.tags["model"]) for p in parents}
+    assert len(groups) == N_GROUPS
+    assert len(children) == N_GROUPS * N_FOLDS
+    by_parent: dict[str, list[Any]] = {p.info.run_id: [] for p in parents}
+    for c in children:
+        by_parent[c.data.tags["mlflow.parentRunId"]].append(c)  # KeyError: a child of no parent
+    for pid, kids in by_parent.items():
+        assert sorted(k.data.tags["fold"] for k in kids) == [str(f) for f in range(N_FOLDS)], pid
+
+
+def test_parent_metrics_are_fold_mean_and_std(tracked: dict[str, Any]) -> None:
+    df = pd.read_parquet(tracked["run"] / "results.parquet")
+    ok = df[df["status"] == "ok"]
+    agg = ok.groupby(["dataset", "strategy", "model"])["test_average_precision"].agg(["mean", "std"])
+    _, parents, _ = all_runs(tracked["uri"])
+    checked = 0
+    for p in parents:
+        key = (p.data.tags["dataset"], p.data.tags["strategy"], p.data.tags["model"])
+        if key not in agg.index:
+            assert "test_average_precision_mean" not in p.data.metrics
+            continue
+        m = p.data.metrics
+        assert m["test_average_precision_mean"] == pytest.approx(agg.loc[key, "mean"], rel=1e-9)
+        assert m["test_average_precision_std"] == pytest.approx(agg.loc[key, "std"], rel=1e-9)
+        assert p.data.params["n_folds_ok"] == str(N_FOLDS)
+        assert p.data.params["protocol.n_trials"] == "2"
+        checked += 1
+    assert checked == 2 * 2  # none and class_weight on both datasets
+
+
+def test_child_params_metrics_and_tags_match_rows(tracked: dict[str, Any]) -> None:
+    df = pd.read_parquet(tracked["run"] / "results.parquet")
+    _, _, children = all_runs(tracked["uri"])
+    assert len(children) == len(df)
+    rows = {(r["dataset"], r["strategy"], r["model"], str(r["fold"])): r for _, r in df.iterrows()}
+    for c in children:
+        t = c.data.tags
+        row = rows[(t["dataset"], t["strategy"], t["model"], t["fold"])]
+        for key in ("dataset", "tier", "strategy", "family", "model", "status"):
+            assert t[key] == str(row[key]), key
+        assert float(t["ir"]) == pytest.approx(float(row["ir"]))
+        expected = {k[2:]: as_number(v) for k, v in row.items()
+                    if k.startswith("p_") and not (isinstance(v, float) and math.isnan(v))}
+        assert {k: as_number(v) for k, v in c.data.params.items()} == pytest.approx(expected)
+        if row["status"] == "ok":
+            assert expected, "an ok cell has tuned parameters"
+            for k, v in row.items():
+                if k.startswith("test_") and not math.isnan(v):
+                    assert c.data.metrics[k] == pytest.approx(v, rel=1e-9), k
+            assert c.data.metrics["threshold"] == pytest.approx(row["threshold"])
+            assert c.info.status == "FINISHED"
+
+
+def test_not_applicable_groups_are_logged_with_status(tracked: dict[str, Any]) -> None:
+    _, parents, children = all_runs(tracked["uri"])
+    na = [p for p in parents if p.data.tags["strategy"] == "scale_pos_weight"]
+    assert len(na) == 2
+    for p in na:
+        assert p.data.tags["status"] == "not_applicable"
+        assert "not applicable" in p.data.tags["error"] and "logreg" in p.data.tags["error"]
+        assert not p.data.metrics.get("test_average_precision_mean")
+        assert p.info.status == "FAILED"
+    na_children = [c for c in children if c.data.tags["strategy"] == "scale_pos_weight"]
+    assert len(na_children) == 2 * N_FOLDS
+    assert all(c.data.tags["status"] == "not_applicable" and c.data.tags["error"] for c in na_children)
+    ok = [p for p in parents if p.data.tags["strategy"] != "scale_pos_weight"]
+    assert all(p.data.tags["status"] == "ok" and p.info.status == "FINISHED" for p in ok)
+
+
+def copy_run(tracked: dict[str, Any], tmp_path: Path) -> Path:
+    (tmp_path / "tiny.yaml").write_text(SUITE)
+    shutil.copytree(tracked["run"], tmp_path / "run")
+    return tmp_path / "run"
+
+
+def test_rerun_logs_nothing_new(tracked: dict[str, Any], tmp_path: Path) -> None:
+    out = copy_run(tracked, tmp_path)
+    db = tmp_path / "mlflow.db"
+    first = invoke(tmp_path, *run_args(out, "--tracking-uri", uri_of(db)))
+    assert first.exit_code == 0, first.output
+    assert f"MLflow: {N_GROUPS} new parent runs" in first.stdout
+    again = invoke(tmp_path, *run_args(out, "--tracking-uri", uri_of(db)))
+    assert again.exit_code == 0, again.output
+    assert "0 cells computed" in again.stdout and "MLflow: 0 new parent runs" in again.stdout
+    _, parents, children = all_runs(uri_of(db))
+    assert (len(parents), len(children)) == (N_GROUPS, N_GROUPS * N_FOLDS)
+
+
+def test_env_tracking_uri_is_used_without_option(tracked: dict[str, Any], tmp_path: Path) -> None:
+    """MLFLOW_TRACKING_URI is respected, and a run already mirrored elsewhere is mirrored there in full."""
+    out = copy_run(tracked, tmp_path)
+    db = tmp_path / "env.db"
+    r = invoke(tmp_path, *run_args(out), env={"MLFLOW_TRACKING_URI": uri_of(db)})
+    assert r.exit_code == 0, r.output
+    assert not (tmp_path / "mlflow.db").exists()  # the embedded default was not used
+    assert f"MLflow: {N_GROUPS} new parent runs" in r.stdout and str(db) in r.stdout
+    _, parents, children = all_runs(uri_of(db))
+    assert (len(parents), len(children)) == (N_GROUPS, N_GROUPS * N_FOLDS)
+    # the original store is untouched
+    assert len(all_runs(tracked["uri"])[1]) == N_GROUPS
+
+
+def test_no_mlflow_logs_nothing(tracked: dict[str, Any], tmp_path: Path) -> None:
+    out = copy_run(tracked, tmp_path)
+    r = invoke(tmp_path, *run_args(out, "--no-mlflow"), env={"MLFLOW_TRACKING_URI": uri_of(tmp_path / "x.db")})
+    assert r.exit_code == 0, r.output
+    assert "MLflow" not in r.stdout
+    assert not (tmp_path / "x.db").exists() and not (tmp_path / "mlflow.db").exists()
+
+
+def test_default_uri_is_embedded_sqlite_in_working_folder(monkeypatch: pytest.MonkeyPatch) -> None:
+    from imbench.tracking import DEFAULT_URI, resolve_uri
+
+    assert resolve_uri(None) == DEFAULT_URI == "sqlite:///mlflow.db"
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", "sqlite:///elsewhere.db")
+    assert resolve_uri(None) == "sqlite:///elsewhere.db"
+    assert resolve_uri("sqlite:///given.db") == "sqlite:///given.db"
