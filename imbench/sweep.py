@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from imbench.errors import ImbenchError
 from imbench.evaluation.cell import CellKey
 from imbench.executors import WORKER_DIED, DatasetRef, Task, make_executor
 from imbench.store import Store, write_atomic
@@ -94,9 +95,14 @@ def run_sweep(suite: Suite, out: str | Path, jobs: int = 1, executor: str = "loc
         counts = export(store, suite, wall, jobs, executor)
         note = ""
         if tracking:
-            from imbench.tracking import log_run
+            from imbench.tracking import log_run, resolve_uri
 
-            note = log_run(store, suite, tracking_uri)
+            try:
+                note = log_run(store, suite, tracking_uri)
+            except Exception as e:  # the results are safe; say so on one line instead of a traceback
+                why = (str(e).strip().splitlines() or [type(e).__name__])[0][:300]
+                raise ImbenchError(f"results are saved in {out}, but logging to MLflow at {resolve_uri(tracking_uri)} "
+                                   f"failed ({why}); rerun the same command to retry the logging") from None
         return SweepResult(Path(out), total, len(tasks), done_before, wall, counts, note)
     finally:
         store.close()

@@ -265,6 +265,10 @@ def test_rerun_of_complete_run_computes_nothing(reference: Path, tmp_path: Path)
     again = json.loads((out / "manifest.json").read_text())
     assert again["wall_seconds_last_invocation"] < first["wall_seconds_last_invocation"]
     assert again["wall_seconds_total"] >= first["wall_seconds_total"]
+    # --jobs is not part of the configuration: a complete run stays complete with more workers
+    r = invoke(suite, out, "--jobs", "2")
+    assert r.exit_code == 0, r.output
+    assert summary(r.stdout) == (0, N_CELLS)
 
 
 # --- (5) stored predictions reproduce the metrics ---------------------------------------------

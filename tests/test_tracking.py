@@ -237,3 +237,19 @@ def test_default_uri_is_embedded_sqlite_in_working_folder(monkeypatch: pytest.Mo
     monkeypatch.setenv("MLFLOW_TRACKING_URI", "sqlite:///elsewhere.db")
     assert resolve_uri(None) == "sqlite:///elsewhere.db"
     assert resolve_uri("sqlite:///given.db") == "sqlite:///given.db"
+
+
+def test_unreachable_server_is_a_one_line_error_and_logging_is_retried(tracked: dict[str, Any],
+                                                                       tmp_path: Path) -> None:
+    out = copy_run(tracked, tmp_path)
+    r = invoke(tmp_path, *run_args(out, "--tracking-uri", "http://127.0.0.1:9"),
+               env={"MLFLOW_HTTP_REQUEST_MAX_RETRIES": "0", "MLFLOW_HTTP_REQUEST_TIMEOUT": "5"})
+    assert r.exit_code == 2, r.output
+    err = r.stderr.strip()
+    assert len(err.splitlines()) == 1 and "Traceback" not in r.output, err
+    assert "results are saved" in err and "127.0.0.1:9" in err
+    assert (out / "results.parquet").exists()
+    # nothing was marked as logged there, so a rerun against a working store logs every group
+    db = tmp_path / "mlflow.db"
+    r = invoke(tmp_path, *run_args(out, "--tracking-uri", uri_of(db)))
+    assert r.exit_code == 0 and f"MLflow: {N_GROUPS} new parent runs" in r.stdout
