@@ -8,6 +8,9 @@ from typing import Any
 import pandas as pd
 
 KEY_COLUMNS = ["dataset", "strategy", "model", "fold", "repeat", "outer_fold", "seed", "status", "error"]
+META_COLUMNS = ["family", "source", "n", "n_pos", "n_features", "n_categorical", "ir", "tier", "n_train", "n_test",
+                "n_pos_test", "metric", "threshold", "adaptations", "tune_seconds", "fit_seconds", "predict_seconds",
+                "trials", "trials_pruned", "trials_failed", "inner_score"]
 
 
 def results_frame(rows: Iterable[dict[str, Any]]) -> pd.DataFrame:
@@ -18,7 +21,9 @@ def results_frame(rows: Iterable[dict[str, Any]]) -> pd.DataFrame:
     keys = [c for c in KEY_COLUMNS if c in df.columns]
     params = sorted(c for c in df.columns if c.startswith("p_"))
     metrics = sorted(c for c in df.columns if c.startswith("test_"))
-    rest = [c for c in df.columns if c not in set(keys) | set(params) | set(metrics)]
+    # a fixed order, whichever row arrived first (results do not depend on the number of workers)
+    rest = [c for c in META_COLUMNS if c in df.columns]
+    rest += sorted(c for c in df.columns if c not in set(keys) | set(rest) | set(params) | set(metrics))
     df = df[keys + rest + params + metrics]
     sort = [c for c in ("dataset", "strategy", "model", "fold") if c in df.columns]
     return df.sort_values(sort, kind="stable").reset_index(drop=True)
