@@ -34,7 +34,7 @@ from pathlib import Path
 
 T_CHILD_START = time.perf_counter()
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import PY, ROOT, Report, loadavg  # noqa: E402
+from _common import PY, ROOT, Report, bench_env, env_note, loadavg  # noqa: E402
 
 GOAL_PCT = 3.0
 SMALL_DATASETS = "synthetic:ir=10,n=1500,sep=0.7,flip=0.0"
@@ -126,7 +126,7 @@ def child(cli_args: list[str], json_out: str) -> None:
 
 
 # ---------------------------------------------------------------------------------------------- parent
-def one_run(label: str, tmp: Path, small: bool, mlflow: bool) -> dict:
+def one_run(label: str, tmp: Path, small: bool, mlflow: bool, pyc: bool) -> dict:
     out = tmp / f"run-{label}"
     js = tmp / f"{label}.json"
     args = ["run", "quick", "--out", str(out), "--no-report", "--jobs", "1", "--quiet"]
@@ -135,7 +135,7 @@ def one_run(label: str, tmp: Path, small: bool, mlflow: bool) -> dict:
     args += ["--tracking-uri", f"sqlite:///{tmp / f'mlflow-{label}.db'}"] if mlflow else ["--no-mlflow"]
     t0 = time.perf_counter()
     subprocess.run([PY, __file__, "--child", str(js), "--", *args], check=True, cwd=tmp,
-                   stdout=subprocess.DEVNULL)
+                   stdout=subprocess.DEVNULL, env=bench_env(pyc))
     wall = time.perf_counter() - t0
     import pandas as pd
 
@@ -192,11 +192,14 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--small", action="store_true", help="the quick suite on its first dataset only")
     ap.add_argument("--repeats", type=int, default=1, help="alternating (no-mlflow, mlflow) pairs")
+    ap.add_argument("--no-pyc", action="store_true", help="no bytecode cache (as this machine is set up)")
     a = ap.parse_args()
-    rep = Report("overhead" + ("_small" if a.small else ""))
+    rep = Report("overhead" + ("_small" if a.small else "") + ("_nopyc" if a.no_pyc else ""))
+    rep.out(env_note(not a.no_pyc))
     rep.out(f"suite: quick{' --datasets ' + SMALL_DATASETS if a.small else ''}; --jobs 1 --no-report; "
             f"{a.repeats} alternating pair(s) of (--no-mlflow, MLflow sqlite)")
-    subprocess.run([PY, "-c", "import sklearn, imblearn, lightgbm, optuna, mlflow"], check=True)  # warm caches
+    subprocess.run([PY, "-c", "import sklearn, imblearn, lightgbm, optuna, mlflow, pyarrow"], check=True,
+                   env=bench_env(not a.no_pyc))  # warm the page cache (and the bytecode cache)
     results = []
     with tempfile.TemporaryDirectory(prefix="imbench-overhead-") as td:
         tmp = Path(td)
@@ -204,7 +207,7 @@ def main() -> None:
             for mlflow in (False, True):
                 label = f"{'mlflow' if mlflow else 'no-mlflow'}#{r + 1}"
                 print(f"running {label} ...", flush=True)
-                results.append(one_run(label, tmp, a.small, mlflow))
+                results.append(one_run(label, tmp, a.small, mlflow, not a.no_pyc))
     rep.out("")
     pct = {}
     for d in results:

@@ -16,16 +16,16 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import IMBENCH, PY, ROOT, Report, loadavg  # noqa: E402
+from _common import IMBENCH, PY, ROOT, Report, bench_env, loadavg  # noqa: E402
 
 GOAL_S = 1.0
 COMMANDS = {"imbench --help": [IMBENCH, "--help"], "imbench list strategies": [IMBENCH, "list", "strategies"]}
 BASELINES = {"python -c pass": [PY, "-c", "pass"]}
 
 
-def timed(cmd: list[str]) -> float:
+def timed(cmd: list[str], pyc: bool = True) -> float:
     t0 = time.perf_counter()
-    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, cwd=ROOT)
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, cwd=ROOT, env=bench_env(pyc))
     return time.perf_counter() - t0
 
 
@@ -33,7 +33,7 @@ def heaviest_imports(args: list[str], top: int = 8) -> list[str]:
     """The top-level imbench-caused imports by cumulative time (one ``-X importtime`` run)."""
     code = ("import sys; from imbench.cli import main; sys.argv=['imbench', *%r]\n"
             "try:\n    main()\nexcept SystemExit:\n    pass") % (args,)
-    r = subprocess.run([PY, "-X", "importtime", "-c", code], capture_output=True, text=True, cwd=ROOT)
+    r = subprocess.run([PY, "-X", "importtime", "-c", code], capture_output=True, text=True, cwd=ROOT, env=bench_env())
     rows = []
     for line in r.stderr.splitlines():
         if not line.startswith("import time:") or "|" not in line:
@@ -56,22 +56,26 @@ def main() -> None:
     n = 3 if a.small else 5
     rep = Report("startup" + ("_small" if a.small else ""))
     everything = {**BASELINES, **COMMANDS}
-    for cmd in everything.values():  # warm the page cache once
+    for cmd in everything.values():  # warm the page cache and the bytecode cache once
         timed(cmd)
-    times: dict[str, list[float]] = {k: [] for k in everything}
+    times: dict[tuple[str, bool], list[float]] = {}
     for _ in range(n):  # alternate the commands: background load hits all alike
-        for label, cmd in everything.items():
-            times[label].append(timed(cmd))
-    rep.out(f"{'command':28s} {'median s':>9s} {'min s':>7s} {'max s':>7s}  runs")
-    for label, ts in times.items():
-        rep.out(f"{label:28s} {statistics.median(ts):9.3f} {min(ts):7.3f} {max(ts):7.3f}  {n}")
+        for pyc in (True, False):
+            for label, cmd in everything.items():
+                times.setdefault((label, pyc), []).append(timed(cmd, pyc))
+    rep.out("pyc on = bytecode cached (normal install); pyc off = PYTHONDONTWRITEBYTECODE=1 as this machine is set up")
+    rep.out(f"{'command':28s} {'pyc':>4s} {'median s':>9s} {'min s':>7s} {'max s':>7s}  runs")
+    for (label, pyc), ts in times.items():
+        rep.out(f"{label:28s} {'on' if pyc else 'off':>4s} {statistics.median(ts):9.3f} {min(ts):7.3f} {max(ts):7.3f}  {n}")
     rep.out(f"load average after: {loadavg()}")
     rep.out("")
     misses = []
-    for label in COMMANDS:
-        med = statistics.median(times[label])
-        if not rep.verdict(f"{label} median", med, GOAL_S, higher_is_better=False, unit=" s"):
-            misses.append(label)
+    for pyc in (True, False):
+        for label in COMMANDS:
+            med = statistics.median(times[(label, pyc)])
+            if not rep.verdict(f"{label} median (pyc {'on' if pyc else 'off'})", med, GOAL_S,
+                               higher_is_better=False, unit=" s") and label not in misses:
+                misses.append(label)
     for label in misses:
         args = COMMANDS[label][1:]
         rep.out(f"\nwhy '{label}' is slow: heaviest imports (cumulative, -X importtime, one run):")
