@@ -30,7 +30,7 @@ _LAZY = {
     "RunDirectoryError": "imbench.errors",
 }
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # names resolved lazily by __getattr__ below
     from imbench.datasets import load_dataset
     from imbench.datasets.base import Dataset
     from imbench.errors import ConfigError, DataValidationError, ImbenchError, RunDirectoryError, UnknownNameError
@@ -50,4 +50,19 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'imbench' has no attribute {name!r}")
 
 
-__all__ = sorted(_LAZY)
+__all__ = [
+    "ConfigError",
+    "DataValidationError",
+    "Dataset",
+    "ImbenchError",
+    "Protocol",
+    "RunDirectoryError",
+    "UnknownNameError",
+    "build_pipeline",
+    "evaluate",
+    "load_dataset",
+    "parse_strategy",
+    "results_frame",
+    "score_all",
+    "summarize",
+]

