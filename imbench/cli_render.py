@@ -173,6 +173,9 @@ def render_compare(file: str, *, target: str, positive: str | None, metric: str,
     parse_budget(budget)  # a bad budget fails before any work
     get_metric(metric)
     ds = load_for_compare(file, target, positive)
+    from imbench.datasets import check_evaluable
+
+    check_evaluable(ds, 3)  # the fewest outer folds any budget uses
     con.print(inspect_dataset(ds, outer_folds=5).to_text(), markup=False, highlight=False)
 
     def on_plan(plan: BudgetPlan) -> None:
