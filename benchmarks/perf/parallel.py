@@ -49,6 +49,19 @@ def run(suite: Path, out: Path, jobs: int, pyc: bool) -> tuple[float, float]:
     return wall, cpu
 
 
+SPIN = "import time\nt=time.perf_counter()\nx=0\nfor i in range(20_000_000): x+=i\nprint(time.perf_counter()-t)"
+
+
+def machine_ceiling() -> float:
+    """Throughput of 2 concurrent CPU-bound Python loops vs 1 (the best speed-up this machine allows now)."""
+    one = float(subprocess.run([sys.executable, "-c", SPIN], capture_output=True, text=True).stdout)
+    t0 = time.perf_counter()
+    ps = [subprocess.Popen([sys.executable, "-c", SPIN], stdout=subprocess.DEVNULL) for _ in range(2)]
+    for p in ps:
+        p.wait()
+    return 2 * one / (time.perf_counter() - t0)
+
+
 def compare(a: Path, b: Path) -> str:
     """'' if the two results tables are equal apart from timing columns, else what differs."""
     import pandas as pd
@@ -88,6 +101,7 @@ def main() -> None:
         rep.out("  " + line)
     rep.out(f"cores available: {len(os.sched_getaffinity(0))}")
     rows = []
+    ceilings: list[float] = []
     with tempfile.TemporaryDirectory(prefix="imbench-parallel-") as td:
         tmp = Path(td)
         suite = tmp / "perf_parallel.yaml"
@@ -103,6 +117,7 @@ def main() -> None:
                 out = tmp / f"j{jobs}-{r}"
                 print(f"running jobs={jobs} (pair {r + 1}) ...", flush=True)
                 la = loadavg()
+                ceilings.append(machine_ceiling())
                 wall, cpu = run(suite, out, jobs, not a.no_pyc)
                 rows.append((r, jobs, wall, cpu, la))
                 if first is None:
@@ -124,7 +139,10 @@ def main() -> None:
         w2 = next(w for rr, j, w, _, _ in rows if rr == r and j == 2)
         speedups.append(w1 / w2)
         rep.out(f"pair {r + 1}: speed-up jobs1/jobs2 = {w1 / w2:.2f}x")
+    ceilings.append(machine_ceiling())
     rep.out(f"load average after: {loadavg()}")
+    rep.out("machine ceiling (2 concurrent CPU-bound loops vs 1, measured before each run and at the end): "
+            + ", ".join(f"{c:.2f}x" for c in ceilings))
     rep.out("")
     for name, d in diffs:
         rep.out(f"results {name} vs first run (excluding {', '.join(TIMING)}): {'EQUAL' if not d else 'DIFFER: ' + d}")
