@@ -7,6 +7,7 @@ import platform
 import subprocess
 import sys
 import time
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import Any
 from imbench.errors import ImbenchError
 from imbench.evaluation.cell import CellKey
 from imbench.executors import WORKER_DIED, DatasetRef, Task, make_executor
-from imbench.store import Store, write_atomic
+from imbench.store import DB_NAME, Store, write_atomic
 from imbench.suites import Suite
 
 
@@ -85,20 +86,34 @@ def run_sweep(suite: Suite, out: str | Path, jobs: int = 1, executor: str = "loc
         done = done_before
         if on_progress:
             on_progress(SweepEvent(done, total, failed))
+        tracker, groups = None, defaultdict(list)
+        if tracking:
+            from imbench.tracking import Tracker, complete_groups, group_id
+
+            tracker = Tracker(store.dir / DB_NAME, suite, tracking_uri).start()
+            for g in complete_groups(store.rows(), suite.protocol.n_outer):
+                tracker.submit(g)
+            for r in store.rows():
+                groups[group_id(r)].append(r)
         for task, res in make_executor(jobs, executor, scheduler).run(tasks):
             store.commit_cell(task.key.id, res.row, res.predictions)
             done += 1
             failed += res.row["status"] in ("failed", "timeout")
+            if tracker is not None:
+                g = groups[group_id(res.row)]
+                g.append(res.row)
+                if len(g) == suite.protocol.n_outer:
+                    tracker.submit(g)
             if on_progress:
                 on_progress(SweepEvent(done, total, failed, res.row))
         wall = time.perf_counter() - t0
         counts = export(store, suite, wall, jobs, executor)
         note = ""
-        if tracking:
-            from imbench.tracking import log_run, resolve_uri
+        if tracker is not None:
+            from imbench.tracking import resolve_uri
 
             try:
-                note = log_run(store, suite, tracking_uri)
+                note = tracker.close()
             except Exception as e:  # the results are safe; say so on one line instead of a traceback
                 why = (str(e).strip().splitlines() or [type(e).__name__])[0][:300]
                 raise ImbenchError(f"results are saved in {out}, but logging to MLflow at {resolve_uri(tracking_uri)} "

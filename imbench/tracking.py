@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import math
 import os
+import queue
+import threading
 import time
 from collections import defaultdict
+from pathlib import Path
 from typing import Any
 
-from imbench.store import Store
 from imbench.suites import Suite
 
 DEFAULT_URI = "sqlite:///mlflow.db"
@@ -21,67 +23,127 @@ def resolve_uri(uri: str | None) -> str:
     return uri or os.environ.get("MLFLOW_TRACKING_URI") or DEFAULT_URI
 
 
-def log_run(store: Store, suite: Suite, uri: str | None = None) -> str:
-    """Mirror every complete, not yet logged group of ``store`` to MLflow; returns a one-line note."""
+class Tracker:
+    """Mirrors each dataset × strategy × model group to MLflow as soon as its outer folds are all in.
+
+    Runs in a background thread of the driver (workers never talk to MLflow), so importing MLflow,
+    creating its database and logging overlap with the cells still running. Each logged group is
+    recorded in the run's store at once (keyed by tracking URI): a rerun logs only what is missing.
+    """
+
+    def __init__(self, store_path: Path, suite: Suite, uri: str | None = None) -> None:
+        self.store_path = store_path
+        self.suite = suite
+        self.uri = resolve_uri(uri)
+        self.queue: queue.Queue[list[dict[str, Any]] | None] = queue.Queue()
+        self.thread = threading.Thread(target=self._loop, name="imbench-mlflow", daemon=True)
+        self.error: BaseException | None = None
+        self.logged = 0
+
+    def start(self) -> Tracker:
+        self.thread.start()
+        return self
+
+    def submit(self, rows: list[dict[str, Any]]) -> None:
+        """Queue one complete group (all its outer-fold rows)."""
+        self.queue.put(list(rows))
+
+    def close(self) -> str:
+        """Wait for the queue to drain; re-raise a logging failure; a one-line note otherwise."""
+        self.queue.put(None)
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        return f"MLflow: {self.logged} new parent runs in experiment {self.suite.name!r} at {self.uri}"
+
+    def _loop(self) -> None:
+        import sqlite3
+
+        try:
+            client, exp_id = _client(self.uri, self.suite.name)
+            con = sqlite3.connect(self.store_path, timeout=60)
+            done = {r[0] for r in con.execute("SELECT grp FROM tracked")}
+            while (rows := self.queue.get()) is not None:
+                gid = group_id(rows[0])
+                if f"{self.uri} {gid}" in done:
+                    continue
+                pid = log_group(client, exp_id, rows, self.suite)
+                with con:  # at once: a kill while logging leaves no duplicates on rerun
+                    con.execute("INSERT OR REPLACE INTO tracked VALUES (?, ?)", (f"{self.uri} {gid}", pid))
+                done.add(f"{self.uri} {gid}")
+                self.logged += 1
+            con.close()
+        except BaseException as e:  # reported by close(); drain so the driver never blocks
+            self.error = e
+            while self.queue.get() is not None:
+                pass
+
+
+def group_id(row: dict[str, Any]) -> str:
+    """The MLflow parent-run key of a row: dataset|strategy|model."""
+    return f"{row['dataset']}|{row['strategy']}|{row['model']}"
+
+
+def _client(uri: str, experiment: str) -> tuple[Any, str]:
     import logging
 
     os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")  # offline by default; set it to false to opt in
     logging.getLogger("alembic").setLevel(logging.WARNING)
     logging.getLogger("mlflow").setLevel(logging.WARNING)
-    from mlflow.entities import Metric, Param, RunTag
     from mlflow.tracking import MlflowClient
 
-    uri = resolve_uri(uri)
     client = MlflowClient(tracking_uri=uri)
-    exp = client.get_experiment_by_name(suite.name)
-    exp_id = exp.experiment_id if exp else client.create_experiment(suite.name)
-    groups: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
-    for row in store.rows():
-        groups[(row["dataset"], row["strategy"], row["model"])].append(row)
-    done = store.tracked()  # keyed by URI too: a rerun against another server mirrors everything there
-    n_outer = suite.protocol.n_outer
-    logged: list[tuple[str, str]] = []
-    proto = {f"protocol.{k}": v for k, v in suite.protocol.to_dict().items()}
+    exp = client.get_experiment_by_name(experiment)
+    return client, (exp.experiment_id if exp else client.create_experiment(experiment))
+
+
+def log_group(client: Any, exp_id: str, rows: list[dict[str, Any]], suite: Suite) -> str:
+    """Log one group: a parent run (mean/std over ok folds) and one child run per fold; the parent's id."""
+    from mlflow.entities import Metric, Param, RunTag
+
     now = int(time.time() * 1000)
-    for (ds, st, mo), rows in sorted(groups.items()):
-        gid = f"{ds}|{st}|{mo}"
-        if f"{uri} {gid}" in done or len(rows) < n_outer:
-            continue
-        rows.sort(key=lambda r: r["fold"])
-        first = rows[0]
-        tags = {k: str(first.get(k, "")) for k in TAG_KEYS}
-        tags.update({"ir": str(first.get("ir", "")), "suite": suite.name, "imbench.group": gid,
-                     "status": ",".join(sorted({r["status"] for r in rows}))})
-        ok = [r for r in rows if r["status"] == "ok"]
-        errors = sorted({r["error"] for r in rows if r["error"]})
-        if errors:
-            tags["error"] = errors[0][:5000]
-        parent = client.create_run(exp_id, tags={**tags, "mlflow.runName": f"{st} × {mo} on {ds}"[:250]})
-        pid = parent.info.run_id
-        metrics = []
-        for col in sorted({k for r in ok for k in r if k.startswith("test_")}):
-            vals = [float(r[col]) for r in ok if r.get(col) is not None and not _nan(r[col])]
-            if vals:
-                mean = sum(vals) / len(vals)
-                std = math.sqrt(sum((v - mean) ** 2 for v in vals) / (len(vals) - 1)) if len(vals) > 1 else 0.0
-                metrics += [Metric(f"{col}_mean", mean, now, 0), Metric(f"{col}_std", std, now, 0)]
-        params = [Param(k, str(v)[:6000]) for k, v in {**proto, "n_folds_ok": len(ok)}.items()]
-        client.log_batch(pid, metrics=metrics, params=params)
-        client.set_terminated(pid, "FINISHED" if ok else "FAILED")
-        for r in rows:
-            child = client.create_run(exp_id, tags={**tags, "status": r["status"], "fold": str(r["fold"]),
-                                                    "mlflow.parentRunId": pid,
-                                                    "mlflow.runName": f"fold {r['fold']}"})
-            m = [Metric(k, float(v), now, 0) for k, v in r.items()
-                 if (k.startswith("test_") or k in ("threshold", "tune_seconds", "fit_seconds", "predict_seconds"))
-                 and v is not None and not _nan(v)]
-            p = [Param(k[2:], str(v)[:6000]) for k, v in r.items() if k.startswith("p_")]
-            t = [RunTag("error", r["error"][:5000])] if r["error"] else []
-            client.log_batch(child.info.run_id, metrics=m, params=p, tags=t)
-            client.set_terminated(child.info.run_id, "FINISHED" if r["status"] == "ok" else "FAILED")
-        store.mark_tracked([(f"{uri} {gid}", pid)])  # at once: a kill while logging leaves no duplicates
-        logged.append((gid, pid))
-    return f"MLflow: {len(logged)} new parent runs in experiment {suite.name!r} at {uri}"
+    rows = sorted(rows, key=lambda r: r["fold"])
+    first = rows[0]
+    ds, st, mo = first["dataset"], first["strategy"], first["model"]
+    tags = {k: str(first.get(k, "")) for k in TAG_KEYS}
+    tags.update({"ir": str(first.get("ir", "")), "suite": suite.name, "imbench.group": group_id(first),
+                 "status": ",".join(sorted({r["status"] for r in rows}))})
+    ok = [r for r in rows if r["status"] == "ok"]
+    errors = sorted({r["error"] for r in rows if r["error"]})
+    if errors:
+        tags["error"] = errors[0][:5000]
+    parent = client.create_run(exp_id, tags={**tags, "mlflow.runName": f"{st} × {mo} on {ds}"[:250]})
+    pid = parent.info.run_id
+    metrics = []
+    for col in sorted({k for r in ok for k in r if k.startswith("test_")}):
+        vals = [float(r[col]) for r in ok if r.get(col) is not None and not _nan(r[col])]
+        if vals:
+            mean = sum(vals) / len(vals)
+            std = math.sqrt(sum((v - mean) ** 2 for v in vals) / (len(vals) - 1)) if len(vals) > 1 else 0.0
+            metrics += [Metric(f"{col}_mean", mean, now, 0), Metric(f"{col}_std", std, now, 0)]
+    proto = {f"protocol.{k}": v for k, v in suite.protocol.to_dict().items()}
+    params = [Param(k, str(v)[:6000]) for k, v in {**proto, "n_folds_ok": len(ok)}.items()]
+    client.log_batch(pid, metrics=metrics, params=params)
+    client.set_terminated(pid, "FINISHED" if ok else "FAILED")
+    for r in rows:
+        child = client.create_run(exp_id, tags={**tags, "status": r["status"], "fold": str(r["fold"]),
+                                                "mlflow.parentRunId": pid, "mlflow.runName": f"fold {r['fold']}"})
+        m = [Metric(k, float(v), now, 0) for k, v in r.items()
+             if (k.startswith("test_") or k in ("threshold", "tune_seconds", "fit_seconds", "predict_seconds"))
+             and v is not None and not _nan(v)]
+        p = [Param(k[2:], str(v)[:6000]) for k, v in r.items() if k.startswith("p_")]
+        t = [RunTag("error", r["error"][:5000])] if r["error"] else []
+        client.log_batch(child.info.run_id, metrics=m, params=p, tags=t)
+        client.set_terminated(child.info.run_id, "FINISHED" if r["status"] == "ok" else "FAILED")
+    return str(pid)
+
+
+def complete_groups(rows: list[dict[str, Any]], n_outer: int) -> list[list[dict[str, Any]]]:
+    """Groups of rows that have all their outer folds."""
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        groups[group_id(r)].append(r)
+    return [g for _, g in sorted(groups.items()) if len(g) >= n_outer]
 
 
 def _nan(v: Any) -> bool:
