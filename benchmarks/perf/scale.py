@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -75,6 +76,15 @@ def child(data: str, strategy: str) -> None:
     from sklearn.metrics import average_precision_score
 
     out["test_ap"] = float(average_precision_score(y_te, s))
+    steps = getattr(est, "named_steps", {})
+    if "sampler" in steps and os.environ.get("IMBENCH_PERF_SAMPLER") == "1":  # the resampling step alone, on the fitted preprocessing's output
+        from sklearn.base import clone
+
+        Xp = steps["prep"].transform(X_tr)
+        t0 = time.perf_counter()
+        Xr, _ = clone(steps["sampler"]).fit_resample(Xp, y_tr)
+        out["sampler_s"] = time.perf_counter() - t0
+        out["n_resampled"] = len(Xr)
     out["hwm_fit_kib"] = status_kib("VmHWM")
     import resource
 
@@ -95,11 +105,14 @@ def make_data(tmp: Path, n: int) -> tuple[str, float]:
     return str(base), time.perf_counter() - t0
 
 
-def run_child(data: str, strategy: str, timeout: float) -> dict:
+def run_child(data: str, strategy: str, timeout: float, sampler_profile: bool) -> dict:
     t0 = time.perf_counter()
+    env = bench_env()
+    if sampler_profile:
+        env["IMBENCH_PERF_SAMPLER"] = "1"
     try:
         r = subprocess.run([PY, __file__, "--child", data, strategy], capture_output=True, text=True,
-                           timeout=timeout, env=bench_env())
+                           timeout=timeout, env=env)
     except subprocess.TimeoutExpired:
         return {"timeout": timeout, "wall": time.perf_counter() - t0}
     if r.returncode != 0:
@@ -120,10 +133,12 @@ def main() -> None:
     ap.add_argument("--small", action="store_true", help="20k and 200k rows instead of 100k and 1M")
     ap.add_argument("--timeout", type=float, default=600.0, help="seconds per child process")
     ap.add_argument("--strategies", help="comma-separated subset of the headline strategies")
+    ap.add_argument("--sampler-profile", action="store_true",
+                    help="also time the resampling step alone (one extra fit_resample per resampling strategy)")
     a = ap.parse_args()
     strategies = a.strategies.split(",") if a.strategies else list(HEADLINE)
     sizes = (20_000, 200_000) if a.small else (100_000, 1_000_000)
-    rep = Report("scale" + ("_small" if a.small else ""))
+    rep = Report("scale" + ("_small" if a.small else "") + ("_" + "_".join(strategies) if a.strategies else ""))
     rep.out(f"model lightgbm (n_jobs=1, defaults); data synthetic:ir=999,n=N,features=30; sizes {sizes}; "
             f"80/20 stratified split; per-child timeout {a.timeout:.0f} s")
     results: dict[tuple[str, int], dict] = {}
@@ -135,10 +150,10 @@ def main() -> None:
         for s in strategies:
             for n in sizes:
                 print(f"{s} n={n} ... (load {loadavg()})", flush=True)
-                results[(s, n)] = run_child(data[n], s, a.timeout)
+                results[(s, n)] = run_child(data[n], s, a.timeout, a.sampler_profile)
     rep.out("")
     rep.out(f"{'strategy':17s} {'rows':>8s} {'fit s':>8s} {'pred s':>7s} {'peak GiB':>8s} {'fit ΔGiB':>8s} "
-            f"{'test AP':>7s}  note")
+            f"{'test AP':>7s} {'sampler s':>9s}  note")
     for s in strategies:
         for n in sizes:
             d = results[(s, n)]
@@ -150,7 +165,8 @@ def main() -> None:
                 peak = d["hwm_fit_kib"] / 2**20
                 delta = (d["hwm_fit_kib"] - d["rss_data_kib"]) / 2**20
                 rep.out(f"{s:17s} {n:8d} {d['fit_s']:8.2f} {d['predict_s']:7.2f} {peak:8.2f} {delta:8.2f} "
-                        f"{d['test_ap']:7.3f}  n_train={d['n_train']} pos={d['n_pos_train']}")
+                        f"{d['test_ap']:7.3f} {d.get('sampler_s', float('nan')):9.2f}  n_train={d['n_train']} "
+                        f"pos={d['n_pos_train']}" + (f" resampled={d['n_resampled']}" if "n_resampled" in d else ""))
     rep.out(f"load average after: {loadavg()}")
     rep.out("")
     small, large = sizes
