@@ -94,9 +94,17 @@ class Group:
         return list(m.index)
 
 
+MIN_BAND_DATASETS = 3
+
+
 def cheat_groups(results: pd.DataFrame, meta: pd.DataFrame) -> list[Group]:
-    """Tier × model groups (× size band when the run spans more than one band) that have rows."""
-    use_band = meta["band"].nunique() > 1
+    """Tier × model groups (× size band when the run spans more than one band) that have rows.
+
+    Size bands split a tier only when every tier × band cell then still holds at least
+    ``MIN_BAND_DATASETS`` datasets; otherwise the split would leave groups too small to rank.
+    """
+    per_cell = meta.groupby(["tier", "band"]).size()
+    use_band = meta["band"].nunique() > 1 and bool((per_cell >= MIN_BAND_DATASETS).all())
     models = sorted(results["model"].unique())
     tiers = [t for t in TIER_ORDER if t in set(meta["tier"])] + sorted(set(meta["tier"]) - set(TIER_ORDER))
     groups = []
