@@ -7,6 +7,8 @@ from typing import Any
 
 import click
 
+from imbench.system import cpu_count
+
 SUITE_HELP = "a built-in suite (quick, keel, ir_ladder, imblearn27, climb) or a path to a suite YAML file"
 
 
@@ -50,7 +52,8 @@ def main() -> None:
 @main.command()
 @click.argument("suite")
 @click.option("--out", type=click.Path(file_okay=False), help="run directory [default: runs/SUITE]")
-@click.option("--jobs", "-j", type=click.IntRange(1), default=1, show_default=True, help="cells run in parallel")
+@click.option("--jobs", "-j", type=click.IntRange(0), default=0,
+              help="cells run in parallel [default: 0 = one per CPU core; results do not depend on it]")
 @click.option("--strategies", help="comma-separated strategies (overrides the suite; 'none' is always added)")
 @click.option("--models", help="comma-separated models (overrides the suite)")
 @click.option("--datasets", help="comma-separated dataset specs (overrides the suite)")
@@ -82,7 +85,7 @@ def run(suite: str, out: str | None, jobs: int, strategies: str | None, models: 
         datasets=_specs(datasets), strategies=_csv(strategies), models=_csv(models), n_trials=n_trials,
         outer_folds=outer_folds, inner_folds=inner_folds, repeats=repeats, seed=seed, metric=metric,
         timeout_per_cell=timeout_per_cell, cost_fn=cost_fn, cost_fp=cost_fp)
-    render_run(s, out or f"runs/{s.name}", jobs=jobs, executor=executor, scheduler=scheduler,
+    render_run(s, out or f"runs/{s.name}", jobs=jobs or cpu_count(), executor=executor, scheduler=scheduler,
                tracking=not no_mlflow, tracking_uri=tracking_uri, quiet=quiet, report=report, con=console())
 
 
@@ -135,7 +138,8 @@ def report(run_dir: str, metric: str, formats: str, cost_fn: float | None, cost_
 @click.option("--cost-fn", type=click.FloatRange(min=0, min_open=True), help="cost of a missed positive")
 @click.option("--cost-fp", type=click.FloatRange(min=0, min_open=True), help="cost of a false alarm")
 @click.option("--out", type=click.Path(file_okay=False), help="output folder [default: runs/compare-FILE-HASH]")
-@click.option("--jobs", "-j", type=click.IntRange(1), default=1, show_default=True)
+@click.option("--jobs", "-j", type=click.IntRange(0), default=0,
+              help="cells run in parallel [default: 0 = one per CPU core; results do not depend on it]")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--tracking-uri", help="MLflow tracking URI [default: $MLFLOW_TRACKING_URI or sqlite:///mlflow.db]")
 @click.option("--no-mlflow", is_flag=True, help="do not log to MLflow")
@@ -147,7 +151,7 @@ def compare(file: str, target: str, positive: str | None, metric: str, budget: s
     from imbench.cli_render import console, render_compare
 
     render_compare(file, target=target, positive=positive, metric=metric, budget=budget, models=_csv(models),
-                   strategies=_csv(strategies), cost_fn=cost_fn, cost_fp=cost_fp, out=out, jobs=jobs, seed=seed,
+                   strategies=_csv(strategies), cost_fn=cost_fn, cost_fp=cost_fp, out=out, jobs=jobs or cpu_count(), seed=seed,
                    tracking=not no_mlflow, tracking_uri=tracking_uri, quiet=quiet, con=console())
 
 

@@ -18,6 +18,7 @@ from imbench.evaluation.cell import CellKey
 from imbench.executors import WORKER_DIED, DatasetRef, Task, make_executor
 from imbench.store import DB_NAME, Store, write_atomic
 from imbench.suites import Suite
+from imbench.system import cpu_count
 
 
 @dataclass
@@ -145,7 +146,7 @@ def export(store: Store, suite: Suite, wall: float, jobs: int, executor: str) ->
         "fit_seconds_sum": round(float(df[["tune_seconds", "fit_seconds", "predict_seconds"]].sum().sum()), 2)
         if len(df) and "tune_seconds" in df else 0.0,
         "python": sys.version.split()[0], "platform": platform.platform(), "machine": platform.machine(),
-        "cpu_count": _cpus(), "libraries": library_versions(), "git_commit": _git_commit(),
+        "cpu_count": cpu_count(), "libraries": library_versions(), "git_commit": _git_commit(),
         "finished_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
     write_atomic(d / "manifest.json", json.dumps(manifest, indent=2))
@@ -179,9 +180,3 @@ def _git_commit() -> str | None:
         return r.stdout.strip() or None
     except (OSError, subprocess.SubprocessError):
         return None
-
-
-def _cpus() -> int:
-    import os
-
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
