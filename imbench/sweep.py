@@ -89,13 +89,19 @@ def run_sweep(suite: Suite, out: str | Path, jobs: int = 1, executor: str = "loc
             on_progress(SweepEvent(done, total, failed))
         tracker, groups = None, defaultdict(list)
         if tracking:
-            from imbench.tracking import Tracker, complete_groups, group_id
+            from imbench.tracking import Tracker, complete_groups, group_id, resolve_uri
 
-            tracker = Tracker(store.dir / DB_NAME, suite, tracking_uri).start()
-            for g in complete_groups(store.rows(), suite.protocol.n_outer):
-                tracker.submit(g)
-            for r in store.rows():
-                groups[group_id(r)].append(r)
+            rows = store.rows()
+            logged = store.tracked()
+            uri = resolve_uri(tracking_uri)
+            backlog = [g for g in complete_groups(rows, suite.protocol.n_outer)
+                       if f"{uri} {group_id(g[0])}" not in logged]
+            if tasks or backlog:  # a finished, fully logged run does not even import MLflow
+                tracker = Tracker(store.dir / DB_NAME, suite, tracking_uri).start()
+                for g in backlog:
+                    tracker.submit(g)
+                for r in rows:
+                    groups[group_id(r)].append(r)
         for task, res in make_executor(jobs, executor, scheduler).run(tasks):
             store.commit_cell(task.key.id, res.row, res.predictions)
             done += 1
@@ -109,7 +115,7 @@ def run_sweep(suite: Suite, out: str | Path, jobs: int = 1, executor: str = "loc
                 on_progress(SweepEvent(done, total, failed, res.row))
         wall = time.perf_counter() - t0
         counts = export(store, suite, wall, jobs, executor)
-        note = ""
+        note = "MLflow: every group is already logged" if tracking and tracker is None else ""
         if tracker is not None:
             from imbench.tracking import resolve_uri
 
