@@ -115,7 +115,7 @@ def run_sweep(suite: Suite, out: str | Path, jobs: int = 1, executor: str = "loc
                 on_progress(SweepEvent(done, total, failed, res.row))
         wall = time.perf_counter() - t0
         counts = export(store, suite, wall, jobs, executor)
-        note = "MLflow: every group is already logged" if tracking and tracker is None else ""
+        note = "MLflow: 0 new parent runs (every group is already logged)" if tracking and tracker is None else ""
         if tracker is not None:
             from imbench.tracking import resolve_uri
 
