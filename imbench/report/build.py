@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -63,10 +61,10 @@ def _check_formats(formats: Sequence[str] | str) -> set[str]:
 
 
 def _write_atomic(path: Path, text: str) -> Path:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-        f.write(text)
-    os.replace(tmp, path)
+    """Write via a temporary sibling and ``os.replace``; the file gets the usual umask permissions."""
+    from imbench.store import write_atomic
+
+    write_atomic(path, text)
     return path
 
 
