@@ -88,9 +88,11 @@ def _client(uri: str, experiment: str) -> tuple[Any, str]:
     import logging
 
     os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")  # offline by default; set it to false to opt in
+    from mlflow.tracking import MlflowClient
+
+    # after the import: MLflow configures its own loggers (INFO) when it is imported
     logging.getLogger("alembic").setLevel(logging.WARNING)
     logging.getLogger("mlflow").setLevel(logging.WARNING)
-    from mlflow.tracking import MlflowClient
 
     client = MlflowClient(tracking_uri=uri)
     exp = client.get_experiment_by_name(experiment)
