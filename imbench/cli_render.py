@@ -76,7 +76,11 @@ def render_run(suite: Suite, out: str, *, jobs: int, executor: str, scheduler: s
     con.print(winners_table(df, p.metric))
     if result.tracking:
         con.print(result.tracking, soft_wrap=True)
-    if report:
+    cheatsheet = Path(out) / "report" / "cheatsheet.md"
+    if report and result.computed == 0 and cheatsheet.exists() and \
+            cheatsheet.stat().st_mtime >= (Path(out) / "results.parquet").stat().st_mtime:
+        con.print(f"report up to date: {cheatsheet.parent}")
+    elif report:
         from imbench.report import build_report
 
         paths = build_report(out, metric=p.metric)

@@ -7,7 +7,7 @@ import platform
 import subprocess
 import sys
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -114,7 +114,10 @@ def run_sweep(suite: Suite, out: str | Path, jobs: int = 1, executor: str = "loc
             if on_progress:
                 on_progress(SweepEvent(done, total, failed, res.row))
         wall = time.perf_counter() - t0
-        counts = export(store, suite, wall, jobs, executor)
+        if tasks or not (store.dir / "results.parquet").exists():
+            counts = export(store, suite, wall, jobs, executor)
+        else:  # nothing new: the exports already describe the store
+            counts = dict(Counter(r["status"] for r in store.rows()))
         note = "MLflow: 0 new parent runs (every group is already logged)" if tracking and tracker is None else ""
         if tracker is not None:
             from imbench.tracking import resolve_uri
