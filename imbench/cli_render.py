@@ -238,7 +238,8 @@ def render_compare(file: str, *, target: str, positive: str | None, metric: str,
     gain = rec.get("gain_vs_none")
     con.print(f"[bold]Recommended:[/] {rec['strategy']} with {rec['model']}: {m.name} {rec['mean']:.4f} "
               f"[{rec['ci_low']:.3f}, {rec['ci_high']:.3f}]"
-              + (f", {gain:+.4f} vs doing nothing ({rec['none_mean']:.4f})" if gain is not None else ""))
+              + (f", {gain:+.4f} vs doing nothing ({rec['none_mean']:.4f}); F1 {rec['f1']:.3f} vs "
+                 f"{rec['none_f1']:.3f} for doing nothing" if gain is not None else ""))
     how = ("chosen by cross-validation on all rows" + (" to minimise expected cost" if costs else " to maximise F1")
            if "threshold" in rec["strategy"].split("+") else "the default 0.5: this strategy does not tune it")
     con.print(f"Operating threshold: {rec['final_threshold']:.4f} ({how})")

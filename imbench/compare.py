@@ -158,6 +158,7 @@ def recommend(table: pd.DataFrame, df: pd.DataFrame, metric: str, costs: bool) -
         b = base.iloc[0]
         rec["none_mean"] = float(b["mean"])
         rec["gain_vs_none"] = float(best["mean"] - b["mean"])
+        rec["none_f1"] = float(b["f1"])
         if costs:
             rec["none_cost_per_1000"] = float(b["cost_per_1000"])
             rec["saving_per_1000"] = float(b["cost_per_1000"] - best["cost_per_1000"])
