@@ -171,3 +171,24 @@ def test_threshold_scorer_uses_the_count_metric_and_cost() -> None:
     assert f1 == pytest.approx(HAND["f1"])
     cost = threshold_scorer("cost", cost_fn=5.0, cost_fp=2.0)(Fixed(), np.zeros((N, 1)), Y)
     assert cost == pytest.approx(-(5 * FN + 2 * FP) / N)  # sklearn scorers negate losses
+
+
+def test_score_all_thresholded_metrics_equal_the_library_functions() -> None:
+    """score_all takes thresholded metrics from one confusion matrix; they must equal sklearn/imblearn's."""
+    from imbench.evaluation.metrics import METRICS, score_all
+
+    rng = np.random.default_rng(7)
+    for _ in range(300):
+        n = int(rng.integers(5, 200))
+        y = (rng.random(n) < rng.random()).astype(int)
+        s, t = rng.random(n), float(rng.random())
+        got = score_all(y, s, t)
+        p = (s >= t).astype(int)
+        for name, m in METRICS.items():
+            if not m.uses_threshold or name == "expected_cost":
+                continue
+            try:
+                ref = m.fn(y, s, p, 1.0, 1.0)
+            except ValueError:
+                ref = float("nan")
+            assert got[name] == pytest.approx(ref, abs=1e-12, nan_ok=True), (name, y.sum(), p.sum())
