@@ -173,7 +173,7 @@ def export_recommended(ds: Any, rec: dict[str, Any], protocol: Protocol, out: Pa
     from imbench.evaluation.tuning import tune
     from imbench.models import MODELS
     from imbench.pipeline import build_pipeline, context_for, split_columns
-    from imbench.store import write_atomic
+    from imbench.store import atomic_path, write_atomic
     from imbench.strategies import parse_strategy
 
     strategy, model = parse_strategy(rec["strategy"]), MODELS.get(rec["model"])
@@ -190,9 +190,8 @@ def export_recommended(ds: Any, rec: dict[str, Any], protocol: Protocol, out: Pa
     rec["columns"] = [str(c) for c in ds.X.columns]
     rec["data_notes"] = list(getattr(ds, "notes", []))
     model_path = out / "model.skops"
-    tmp = out / ".model.skops.tmp"
-    sio.dump(pipe, tmp)
-    tmp.replace(model_path)
+    with atomic_path(model_path) as tmp:
+        sio.dump(pipe, tmp)
     snippet = out / "rebuild_pipeline.py"
     write_atomic(snippet, _snippet(ds, rec, protocol, seed))
     return {"model": model_path, "snippet": snippet}

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from imbench.evaluation.cell import CellResult
-from imbench.executors import Task, _died, execute
+from imbench.executors import Task, died_result, execute
 
 
 class DaskExecutor:
@@ -50,7 +50,7 @@ class DaskExecutor:
                 try:
                     res = fut.result()
                 except Exception as e:  # e.g. the task's workers kept dying (KilledWorker)
-                    res = _died(t, f"{type(e).__name__}: {e}")
+                    res = died_result(t, f"{type(e).__name__}: {e}")
                 yield t, res
                 fut.release()
         finally:

@@ -113,20 +113,21 @@ class ProcessExecutor:
                             res = fut.result()
                         except BrokenProcessPool:
                             broken = True
-                            res = _died(t)
+                            res = died_result(t)
                         except Exception as e:  # e.g. a result that cannot be pickled back
-                            res = _died(t, f"{type(e).__name__}: {e}")
+                            res = died_result(t, f"{type(e).__name__}: {e}")
                         yield t, res
                     if broken:
                         for fut, t in list(inflight.items()):
-                            yield t, _died(t)
+                            yield t, died_result(t)
                         inflight.clear()
                         break
             finally:
                 pool.shutdown(wait=not broken, cancel_futures=True)
 
 
-def _died(t: Task, why: str = "the worker process running this cell died") -> CellResult:
+def died_result(t: Task, why: str = "the worker process running this cell died") -> CellResult:
+    """A ``failed`` row for a cell whose worker died (its error starts with WORKER_DIED: retried on resume)."""
     k = t.key
     return CellResult({"dataset": k.dataset, "strategy": k.strategy, "model": k.model, "fold": k.fold,
                        "status": "failed", "error": f"{WORKER_DIED}: {why}"})

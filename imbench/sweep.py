@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from imbench.errors import ImbenchError
-from imbench.evaluation.cell import CellKey
+from imbench.evaluation.evaluate import cell_keys
 from imbench.executors import WORKER_DIED, DatasetRef, Task, make_executor
-from imbench.store import DB_NAME, Store, write_atomic
+from imbench.store import DB_NAME, Store, atomic_path, write_atomic
 from imbench.suites import Suite
 from imbench.system import cpu_count
 
@@ -66,7 +66,7 @@ def plan(suite: Suite, store: Store) -> tuple[list[Task], int]:
             check_evaluable(ds, suite.protocol.outer_folds)
             meta = ds.meta()
             store.add_dataset(spec_key, meta)
-        keys = [CellKey(meta["dataset"], s, m, f) for s in suite.strategies for m in suite.models for f in range(n_outer)]
+        keys = cell_keys(meta["dataset"], suite.strategies, suite.models, n_outer)
         total += len(keys)
         missing = [k for k in keys if k.id not in done]
         ref = DatasetRef(entry.spec, entry.options)
@@ -163,9 +163,8 @@ def export(store: Store, suite: Suite, wall: float, jobs: int, executor: str) ->
 
 
 def _parquet_atomic(df: Any, path: Path) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    df.to_parquet(tmp, index=False)
-    tmp.replace(path)
+    with atomic_path(path) as tmp:
+        df.to_parquet(tmp, index=False)
 
 
 def library_versions() -> dict[str, str]:

@@ -21,6 +21,11 @@ def with_baseline(strategies: Sequence[str]) -> list[str]:
     return ["none", *[s for s in dict.fromkeys(names) if s != "none"]]
 
 
+def cell_keys(dataset: str, strategies: Sequence[str], models: Sequence[str], n_outer: int) -> list[CellKey]:
+    """Every cell of one dataset: strategy × model × outer fold, in that order."""
+    return [CellKey(dataset, s, m, f) for s in strategies for m in models for f in range(n_outer)]
+
+
 def plan_tasks(refs: Iterable[tuple[DatasetRef, Dataset]], strategies: Sequence[str], models: Sequence[str],
                protocol: Protocol) -> Iterator[Task]:
     """Every cell: dataset × strategy × model × outer fold, dataset-major (datasets load once)."""
@@ -30,10 +35,8 @@ def plan_tasks(refs: Iterable[tuple[DatasetRef, Dataset]], strategies: Sequence[
         MODELS.get(m)
     for ref, ds in refs:
         check_evaluable(ds, protocol.outer_folds)
-        for s in with_baseline(strategies):
-            for m in models:
-                for f in range(protocol.n_outer):
-                    yield Task(ref, CellKey(ds.name, s, m, f), protocol)
+        for key in cell_keys(ds.name, with_baseline(strategies), models, protocol.n_outer):
+            yield Task(ref, key, protocol)
 
 
 def evaluate(datasets: Dataset | str | Sequence[Dataset | str], strategies: Sequence[str],
