@@ -19,9 +19,8 @@ def console() -> Console:
 
 def load_user_dataset(spec: str, target: str | None = None, positive: str | None = None) -> Any:
     """A dataset from a ``prefix:name`` spec, or from a CSV/Parquet path (``--target`` required)."""
-    from imbench.datasets import SOURCES, _load_sources, load_dataset
+    from imbench.datasets import SOURCES, load_dataset
 
-    _load_sources()
     prefix, sep, _ = spec.partition(":")
     if sep and prefix in SOURCES:
         opts = {k: v for k, v in (("target", target), ("positive", positive)) if v is not None}

@@ -1,7 +1,13 @@
-"""A small generic registry: ``register`` a named object, ``get`` it back, list ``names``."""
+"""A small generic registry that finds its plugins: every module of its package is imported on first use.
+
+A plugin is one file: drop ``imbench/strategies/near_miss.py`` with a ``@register_component`` class in it and
+the registry (and with it the CLI, the suites and every test family) knows it, with no import list to edit.
+"""
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Callable, Iterator
 from typing import Generic, TypeVar
 
@@ -11,11 +17,27 @@ T = TypeVar("T")
 
 
 class Registry(Generic[T]):
-    """Named objects of one kind (strategies, models, dataset sources)."""
+    """Named objects of one kind (strategies, models, dataset sources), discovered from ``package``.
 
-    def __init__(self, kind: str) -> None:
+    Modules whose name starts with ``_`` are private helpers and are not imported by discovery.
+    """
+
+    def __init__(self, kind: str, package: str | None = None) -> None:
         self.kind = kind
+        self.package = package
         self._items: dict[str, T] = {}
+        self._discovered = package is None
+
+    def discover(self) -> None:
+        """Import every public module of the package once, so their ``register`` decorators run."""
+        if self._discovered:
+            return
+        self._discovered = True  # set first: plugin modules import the package that owns this registry
+        assert self.package is not None
+        pkg = importlib.import_module(self.package)
+        for info in pkgutil.iter_modules(pkg.__path__):
+            if not info.name.startswith("_"):
+                importlib.import_module(f"{self.package}.{info.name}")
 
     def register(self, name: str) -> Callable[[T], T]:
         """Decorator: register ``obj`` under ``name`` (names are unique)."""
@@ -34,6 +56,7 @@ class Registry(Generic[T]):
 
     def get(self, name: str) -> T:
         """The object registered as ``name``; an UnknownNameError lists the known names."""
+        self.discover()
         try:
             return self._items[name]
         except KeyError:
@@ -42,14 +65,17 @@ class Registry(Generic[T]):
             ) from None
 
     def names(self) -> list[str]:
-        """Registered names, in registration order."""
-        return list(self._items)
+        """Registered names, sorted (the same whatever order the plugin modules were imported in)."""
+        self.discover()
+        return sorted(self._items)
 
     def __contains__(self, name: object) -> bool:
+        self.discover()
         return name in self._items
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._items)
+        return iter(self.names())
 
     def __len__(self) -> int:
+        self.discover()
         return len(self._items)

@@ -152,7 +152,6 @@ def _check_protocol_types(proto: dict[str, Any], where: str) -> None:
 def validate(suite: Suite, where: str = "suite") -> Suite:
     """Check strategy, model and dataset-source names; strategies are normalised (``none`` first)."""
     from imbench.datasets import SOURCES
-    from imbench.datasets import _load_sources
     from imbench.evaluation.evaluate import with_baseline
     from imbench.models import MODELS
 
@@ -160,7 +159,6 @@ def validate(suite: Suite, where: str = "suite") -> Suite:
         strategies = tuple(with_baseline(suite.strategies))
         for m in suite.models:
             MODELS.get(m)
-        _load_sources()
         for d in suite.datasets:
             prefix, sep, _ = d.spec.partition(":")
             if not sep and "=" in d.spec:

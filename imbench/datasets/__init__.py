@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 from imbench.datasets.base import SOURCES, Dataset, binarize_target, check_evaluable, tier_of
 
-_SOURCE_MODULES = ("synthetic", "keel", "sklearn", "imblearn", "openml", "files", "ladder")
-
-
-def _load_sources() -> None:
-    for mod in _SOURCE_MODULES:
-        importlib.import_module(f"imbench.datasets.{mod}")
-
-
 def list_sources() -> list[dict[str, Any]]:
     """One row per registered source: prefix, description and how many names it can list offline."""
-    _load_sources()
     rows = []
     for prefix in SOURCES.names():
         src = SOURCES.get(prefix)
@@ -33,7 +23,6 @@ def load_dataset(spec: str, **options: Any) -> Dataset:
     """Load a dataset from a ``prefix:name`` spec (e.g. ``synthetic:ir=50``, ``keel:ecoli4``)."""
     from imbench.errors import ConfigError
 
-    _load_sources()
     prefix, sep, name = spec.partition(":")
     if not sep:
         raise ConfigError(f"dataset {spec!r} needs a source prefix, e.g. synthetic:{spec} or file:{spec}")

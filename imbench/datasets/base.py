@@ -138,7 +138,7 @@ class DatasetSource(Protocol):
         ...
 
 
-SOURCES: Registry[DatasetSource] = Registry("dataset source")
+SOURCES: Registry[DatasetSource] = Registry("dataset source", package="imbench.datasets")
 """Dataset sources by prefix (``synthetic``, ``keel``, ``sklearn``, ``imblearn``, ``openml``, ``file`` …)."""
 
 

@@ -35,7 +35,7 @@ class ModelSpec(ABC):
 
 
 
-MODELS: Registry[ModelSpec] = Registry("model")
+MODELS: Registry[ModelSpec] = Registry("model", package="imbench.models")
 """Registered base learners by name."""
 
 

@@ -1,23 +1,7 @@
-"""Strategy components (one module each) and their composition into named strategies."""
+"""Strategy components (one module each, found by the registry) and their composition into named strategies."""
 
 from __future__ import annotations
 
-from imbench.strategies import (  # noqa: F401  (registration)
-    adasyn,
-    balanced_bagging,
-    balanced_rf,
-    borderline_smote,
-    class_weight,
-    easy_ensemble,
-    random_over,
-    random_under,
-    rus_boost,
-    scale_pos_weight,
-    smote,
-    smote_enn,
-    smote_tomek,
-    threshold,
-)
 from imbench.strategies.base import COMPONENTS, FAMILIES, Component, FitContext, register_component
 from imbench.strategies.compose import BASELINE, Strategy, parse_strategy, strategy_names
 

@@ -126,7 +126,7 @@ class DecisionComponent(Component):
         """A meta-estimator around ``pipeline`` that fits its threshold on training rows."""
 
 
-COMPONENTS: Registry[Component] = Registry("strategy")
+COMPONENTS: Registry[Component] = Registry("strategy", package="imbench.strategies")
 """Registered strategy components by name (``none`` is the baseline, not a component)."""
 
 

@@ -1,0 +1,1 @@
+# names vulture cannot see used (framework hooks)
