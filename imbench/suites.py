@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import hashlib
 import json
 from dataclasses import dataclass, field, replace
@@ -11,6 +13,8 @@ from typing import Any
 from imbench.errors import ConfigError, UnknownNameError
 from imbench.evaluation.protocol import Protocol
 
+SUITE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")
+"""A suite name is one path component: it becomes ``runs/NAME``, so no separators and no leading dot."""
 SUITE_KEYS = {"name", "description", "datasets", "strategies", "models", "protocol"}
 
 
@@ -122,7 +126,11 @@ def parse_suite(data: Any, default_name: str = "suite", where: str = "suite") ->
         protocol = Protocol.from_dict(proto)
     except (UnknownNameError, ConfigError) as e:
         raise type(e)(f"{where}: {e}") from None
-    suite = Suite(name=str(data.get("name") or default_name), description=str(data.get("description") or ""),
+    name = str(data.get("name") or default_name)
+    if not SUITE_NAME.fullmatch(name):
+        raise ConfigError(f"{where}: suite name {name!r} must be letters, digits, '_', '-' or '.', starting with a "
+                          "letter or digit (it names the run folder runs/NAME)")
+    suite = Suite(name=name, description=str(data.get("description") or ""),
                   datasets=tuple(entries), strategies=tuple(str(s) for s in data["strategies"]),
                   models=tuple(str(m) for m in data["models"]), protocol=protocol)
     return validate(suite, where)

@@ -89,29 +89,40 @@ def binarize_target(y: Sequence[Any] | pd.Series | np.ndarray, positive: Any = N
     without ``positive``.
     """
     s = pd.Series(y)
+    positive = _plain(positive)
     if s.isna().any():
         raise DataValidationError(f"{name} has {int(s.isna().sum())} missing values; drop or fill those rows first")
     values = s.value_counts()
     if len(values) < 2:
-        raise DataValidationError(f"{name} has a single class ({values.index[0]!r}); need two classes")
+        raise DataValidationError(f"{name} has a single class ({_plain(values.index[0])!r}); need two classes")
     if positive is None:
         if len(values) > 2:
-            shown = ", ".join(repr(v) for v in list(values.index)[:6])
+            shown = ", ".join(repr(_plain(v)) for v in list(values.index)[:6])
             raise DataValidationError(
                 f"{name} has {len(values)} classes ({shown}); pass positive=LABEL to choose the positive class"
             )
         positive = values.index[-1]  # the rarer class
     matches = s == positive
+    if not matches.any() and pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
+        # "1" given on the CLI for a target stored as 0.0 / 1.0
+        number = pd.to_numeric(pd.Series([positive]), errors="coerce").iloc[0]
+        if pd.notna(number):
+            matches = s == number
     if not matches.any():
         # "yes" given on the CLI for a target stored as numbers, booleans or mixed case text
         as_text = s.astype(str).str.strip().str.lower()
         matches = as_text == str(positive).strip().lower()
     if not matches.any():
-        shown = ", ".join(repr(v) for v in list(values.index)[:6])
+        shown = ", ".join(repr(_plain(v)) for v in list(values.index)[:6])
         raise DataValidationError(f"positive label {positive!r} not found in {name}; values are {shown}")
     if matches.all():
         raise DataValidationError(f"every row of {name} is {positive!r}; need two classes")
     return matches.to_numpy().astype(np.int8)
+
+
+def _plain(v: Any) -> Any:
+    """A numpy scalar as the Python value it holds, so messages print ``0``, not ``np.int64(0)``."""
+    return v.item() if isinstance(v, np.generic) else v
 
 
 def check_evaluable(ds: Dataset, outer_folds: int) -> None:

@@ -17,6 +17,7 @@ import os
 from collections import Counter
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from imbench.datasets.base import Dataset, binarize_target, register_source
@@ -24,6 +25,10 @@ from imbench.datasets.columns import categorical_columns, datetime_like_columns,
 from imbench.errors import ConfigError, DataValidationError
 
 PARQUET_SUFFIXES = (".parquet", ".pq", ".parq")
+
+
+HIGH_CARDINALITY = 100
+"""More categories than this in one column earns a note."""
 
 
 def read_table(path: str) -> pd.DataFrame:
@@ -116,16 +121,45 @@ def frame_to_dataset(
     for col in datetime_like_columns(X):
         X[col] = datetime_to_days(X[col])
         notes.append(f"converted date-like column {col} to days since 1970-01-01")
+    notes += infinite_to_missing(X)
     X.columns = [str(c) for c in X.columns]
+    categorical = categorical_columns(X)
+    notes += high_cardinality_notes(X, categorical)
     return Dataset(
         name=f"{source}:{name}",
         X=X,
         y=y,
         source=source,
-        categorical=categorical_columns(X),
+        categorical=categorical,
         description=f"user data {name}, target {target!r}",
         notes=notes,
     )
+
+
+def infinite_to_missing(X: pd.DataFrame) -> list[str]:
+    """Turn ±inf in numeric columns into missing values (imputed inside the pipeline, on training rows only).
+
+    Scalers and models reject infinities, so leaving them in fails every cell; one note per column says so.
+    """
+    notes = []
+    for col in X.columns:
+        if pd.api.types.is_float_dtype(X[col]):
+            inf = np.isinf(X[col].to_numpy(dtype=float, na_value=np.nan))
+            if inf.any():
+                X[col] = X[col].mask(inf)
+                notes.append(f"column {col}: {int(inf.sum())} infinite value(s) treated as missing")
+    return notes
+
+
+def high_cardinality_notes(X: pd.DataFrame, categorical: list[str]) -> list[str]:
+    """A warning for categorical columns with many levels (one-hot encoding makes one column per level)."""
+    notes = []
+    for col in categorical:
+        levels = int(X[col].nunique())
+        if levels > HIGH_CARDINALITY:
+            notes.append(f"column {col} has {levels} categories (high cardinality): one-hot encoding adds a column "
+                         "per category, which is slow and sparse; drop or encode it yourself if that is not intended")
+    return notes
 
 
 def _brief(cols: Any, limit: int = 8) -> str:
