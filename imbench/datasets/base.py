@@ -139,6 +139,9 @@ class DatasetSource(Protocol):
     """A family of datasets addressed as ``prefix:name``."""
 
     description: str
+    example: str | None
+    """A name that loads offline with no setup (the conformance tests load it), or None for sources that need
+    outside data (then the conformance tests must be given a fixture for it, or they fail)."""
 
     def names(self) -> list[str]:
         """Dataset names this source can list offline (may be empty, e.g. for ``file:``)."""

@@ -173,6 +173,7 @@ class FileSource:
     """A CSV or Parquet file with a named target column."""
 
     description = "your CSV or Parquet file: file:PATH with target=COLUMN [positive=LABEL]"
+    example: str | None = None  # the user's file: the conformance test writes one
 
     def names(self) -> list[str]:
         return []

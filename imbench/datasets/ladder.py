@@ -59,6 +59,7 @@ class LadderSource:
     """Any dataset resampled (minority only) to a target imbalance ratio."""
 
     description = "ladder:IR/INNER: an inner dataset with its minority subsampled to an exact IR (seed=)"
+    example: str | None = "20/sklearn:breast_cancer"
 
     def names(self) -> list[str]:
         return []

@@ -52,6 +52,7 @@ class OpenMLSource:
     """OpenML datasets by id (``openml:1590``) or name (``openml:adult``)."""
 
     description = "OpenML datasets by id or name via sklearn fetch_openml (downloaded once, cached)"
+    example: str | None = None  # downloads: the conformance test loads it from a fixture cache
 
     def names(self) -> list[str]:
         return []

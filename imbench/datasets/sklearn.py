@@ -40,6 +40,7 @@ class SklearnSource:
     """Bundled scikit-learn datasets, one class against the rest."""
 
     description = "scikit-learn bundled datasets as binary tasks (breast_cancer, digits_<k>, wine_<k>, iris_<k>)"
+    example: str | None = "breast_cancer"
 
     def names(self) -> list[str]:
         return _names()

@@ -40,6 +40,7 @@ class SyntheticSource:
     """Gaussian clusters (sklearn ``make_classification``) at a chosen IR, size and difficulty."""
 
     description = "make_classification with controlled IR, size, class separation and label noise"
+    example: str | None = "ir=9,n=300"
 
     def names(self) -> list[str]:
         return ["ir=10", "ir=50", "ir=100", "ir=500"]
