@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from imbench.errors import ConfigError, UnknownNameError
-from imbench.evaluation.protocol import Protocol
+from imbench.evaluation.protocol import EvalProtocol
 
 SUITE_KEYS = {"name", "description", "datasets", "strategies", "models", "protocol"}
 
@@ -33,7 +33,7 @@ class Suite:
     datasets: tuple[DatasetEntry, ...]
     strategies: tuple[str, ...]
     models: tuple[str, ...]
-    protocol: Protocol = field(default_factory=Protocol)
+    protocol: EvalProtocol = field(default_factory=EvalProtocol)
     description: str = ""
 
     def config(self) -> dict[str, Any]:
@@ -57,7 +57,7 @@ class Suite:
             datasets=tuple(DatasetEntry(d) for d in datasets) if datasets else self.datasets,
             strategies=tuple(strategies) if strategies else self.strategies,
             models=tuple(models) if models else self.models,
-            protocol=Protocol.from_dict({**self.protocol.to_dict(), **proto}),
+            protocol=EvalProtocol.from_dict({**self.protocol.to_dict(), **proto}),
         )
         return validate(new)
 
@@ -119,7 +119,7 @@ def parse_suite(data: Any, default_name: str = "suite", where: str = "suite") ->
         raise ConfigError(f"{where}: 'protocol' must be a mapping")
     _check_protocol_types(proto, where)
     try:
-        protocol = Protocol.from_dict(proto)
+        protocol = EvalProtocol.from_dict(proto)
     except (UnknownNameError, ConfigError) as e:
         raise type(e)(f"{where}: {e}") from None
     suite = Suite(name=str(data.get("name") or default_name), description=str(data.get("description") or ""),
@@ -132,7 +132,7 @@ def _check_protocol_types(proto: dict[str, Any], where: str) -> None:
     """Reject protocol values of the wrong type (``outer_folds: 2.5``, ``seed: abc``) with a one-line error."""
     from dataclasses import fields
 
-    for f in fields(Protocol):
+    for f in fields(EvalProtocol):
         if f.name not in proto:
             continue
         v, kind = proto[f.name], str(f.type)
