@@ -17,11 +17,12 @@ _LAZY = {
     "build_pipeline": "imbench.pipeline",
     "evaluate": "imbench.evaluation.evaluate",
     "Protocol": "imbench.evaluation.protocol",
+    "EvalProtocol": "imbench.evaluation.protocol",
     "results_frame": "imbench.results",
     "summarize": "imbench.results",
     "load_dataset": "imbench.datasets",
     "Dataset": "imbench.datasets.base",
-    "score_all": "imbench.evaluation.metrics",
+    "score_all": "imbench.metrics",
     "parse_strategy": "imbench.strategies",
     "ImbenchError": "imbench.errors",
     "ConfigError": "imbench.errors",
@@ -35,8 +36,8 @@ if TYPE_CHECKING:  # names resolved lazily by __getattr__ below
     from imbench.datasets.base import Dataset
     from imbench.errors import ConfigError, DataValidationError, ImbenchError, RunDirectoryError, UnknownNameError
     from imbench.evaluation.evaluate import evaluate
-    from imbench.evaluation.metrics import score_all
-    from imbench.evaluation.protocol import Protocol
+    from imbench.evaluation.protocol import EvalProtocol, Protocol
+    from imbench.metrics import score_all
     from imbench.pipeline import build_pipeline
     from imbench.results import results_frame, summarize
     from imbench.strategies import parse_strategy
@@ -54,6 +55,7 @@ __all__ = [
     "ConfigError",
     "DataValidationError",
     "Dataset",
+    "EvalProtocol",
     "ImbenchError",
     "Protocol",
     "RunDirectoryError",

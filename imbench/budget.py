@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from imbench.errors import ConfigError
-from imbench.evaluation.protocol import Protocol
+from imbench.evaluation.protocol import EvalProtocol
 
 _UNIT = {"s": 1, "m": 60, "h": 3600}
 LADDER: tuple[tuple[int, int, int, int], ...] = (
@@ -37,7 +37,7 @@ def parse_budget(text: str) -> float:
 class BudgetPlan:
     """The protocol and models chosen for a budget, and what was cut to fit."""
 
-    protocol: Protocol
+    protocol: EvalProtocol
     models: list[str]
     estimated_seconds: float
     cuts: list[str]
@@ -65,7 +65,7 @@ def fit_seconds(X: Any, y: Any, model: str, seed: int = 0) -> float:
 
 
 def plan_budget(budget_s: float, X: Any, y: Any, strategies: list[str], models: list[str], jobs: int,
-                base: Protocol) -> BudgetPlan:
+                base: EvalProtocol) -> BudgetPlan:
     """The most thorough protocol from LADDER whose estimated run time fits the budget.
 
     Estimate per cell = (trials × inner folds + 1 refit [+ inner folds for threshold]) × one

@@ -24,6 +24,17 @@ def _specs(value: str | None) -> list[str] | None:
     return [v.strip() for v in re.split(r",(?=\s*[A-Za-z_][\w-]*:)", value) if v.strip()] if value else None
 
 
+def _load_user_dataset(spec: str, target: str | None = None, positive: str | None = None) -> Any:
+    """A dataset from a ``prefix:name`` spec, or from a CSV/Parquet path (``--target`` required)."""
+    from imbench.datasets import SOURCES, load_dataset
+
+    prefix, sep, _ = spec.partition(":")
+    if sep and prefix in SOURCES:
+        opts = {k: v for k, v in (("target", target), ("positive", positive)) if v is not None}
+        return load_dataset(spec, **opts)
+    return load_dataset(f"file:{spec}", target=target, positive=positive)
+
+
 class Cli(click.Group):
     """Turns ImbenchError into a one-line message and exit code 2 (no traceback)."""
 
@@ -78,24 +89,46 @@ def run(suite: str, out: str | None, jobs: int, strategies: str | None, models: 
         cost_fp: float | None, tracking_uri: str | None, no_mlflow: bool, executor: str, scheduler: str | None,
         report: bool, quiet: bool) -> None:
     """Run (or resume) a benchmark SUITE: every dataset × strategy × model × outer fold."""
-    from imbench.cli_render import console, render_run
+    import time
+    from pathlib import Path
+
+    import pandas as pd
+
+    from imbench.cli_render import console, render_outputs, render_sweep, sweep_header, sweep_progress
     from imbench.suites import load_suite
+    from imbench.sweep import run_sweep
 
     s = load_suite(suite).with_overrides(
         datasets=_specs(datasets), strategies=_csv(strategies), models=_csv(models), n_trials=n_trials,
         outer_folds=outer_folds, inner_folds=inner_folds, repeats=repeats, seed=seed, metric=metric,
         timeout_per_cell=timeout_per_cell, cost_fn=cost_fn, cost_fp=cost_fp)
-    render_run(s, out or f"runs/{s.name}", jobs=jobs or cpu_count(), executor=executor, scheduler=scheduler,
-               tracking=not no_mlflow, tracking_uri=tracking_uri, quiet=quiet, report=report, con=console())
+    run_dir, jobs, con = Path(out or f"runs/{s.name}"), jobs or cpu_count(), console()
+    con.print(sweep_header(s, str(run_dir), jobs), soft_wrap=True)
+    t0 = time.perf_counter()
+    with sweep_progress(con, quiet, s.protocol.metric) as on_progress:
+        result = run_sweep(s, run_dir, jobs=jobs, executor=executor, scheduler=scheduler, on_progress=on_progress,
+                           tracking=not no_mlflow, tracking_uri=tracking_uri)
+    wall = time.perf_counter() - t0
+    results_file = run_dir / "results.parquet"
+    render_sweep(con, result, wall, pd.read_parquet(results_file), s.protocol.metric)
+    cheatsheet = run_dir / "report" / "cheatsheet.md"
+    up_to_date = report and result.computed == 0 and cheatsheet.exists() and \
+        cheatsheet.stat().st_mtime >= results_file.stat().st_mtime
+    paths = None
+    if report and not up_to_date:
+        from imbench.report import build_report
+
+        paths = build_report(run_dir, metric=s.protocol.metric)
+    render_outputs(con, result, paths, cheatsheet.parent if up_to_date else None)
 
 
 @main.command(name="list")
 @click.argument("what", type=click.Choice(["strategies", "models", "datasets", "suites", "metrics"]))
 def list_(what: str) -> None:
     """List registered strategies, models, dataset sources, suites or metrics."""
-    from imbench.cli_render import render_list
+    from imbench.cli_render import console, listing_table
 
-    render_list(what)
+    console().print(listing_table(what))
 
 
 @main.command()
@@ -105,10 +138,9 @@ def list_(what: str) -> None:
 @click.option("--outer-folds", type=click.IntRange(2), default=5, show_default=True)
 def inspect(dataset: str, target: str | None, positive: str | None, outer_folds: int) -> None:
     """Sanity checks of a DATASET spec (keel:ecoli4) or a CSV/Parquet file: class counts first."""
-    from imbench.cli_render import load_user_dataset
     from imbench.datasets.inspect import inspect_dataset
 
-    ds = load_user_dataset(dataset, target, positive)
+    ds = _load_user_dataset(dataset, target, positive)
     click.echo(inspect_dataset(ds, outer_folds=outer_folds).to_text())
 
 
@@ -148,11 +180,31 @@ def compare(file: str, target: str, positive: str | None, metric: str, budget: s
             strategies: str | None, cost_fn: float | None, cost_fp: float | None, out: str | None, jobs: int,
             seed: int, tracking_uri: str | None, no_mlflow: bool, quiet: bool) -> None:
     """Which strategy should you use on FILE? Ranked table, recommendation and exported pipeline."""
-    from imbench.cli_render import console, render_compare
+    from imbench.budget import BudgetPlan, parse_budget
+    from imbench.cli_render import compare_progress, console, plan_lines, render_compare
+    from imbench.compare import compare as run_compare
+    from imbench.compare import load_for_compare
+    from imbench.datasets import check_evaluable
+    from imbench.datasets.inspect import inspect_dataset
+    from imbench.metrics import get_metric
 
-    render_compare(file, target=target, positive=positive, metric=metric, budget=budget, models=_csv(models),
-                   strategies=_csv(strategies), cost_fn=cost_fn, cost_fp=cost_fp, out=out, jobs=jobs or cpu_count(), seed=seed,
-                   tracking=not no_mlflow, tracking_uri=tracking_uri, quiet=quiet, con=console())
+    con = console()
+    budget_s = parse_budget(budget)  # a bad budget or metric fails before any work
+    get_metric(metric)
+    ds = load_for_compare(file, target, positive)
+    check_evaluable(ds, 3)  # the fewest outer folds any budget uses
+    con.print(inspect_dataset(ds, outer_folds=5).to_text(), markup=False, highlight=False)
+
+    def on_plan(plan: BudgetPlan) -> None:
+        for line in plan_lines(plan, budget_s, cost_fn, cost_fp):
+            con.print(line, markup=False)
+
+    with compare_progress(con, quiet) as on_progress:
+        res = run_compare(file, target, positive, metric=metric, budget=budget, models=_csv(models),
+                          strategies=_csv(strategies), cost_fn=cost_fn, cost_fp=cost_fp, out=out,
+                          jobs=jobs or cpu_count(), seed=seed, tracking=not no_mlflow, tracking_uri=tracking_uri,
+                          on_plan=on_plan, on_progress=on_progress, ds=ds)
+    render_compare(con, res, metric, costs=cost_fn is not None)
 
 
 if __name__ == "__main__":

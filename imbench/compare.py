@@ -10,22 +10,23 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from imbench.budget import BudgetPlan, parse_budget, plan_budget
-from imbench.evaluation.protocol import Protocol
+from imbench.evaluation.protocol import EvalProtocol
+from imbench.schema import BASELINE, DataSource, Recommendation
 
 DEFAULT_MODELS = ("logreg", "random_forest", "lightgbm", "xgboost")
 
 
 @dataclass
-class Comparison:
-    """The outcome of ``compare``: ranked table, recommendation, plan and exported files."""
+class CompareOutcome:
+    """The outcome of ``compare``: ranked table, recommendation (None when no pair completed every fold),
+    plan and exported files."""
 
     out: Path
     table: pd.DataFrame
-    recommendation: dict[str, Any]
+    recommendation: Recommendation | None
     plan: BudgetPlan
     exports: dict[str, Path] = field(default_factory=dict)
 
@@ -42,7 +43,7 @@ def compare(path: str, target: str, positive: Any = None, metric: str = "average
             cost_fn: float | None = None, cost_fp: float | None = None, out: str | Path | None = None, jobs: int = 1,
             seed: int = 0, tracking: bool = True, tracking_uri: str | None = None,
             on_plan: Callable[[BudgetPlan], None] | None = None, on_progress: Callable[[Any], None] | None = None,
-            ds: Any = None) -> Comparison:
+            ds: Any = None) -> CompareOutcome:
     """Nested CV of strategies × models on ``path`` within ``budget``; see the module docstring."""
     from imbench.datasets import check_evaluable
     from imbench.datasets.files import file_digest
@@ -59,7 +60,7 @@ def compare(path: str, target: str, positive: Any = None, metric: str = "average
     ds = ds if ds is not None else load_for_compare(path, target, positive)
     check_evaluable(ds, 3)
     costs = cost_fn is not None
-    base = Protocol(metric=metric, seed=seed, cost_fn=cost_fn or 1.0, cost_fp=cost_fp or 1.0,
+    base = EvalProtocol(metric=metric, seed=seed, cost_fn=cost_fn or 1.0, cost_fp=cost_fp or 1.0,
                     threshold_objective="cost" if costs else "f1")
     strategies = with_baseline(strategies or HEADLINE)
     if costs:
@@ -82,17 +83,20 @@ def compare(path: str, target: str, positive: Any = None, metric: str = "average
     df = pd.read_parquet(out / "results.parquet")
     table = ranked_table(df, metric, costs)
     rec = recommend(table, df, metric, costs)
-    if rec:
-        rec["load"] = {"spec": f"file:{path}", "target": target, "positive": positive}
-    exports = export_recommended(ds, rec, plan.protocol, out) if rec else {}
+    if rec is not None:
+        rec.load = DataSource(f"file:{path}", target, positive)
+    exports = export_recommended(ds, rec, plan.protocol, out) if rec is not None else {}
     from imbench.report import build_report
 
     exports.update(build_report(out, metric=metric, cost_fn=cost_fn, cost_fp=cost_fp))
     from imbench.store import write_atomic
 
-    write_atomic(out / "recommendation.json", json.dumps({**rec, "cuts": plan.cuts}, indent=2, default=str))
+    if rec is not None:
+        rec.cuts = list(plan.cuts)
+    data = rec.to_dict() if rec is not None else {"cuts": plan.cuts}
+    write_atomic(out / "recommendation.json", json.dumps(data, indent=2, default=str))
     exports["recommendation"] = out / "recommendation.json"
-    return Comparison(out, table, rec, plan, exports)
+    return CompareOutcome(out, table, rec, plan, exports)
 
 
 def with_threshold(strategies: Sequence[str]) -> list[str]:
@@ -103,36 +107,43 @@ def with_threshold(strategies: Sequence[str]) -> list[str]:
     out = []
     for s in strategies:
         st = parse_strategy(s)
-        out.append(st.name if st.name == "none" or st.get("decision") else parse_strategy(f"{st.name}+threshold").name)
+        keep = st.name == BASELINE or st.get("decision")
+        out.append(st.name if keep else parse_strategy(f"{st.name}+threshold").name)
     return list(dict.fromkeys(out))
 
 
 def ranked_table(df: pd.DataFrame, metric: str, costs: bool = False) -> pd.DataFrame:
-    """One row per strategy × model: mean and 95 % t-interval of the metric over outer folds, ranked."""
+    """One row per strategy × model: mean and 95 % t-interval of the metric over outer folds, ranked.
+
+    ``folds_ok`` counts ok folds with a finite metric (``aggregate_folds``): a fold whose metric is
+    undefined does not make its pair complete, and does not turn the mean into NaN.
+    """
     from scipy import stats
 
-    from imbench.evaluation.metrics import get_metric
+    from imbench.metrics import get_metric
+    from imbench.results import aggregate_folds
 
     m = get_metric(metric)
-    col = f"test_{m.name}"
     n_folds = int(df["fold"].nunique())
+    by = ["strategy", "model"]
+    main = aggregate_folds(df, m.name, by)
+    f1, cost = aggregate_folds(df, "f1", by), aggregate_folds(df, "expected_cost", by) if costs else None
+    thr = aggregate_folds(df, "threshold", by)
     rows = []
-    for (st, mo), g in df.groupby(["strategy", "model"]):
-        ok = g[g["status"] == "ok"]
-        vals = ok[col].astype(float).to_numpy() if col in ok else np.array([])
-        mean = float(np.mean(vals)) if len(vals) else math.nan
-        if len(vals) > 1 and np.std(vals) > 0:
-            lo, hi = stats.t.interval(0.95, len(vals) - 1, loc=mean, scale=stats.sem(vals))
+    for (st, mo), g in df.groupby(by):
+        a = main.loc[(st, mo)]
+        mean, std, count = float(a["mean"]), float(a["std"]), int(a["count"])
+        if count > 1 and std > 0:
+            lo, hi = stats.t.interval(0.95, count - 1, loc=mean, scale=std / math.sqrt(count))
         else:
             lo = hi = mean
-        row = {"strategy": st, "model": mo, "folds_ok": len(ok), "folds": n_folds, "mean": mean,
-               "ci_low": float(lo), "ci_high": float(hi),
-               "f1": float(ok["test_f1"].mean()) if len(ok) else math.nan,
-               "threshold": float(ok["threshold"].mean()) if len(ok) else math.nan,
+        row = {"strategy": st, "model": mo, "folds_ok": count, "folds": n_folds, "mean": mean,
+               "ci_low": float(lo), "ci_high": float(hi), "f1": float(f1.loc[(st, mo), "mean"]),
+               "threshold": float(thr.loc[(st, mo), "mean"]),
                "status": ",".join(sorted(set(g["status"]))),
                "error": next((e for e in g["error"] if e), "")}
-        if costs:
-            row["cost_per_1000"] = float(ok["test_expected_cost"].mean() * 1000) if len(ok) else math.nan
+        if cost is not None:
+            row["cost_per_1000"] = float(cost.loc[(st, mo), "mean"] * 1000)
         rows.append(row)
     t = pd.DataFrame(rows)
     # ties on the primary metric (e.g. PR-AUC of none and threshold, which only moves the cut-off)
@@ -145,27 +156,27 @@ def ranked_table(df: pd.DataFrame, metric: str, costs: bool = False) -> pd.DataF
     return t.reset_index(drop=True)
 
 
-def recommend(table: pd.DataFrame, df: pd.DataFrame, metric: str, costs: bool) -> dict[str, Any]:
-    """The top complete row, its gain over ``none`` with the same model, and its fold parameters."""
+def recommend(table: pd.DataFrame, df: pd.DataFrame, metric: str, costs: bool) -> Recommendation | None:
+    """The top complete row and its gain over ``none`` with the same model; None if no row is complete."""
     complete = table[table["folds_ok"] == table["folds"]]
     if complete.empty:
-        return {}
+        return None
     best = complete.iloc[0]
-    base = table[(table["strategy"] == "none") & (table["model"] == best["model"])]
-    rec: dict[str, Any] = {k: (v.item() if hasattr(v, "item") else v) for k, v in best.items()}
-    rec["metric"] = metric
+    base = table[(table["strategy"] == BASELINE) & (table["model"] == best["model"])]
+    rec = Recommendation.from_dict({**{k: (v.item() if hasattr(v, "item") else v) for k, v in best.items()},
+                                    "metric": metric})
     if not base.empty:
         b = base.iloc[0]
-        rec["none_mean"] = float(b["mean"])
-        rec["gain_vs_none"] = float(best["mean"] - b["mean"])
-        rec["none_f1"] = float(b["f1"])
+        rec.none_mean = float(b["mean"])
+        rec.gain_vs_none = float(best["mean"] - b["mean"])
+        rec.none_f1 = float(b["f1"])
         if costs:
-            rec["none_cost_per_1000"] = float(b["cost_per_1000"])
-            rec["saving_per_1000"] = float(b["cost_per_1000"] - best["cost_per_1000"])
+            rec.none_cost_per_1000 = float(b["cost_per_1000"])
+            rec.saving_per_1000 = float(b["cost_per_1000"] - best["cost_per_1000"])
     return rec
 
 
-def export_recommended(ds: Any, rec: dict[str, Any], protocol: Protocol, out: Path) -> dict[str, Path]:
+def export_recommended(ds: Any, rec: Recommendation, protocol: EvalProtocol, out: Path) -> dict[str, Path]:
     """Tune the recommended pair on all rows (same inner CV and trials), refit, save with skops."""
     import skops.io as sio
 
@@ -176,19 +187,19 @@ def export_recommended(ds: Any, rec: dict[str, Any], protocol: Protocol, out: Pa
     from imbench.store import atomic_path, write_atomic
     from imbench.strategies import parse_strategy
 
-    strategy, model = parse_strategy(rec["strategy"]), MODELS.get(rec["model"])
+    strategy, model = parse_strategy(rec.strategy), MODELS.get(rec.model)
     numeric, categorical = split_columns(ds.X, ds.categorical)
     ctx = context_for(ds.y, numeric, categorical, cost_fn=protocol.cost_fn, cost_fp=protocol.cost_fp,
                       threshold_objective=protocol.threshold_objective, inner_folds=protocol.inner_folds)
-    seed = derive_seed(protocol.seed, "final", rec["strategy"], rec["model"])
+    seed = derive_seed(protocol.seed, "final", rec.strategy, rec.model)
     tuned = tune(strategy, model, ds.X, ds.y, numeric, categorical, ctx, protocol, seed)
     pipe = build_pipeline(strategy, model, numeric=numeric, categorical=categorical, ctx=ctx, seed=seed,
                           **tuned.params)
     pipe.fit(ds.X, ds.y)
-    rec["final_params"] = tuned.params
-    rec["final_threshold"] = float(getattr(pipe, "best_threshold_", 0.5))
-    rec["columns"] = [str(c) for c in ds.X.columns]
-    rec["data_notes"] = list(getattr(ds, "notes", []))
+    rec.final_params = tuned.params
+    rec.final_threshold = float(getattr(pipe, "best_threshold_", 0.5))
+    rec.columns = [str(c) for c in ds.X.columns]
+    rec.data_notes = list(getattr(ds, "notes", []))
     model_path = out / "model.skops"
     with atomic_path(model_path) as tmp:
         sio.dump(pipe, tmp)
@@ -197,25 +208,26 @@ def export_recommended(ds: Any, rec: dict[str, Any], protocol: Protocol, out: Pa
     return {"model": model_path, "snippet": snippet}
 
 
-def _snippet(ds: Any, rec: dict[str, Any], protocol: Protocol, seed: int) -> str:
-    params = ",\n    ".join(f"{k}={v!r}" for k, v in rec["final_params"].items())
-    load = rec["load"]
-    opts = f"target={load['target']!r}" + (f", positive={load['positive']!r}" if load["positive"] is not None else "")
-    return f'''"""Rebuild and refit the pipeline imbench recommended ({rec["strategy"]} × {rec["model"]}).
+def _snippet(ds: Any, rec: Recommendation, protocol: EvalProtocol, seed: int) -> str:
+    params = ",\n    ".join(f"{k}={v!r}" for k, v in rec.final_params.items())
+    load = rec.load
+    assert load is not None
+    opts = f"target={load.target!r}" + (f", positive={load.positive!r}" if load.positive is not None else "")
+    return f'''"""Rebuild and refit the pipeline imbench recommended ({rec.strategy} × {rec.model}).
 
 Load the saved one instead with skops:
     import skops.io as sio
     untrusted = sio.get_untrusted_types(file="model.skops")  # review this list, then:
     model = sio.load("model.skops", trusted=untrusted)
-    p = model.predict_proba(X)[:, 1]; y_hat = p >= {rec["final_threshold"]:.6f}
-X must have the columns imbench used: {", ".join(rec["columns"][:12])}{" …" if len(rec["columns"]) > 12 else ""}
-(load new data with imbench.load_dataset to apply the same column handling: {"; ".join(rec["data_notes"]) or "none"}).
+    p = model.predict_proba(X)[:, 1]; y_hat = p >= {rec.final_threshold:.6f}
+X must have the columns imbench used: {", ".join(rec.columns[:12])}{" …" if len(rec.columns) > 12 else ""}
+(load new data with imbench.load_dataset to apply the same column handling: {"; ".join(rec.data_notes) or "none"}).
 """
 import imbench
 
-ds = imbench.load_dataset({load["spec"]!r}, {opts})
+ds = imbench.load_dataset({load.spec!r}, {opts})
 pipe = imbench.build_pipeline(
-    {rec["strategy"]!r}, {rec["model"]!r}, X=ds.X, y=ds.y, seed={seed},
+    {rec.strategy!r}, {rec.model!r}, X=ds.X, y=ds.y, seed={seed},
     cost_fn={protocol.cost_fn!r}, cost_fp={protocol.cost_fp!r}, threshold_objective={protocol.threshold_objective!r},
     {params},
 )

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from imbench.evaluation.cell import CellResult
-from imbench.executors import Task, died_result, execute
+from imbench.executors import Task, died_result, execute, failed_result
 
 
 class DaskExecutor:
@@ -49,11 +49,21 @@ class DaskExecutor:
                 t = futures[fut]
                 try:
                     res = fut.result()
-                except Exception as e:  # e.g. the task's workers kept dying (KilledWorker)
-                    res = died_result(t, f"{type(e).__name__}: {e}")
+                except Exception as e:
+                    res = _result_of_error(t, e)
                 yield t, res
                 fut.release()
         finally:
             client.close()
             if cluster is not None:
                 cluster.close()
+
+
+def _result_of_error(t: Task, e: BaseException) -> CellResult:
+    """KilledWorker (the task's workers kept dying) is a worker-died row, retried on resume; any other
+    exception came from a live worker (e.g. an unpicklable result) and is a plain ``failed`` row."""
+    from distributed import KilledWorker
+
+    if isinstance(e, KilledWorker):
+        return died_result(t, f"{type(e).__name__}: {e}")
+    return failed_result(t, e)

@@ -6,13 +6,13 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Protocol as TypingProtocol
+from typing import Any, Protocol
 
 from imbench.datasets.base import Dataset
 from imbench.evaluation.cell import CellKey, CellResult, run_cell
-from imbench.evaluation.protocol import Protocol
+from imbench.evaluation.protocol import EvalProtocol
+from imbench.schema import WORKER_DIED, ResultRow, Status
 
-WORKER_DIED = "WorkerDied"
 SINGLE_THREAD_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "VECLIB_MAXIMUM_THREADS",
                      "NUMEXPR_NUM_THREADS")
 
@@ -44,7 +44,9 @@ class Task:
 
     ref: DatasetRef
     key: CellKey
-    protocol: Protocol
+    protocol: EvalProtocol
+    meta: dict[str, Any] = field(default_factory=dict, compare=False)
+    """The dataset's metadata (``Dataset.meta()``) when the planner knows it: a worker-died row carries it."""
 
 
 def execute(task: Task) -> CellResult:
@@ -52,7 +54,7 @@ def execute(task: Task) -> CellResult:
     return run_cell(task.ref.resolve(), task.key, task.protocol)
 
 
-class Executor(TypingProtocol):
+class Executor(Protocol):
     """Runs tasks, yielding ``(task, result)`` pairs in completion order."""
 
     def run(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, CellResult]]: ...
@@ -83,7 +85,8 @@ class ProcessExecutor:
 
     A worker that dies (e.g. killed for memory) turns its in-flight cells into ``failed`` rows
     whose error starts with ``WorkerDied`` (retried on resume); the pool is restarted and the
-    sweep goes on.
+    sweep goes on. Any other exception from a live worker (e.g. a result that cannot be pickled
+    back) is a plain ``failed`` row: retrying it on every resume would fail the same way.
     """
 
     def __init__(self, jobs: int) -> None:
@@ -114,8 +117,8 @@ class ProcessExecutor:
                         except BrokenProcessPool:
                             broken = True
                             res = died_result(t)
-                        except Exception as e:  # e.g. a result that cannot be pickled back
-                            res = died_result(t, f"{type(e).__name__}: {e}")
+                        except Exception as e:  # the worker lives: e.g. a result that cannot be pickled back
+                            res = failed_result(t, e)
                         yield t, res
                     if broken:
                         for fut, t in list(inflight.items()):
@@ -127,10 +130,22 @@ class ProcessExecutor:
 
 
 def died_result(t: Task, why: str = "the worker process running this cell died") -> CellResult:
-    """A ``failed`` row for a cell whose worker died (its error starts with WORKER_DIED: retried on resume)."""
+    """A ``failed`` row for a cell whose worker died (its error starts with WORKER_DIED: retried on resume).
+
+    It carries the dataset's metadata, so reports file the dataset under its tier whichever row comes first.
+    """
+    return _error_result(t, f"{WORKER_DIED}: {why}")
+
+
+def failed_result(t: Task, exc: BaseException) -> CellResult:
+    """A ``failed`` row for an exception raised around a cell in a live worker (not retried on resume)."""
+    return _error_result(t, f"{type(exc).__name__}: {exc}".splitlines()[0][:500])
+
+
+def _error_result(t: Task, error: str) -> CellResult:
     k = t.key
-    return CellResult({"dataset": k.dataset, "strategy": k.strategy, "model": k.model, "fold": k.fold,
-                       "status": "failed", "error": f"{WORKER_DIED}: {why}"})
+    return CellResult(ResultRow(k.dataset, k.strategy, k.model, k.fold, status=Status.FAILED, error=error,
+                                dataset_meta=dict(t.meta)))
 
 
 def make_executor(jobs: int = 1, kind: str = "local", scheduler: str | None = None) -> Executor:

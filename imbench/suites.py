@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from imbench.errors import ConfigError, UnknownNameError
-from imbench.evaluation.protocol import Protocol
+from imbench.evaluation.protocol import EvalProtocol
 
 SUITE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")
 """A suite name is one path component: it becomes ``runs/NAME``, so no separators and no leading dot."""
@@ -37,7 +37,7 @@ class Suite:
     datasets: tuple[DatasetEntry, ...]
     strategies: tuple[str, ...]
     models: tuple[str, ...]
-    protocol: Protocol = field(default_factory=Protocol)
+    protocol: EvalProtocol = field(default_factory=EvalProtocol)
     description: str = ""
 
     def config(self) -> dict[str, Any]:
@@ -61,7 +61,7 @@ class Suite:
             datasets=tuple(DatasetEntry(d) for d in datasets) if datasets else self.datasets,
             strategies=tuple(strategies) if strategies else self.strategies,
             models=tuple(models) if models else self.models,
-            protocol=Protocol.from_dict({**self.protocol.to_dict(), **proto}),
+            protocol=EvalProtocol.from_dict({**self.protocol.to_dict(), **proto}),
         )
         return validate(new)
 
@@ -123,7 +123,7 @@ def parse_suite(data: Any, default_name: str = "suite", where: str = "suite") ->
         raise ConfigError(f"{where}: 'protocol' must be a mapping")
     _check_protocol_types(proto, where)
     try:
-        protocol = Protocol.from_dict(proto)
+        protocol = EvalProtocol.from_dict(proto)
     except (UnknownNameError, ConfigError) as e:
         raise type(e)(f"{where}: {e}") from None
     name = str(data.get("name") or default_name)
@@ -140,7 +140,7 @@ def _check_protocol_types(proto: dict[str, Any], where: str) -> None:
     """Reject protocol values of the wrong type (``outer_folds: 2.5``, ``seed: abc``) with a one-line error."""
     from dataclasses import fields
 
-    for f in fields(Protocol):
+    for f in fields(EvalProtocol):
         if f.name not in proto:
             continue
         v, kind = proto[f.name], str(f.type)

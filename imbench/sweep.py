@@ -15,7 +15,8 @@ from typing import Any
 
 from imbench.errors import ImbenchError
 from imbench.evaluation.evaluate import cell_keys
-from imbench.executors import WORKER_DIED, DatasetRef, Task, make_executor
+from imbench.executors import DatasetRef, Task, make_executor
+from imbench.schema import BAD_STATUSES, TIMING_COLUMNS, WORKER_DIED, Manifest
 from imbench.store import DB_NAME, Store, atomic_path, write_atomic
 from imbench.suites import Suite
 from imbench.system import cpu_count
@@ -70,7 +71,7 @@ def plan(suite: Suite, store: Store) -> tuple[list[Task], int]:
         total += len(keys)
         missing = [k for k in keys if k.id not in done]
         ref = DatasetRef(entry.spec, entry.options)
-        tasks += [Task(ref, k, suite.protocol) for k in missing]
+        tasks += [Task(ref, k, suite.protocol, meta) for k in missing]
     return tasks, total
 
 
@@ -79,11 +80,12 @@ def run_sweep(suite: Suite, out: str | Path, jobs: int = 1, executor: str = "loc
               tracking: bool = True, tracking_uri: str | None = None) -> SweepResult:
     """Run (or resume) ``suite`` into run directory ``out`` and export its tables."""
     t0 = time.perf_counter()
+    started = _now()
     store = Store(out, suite.config_hash(), suite.config())
     try:
         tasks, total = plan(suite, store)
         done_before = total - len(tasks)
-        failed = sum(r["status"] in ("failed", "timeout") for r in store.rows())
+        failed = sum(r["status"] in BAD_STATUSES for r in store.rows())
         done = done_before
         if on_progress:
             on_progress(SweepEvent(done, total, failed))
@@ -103,19 +105,20 @@ def run_sweep(suite: Suite, out: str | Path, jobs: int = 1, executor: str = "loc
                 for r in rows:
                     groups[group_id(r)].append(r)
         for task, res in make_executor(jobs, executor, scheduler).run(tasks):
-            store.commit_cell(task.key.id, res.row, res.predictions)
+            row = res.row
+            store.commit_cell(task.key.id, row, res.predictions)
             done += 1
-            failed += res.row["status"] in ("failed", "timeout")
+            failed += row["status"] in BAD_STATUSES
             if tracker is not None:
-                g = groups[group_id(res.row)]
-                g.append(res.row)
+                g = groups[group_id(row)]
+                g.append(row)
                 if len(g) == suite.protocol.n_outer:
                     tracker.submit(g)
             if on_progress:
-                on_progress(SweepEvent(done, total, failed, res.row))
+                on_progress(SweepEvent(done, total, failed, row))
         wall = time.perf_counter() - t0
         if tasks or not (store.dir / "results.parquet").exists():
-            counts = export(store, suite, wall, jobs, executor)
+            counts = export(store, suite, wall, jobs, executor, started)
         else:  # nothing new: the exports already describe the store
             counts = dict(Counter(r["status"] for r in store.rows()))
         note = "MLflow: 0 new parent runs (every group is already logged)" if tracking and tracker is None else ""
@@ -133,7 +136,7 @@ def run_sweep(suite: Suite, out: str | Path, jobs: int = 1, executor: str = "loc
         store.close()
 
 
-def export(store: Store, suite: Suite, wall: float, jobs: int, executor: str) -> dict[str, int]:
+def export(store: Store, suite: Suite, wall: float, jobs: int, executor: str, started: str = "") -> dict[str, int]:
     """Write results.parquet, predictions.parquet, config.yaml and manifest.json from the store."""
     import yaml
 
@@ -147,19 +150,21 @@ def export(store: Store, suite: Suite, wall: float, jobs: int, executor: str) ->
     total_wall = float(store.get_meta("wall_seconds") or 0.0) + wall
     store.set_meta("wall_seconds", str(total_wall))
     counts = {str(k): int(v) for k, v in df["status"].value_counts().items()} if len(df) else {}
-    manifest = {
-        "suite": suite.name, "config_hash": suite.config_hash(), "seed": suite.protocol.seed,
-        "cells": int(len(df)), "status_counts": counts,
-        "wall_seconds_total": round(total_wall, 2), "wall_seconds_last_invocation": round(wall, 2),
-        "jobs": jobs, "executor": executor,
-        "fit_seconds_sum": round(float(df[["tune_seconds", "fit_seconds", "predict_seconds"]].sum().sum()), 2)
-        if len(df) and "tune_seconds" in df else 0.0,
-        "python": sys.version.split()[0], "platform": platform.platform(), "machine": platform.machine(),
-        "cpu_count": cpu_count(), "libraries": library_versions(), "git_commit": _git_commit(),
-        "finished_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-    }
-    write_atomic(d / "manifest.json", json.dumps(manifest, indent=2))
+    timing = [c for c in TIMING_COLUMNS if c in df]
+    manifest = Manifest(
+        suite=suite.name, config_hash=suite.config_hash(), seed=suite.protocol.seed, cells=int(len(df)),
+        status_counts=counts, wall_seconds_total=round(total_wall, 2), wall_seconds_last_invocation=round(wall, 2),
+        jobs=jobs, executor=executor,
+        fit_seconds_sum=round(float(df[timing].sum().sum()), 2) if len(df) and timing else 0.0,
+        python=sys.version.split()[0], platform=platform.platform(), machine=platform.machine(),
+        cpu_count=cpu_count(), libraries=library_versions(), git_commit=_git_commit(),
+        started_at=started, finished_at=_now())
+    write_atomic(d / "manifest.json", json.dumps(manifest.to_dict(), indent=2))
     return counts
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S%z")
 
 
 def _parquet_atomic(df: Any, path: Path) -> None:

@@ -12,10 +12,13 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from imbench.schema import METRIC_PREFIX, PARAM_PREFIX, TIMING_COLUMNS, Status
 from imbench.suites import Suite
 
 DEFAULT_URI = "sqlite:///mlflow.db"
 TAG_KEYS = ("dataset", "source", "tier", "strategy", "family", "model")
+FOLD_METRIC_KEYS = ("threshold", *TIMING_COLUMNS)
+"""Row columns logged as metrics of a fold's child run, beside its ``test_*`` metrics."""
 
 
 def resolve_uri(uri: str | None) -> str:
@@ -103,6 +106,8 @@ def log_group(client: Any, exp_id: str, rows: list[dict[str, Any]], suite: Suite
     """Log one group: a parent run (mean/std over ok folds) and one child run per fold; the parent's id."""
     from mlflow.entities import Metric, Param, RunTag
 
+    from imbench.results import fold_stats
+
     now = int(time.time() * 1000)
     rows = sorted(rows, key=lambda r: r["fold"])
     first = rows[0]
@@ -110,19 +115,19 @@ def log_group(client: Any, exp_id: str, rows: list[dict[str, Any]], suite: Suite
     tags = {k: str(first.get(k, "")) for k in TAG_KEYS}
     tags.update({"ir": str(first.get("ir", "")), "suite": suite.name, "imbench.group": group_id(first),
                  "status": ",".join(sorted({r["status"] for r in rows}))})
-    ok = [r for r in rows if r["status"] == "ok"]
+    ok = [r for r in rows if r["status"] == Status.OK]
     errors = sorted({r["error"] for r in rows if r["error"]})
     if errors:
         tags["error"] = errors[0][:5000]
     parent = client.create_run(exp_id, tags={**tags, "mlflow.runName": f"{st} × {mo} on {ds}"[:250]})
     pid = parent.info.run_id
     metrics = []
-    for col in sorted({k for r in ok for k in r if k.startswith("test_")}):
-        vals = [float(r[col]) for r in ok if r.get(col) is not None and not _nan(r[col])]
-        if vals:
-            mean = sum(vals) / len(vals)
-            std = math.sqrt(sum((v - mean) ** 2 for v in vals) / (len(vals) - 1)) if len(vals) > 1 else 0.0
-            metrics += [Metric(f"{col}_mean", mean, now, 0), Metric(f"{col}_std", std, now, 0)]
+    for col in sorted({k for r in ok for k in r if k.startswith(METRIC_PREFIX)}):
+        mean, std, count = fold_stats([r.get(col) for r in ok])
+        if count:  # std of a single fold is undefined: only its mean is logged
+            metrics.append(Metric(f"{col}_mean", mean, now, 0))
+            if count > 1:
+                metrics.append(Metric(f"{col}_std", std, now, 0))
     proto = {f"protocol.{k}": v for k, v in suite.protocol.to_dict().items()}
     params = [Param(k, str(v)[:6000]) for k, v in {**proto, "n_folds_ok": len(ok)}.items()]
     client.log_batch(pid, metrics=metrics, params=params)
@@ -131,12 +136,12 @@ def log_group(client: Any, exp_id: str, rows: list[dict[str, Any]], suite: Suite
         child = client.create_run(exp_id, tags={**tags, "status": r["status"], "fold": str(r["fold"]),
                                                 "mlflow.parentRunId": pid, "mlflow.runName": f"fold {r['fold']}"})
         m = [Metric(k, float(v), now, 0) for k, v in r.items()
-             if (k.startswith("test_") or k in ("threshold", "tune_seconds", "fit_seconds", "predict_seconds"))
+             if (k.startswith(METRIC_PREFIX) or k in FOLD_METRIC_KEYS)
              and v is not None and not _nan(v)]
-        p = [Param(k[2:], str(v)[:6000]) for k, v in r.items() if k.startswith("p_")]
+        p = [Param(k[len(PARAM_PREFIX):], str(v)[:6000]) for k, v in r.items() if k.startswith(PARAM_PREFIX)]
         t = [RunTag("error", r["error"][:5000])] if r["error"] else []
         client.log_batch(child.info.run_id, metrics=m, params=p, tags=t)
-        client.set_terminated(child.info.run_id, "FINISHED" if r["status"] == "ok" else "FAILED")
+        client.set_terminated(child.info.run_id, "FINISHED" if r["status"] == Status.OK else "FAILED")
     return str(pid)
 
 

@@ -47,10 +47,10 @@ def test_compare_end_to_end_exports_a_loadable_pipeline(csv: Path, tmp_path: Pat
     assert len(ok) == 4 and (ok["ci_low"] <= ok["mean"]).all() and (ok["mean"] <= ok["ci_high"]).all()
     assert list(t["rank"]) == list(range(1, len(t) + 1))
     rec = res.recommendation
-    assert rec["strategy"] == t.iloc[0]["strategy"] and rec["model"] == "logreg"
-    assert rec["gain_vs_none"] == pytest.approx(rec["mean"] - rec["none_mean"])
+    assert rec.strategy == t.iloc[0]["strategy"] and rec.model == "logreg"
+    assert rec.gain_vs_none == pytest.approx(rec.mean - rec.none_mean)
     # the ID column was dropped and the date converted, and the exported model works on those columns
-    assert "customer_id" not in rec["columns"] and "signup" in rec["columns"]
+    assert "customer_id" not in rec.columns and "signup" in rec.columns
     import skops.io as sio
 
     model_path = res.exports["model"]
@@ -86,12 +86,12 @@ def test_costs_choose_thresholds_and_report_savings(csv: Path, tmp_path: Path, m
     strategies = set(res.table["strategy"])
     assert strategies == {"none", "smote+threshold"}  # with costs every strategy but none tunes its threshold
     rec = res.recommendation
-    assert rec["saving_per_1000"] == pytest.approx(rec["none_cost_per_1000"] - rec["cost_per_1000"])
+    assert rec.saving_per_1000 == pytest.approx(rec.none_cost_per_1000 - rec.cost_per_1000)
     df = pd.read_parquet(tmp_path / "out" / "results.parquet")
     ok = df[df["status"] == "ok"]
     # expected cost per case recomputed from the confusion counts of the stored metrics is consistent
     assert ok["test_expected_cost"].ge(0).all()
-    assert rec["cost_per_1000"] <= rec["none_cost_per_1000"]
+    assert rec.cost_per_1000 <= rec.none_cost_per_1000
 
 
 def test_budget_parsing() -> None:

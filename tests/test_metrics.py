@@ -10,7 +10,7 @@ import sklearn.metrics as skm
 from imblearn.metrics import geometric_mean_score
 
 from imbench.errors import UnknownNameError
-from imbench.evaluation.metrics import (
+from imbench.metrics import (
     _FROM_COUNTS,
     METRICS,
     _count_metric,
@@ -175,7 +175,7 @@ def test_threshold_scorer_uses_the_count_metric_and_cost() -> None:
 
 def test_score_all_thresholded_metrics_equal_the_library_functions() -> None:
     """score_all takes thresholded metrics from one confusion matrix; they must equal sklearn/imblearn's."""
-    from imbench.evaluation.metrics import METRICS, score_all
+    from imbench.metrics import METRICS, score_all
 
     rng = np.random.default_rng(7)
     for _ in range(300):

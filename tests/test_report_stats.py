@@ -10,7 +10,7 @@ import pytest
 from imbench.report import stats
 from imbench.report.costs import bayes_threshold, check_costs, rescore_cells
 from imbench.report.render import html_inline, md_inline
-from imbench.report.tables import Group, compare, dataset_meta, status_table
+from imbench.report.tables import Group, compare_strategies, dataset_meta, status_table
 
 
 
@@ -111,7 +111,7 @@ def test_compare_rank_rule_drops_incomplete_blocks_and_strategies() -> None:
                         "error": "not applicable: no", "ir": 20.0, "tier": "high", "n": 500} for d in ds for f in range(3)])
     df = pd.concat([df, na], ignore_index=True)
     meta = dataset_meta(df)
-    c = compare(df, "test_average_precision", True, Group("logreg", "high"), meta)
+    c = compare_strategies(df, "test_average_precision", True, Group("logreg", "high"), meta)
     assert c.strategies == ["a", "b", "none"]
     assert "c" in c.excluded_strategies and "x" not in c.strategies
     assert list(c.excluded_blocks) == ["d0"]
@@ -126,7 +126,7 @@ def test_compare_rank_rule_drops_incomplete_blocks_and_strategies() -> None:
 
 def test_compare_falls_back_to_fold_blocks_with_few_datasets() -> None:
     df = pd.DataFrame(_rows({"d0": 20.0, "d1": 30.0}, {"none": 0.0, "a": 0.1, "b": 0.05}))
-    c = compare(df, "test_average_precision", True, Group("logreg"), dataset_meta(df))
+    c = compare_strategies(df, "test_average_precision", True, Group("logreg"), dataset_meta(df))
     assert c.block_unit == "dataset × fold"
     assert len(c.block_values) == 6
     assert c.winner == "a"

@@ -328,3 +328,17 @@ def test_timeouts_become_rows(tmp_path: Path) -> None:
     # timeouts are results, not gaps: a rerun does not retry them
     r2 = invoke(suite, out, "--timeout-per-cell", "0.01")
     assert r2.exit_code == 0 and summary(r2.stdout) == (0, 6)
+
+
+def test_the_report_shows_the_manifest_provenance(reference: Path, tmp_path: Path) -> None:
+    from imbench.report import build_report
+
+    m = json.loads((reference / "manifest.json").read_text())
+    assert m["started_at"] and m["finished_at"] and m["libraries"]["imbench"]
+    html = build_report(reference, formats=("html",), out_dir=tmp_path)["report"].read_text()
+    for text in (f"imbench: {m['libraries']['imbench']}", f"config hash: {m['config_hash']}",
+                 f"python: {m['python']}", f"cpu count: {m['cpu_count']}", f"finished: {m['finished_at']}",
+                 "wall time: ", "machine: ", "libraries: numpy ", f"seed: {m['seed']}"):
+        assert text in html, text
+    if m["git_commit"]:
+        assert f"git commit: {m['git_commit']}" in html

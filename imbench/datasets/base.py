@@ -11,17 +11,7 @@ import pandas as pd
 
 from imbench.errors import DataValidationError
 from imbench.registry import Registry
-
-TIERS: tuple[tuple[str, float], ...] = (("low", 5.0), ("medium", 10.0), ("high", 50.0), ("extreme", float("inf")))
-"""Imbalance tiers by IR = n_neg / n_pos (CLIMB's): low < 5 <= medium < 10 <= high < 50 <= extreme."""
-
-
-def tier_of(ir: float) -> str:
-    """The tier name for an imbalance ratio."""
-    for name, upper in TIERS:
-        if ir < upper:
-            return name
-    return "extreme"
+from imbench.schema import TIERS, tier_of  # noqa: F401  (defined once in the schema; re-exported)
 
 
 @dataclass

@@ -10,13 +10,14 @@ import numpy as np
 
 from imbench.datasets.base import Dataset
 from imbench.errors import CellTimeout
-from imbench.evaluation.metrics import score_all
-from imbench.evaluation.protocol import Protocol
+from imbench.evaluation.protocol import EvalProtocol
 from imbench.evaluation.seeds import derive_seed
 from imbench.evaluation.splits import outer_folds
 from imbench.evaluation.timeout import time_limit
+from imbench.metrics import score_all
+from imbench.schema import NOT_APPLICABLE_PREFIX, STATUSES, ResultRow, Status
 
-STATUSES = ("ok", "failed", "timeout", "not_applicable")
+__all__ = ["STATUSES", "CellKey", "CellResult", "run_cell"]
 
 
 @dataclass(frozen=True)
@@ -36,13 +37,18 @@ class CellKey:
 
 @dataclass
 class CellResult:
-    """A flat result row and, for ``ok`` cells, the test-fold predictions."""
+    """A result record and, for ``ok`` cells, the test-fold predictions."""
 
-    row: dict[str, Any]
+    record: ResultRow
     predictions: dict[str, np.ndarray] | None = None
 
+    @property
+    def row(self) -> dict[str, Any]:
+        """The flat row stored and exported (``ResultRow.to_dict``)."""
+        return self.record.to_dict()
 
-def run_cell(ds: Dataset, key: CellKey, protocol: Protocol) -> CellResult:
+
+def run_cell(ds: Dataset, key: CellKey, protocol: EvalProtocol) -> CellResult:
     """Tune, refit on the outer-train rows and score once on the outer test fold.
 
     Never raises for a failing strategy: the row's ``status`` is ``failed``, ``timeout`` or
@@ -62,18 +68,16 @@ def run_cell(ds: Dataset, key: CellKey, protocol: Protocol) -> CellResult:
     y_tr = ds.y[of.train]
     ctx = context_for(y_tr, numeric, categorical, cost_fn=protocol.cost_fn, cost_fp=protocol.cost_fp,
                       threshold_objective=protocol.threshold_objective, inner_folds=protocol.inner_folds)
-    row: dict[str, Any] = {
-        "dataset": key.dataset, "strategy": key.strategy, "model": key.model, "fold": key.fold,
-        "repeat": of.repeat, "outer_fold": of.fold, "seed": seed, "status": "ok", "error": "",
-        "family": strategy.family, **{k: v for k, v in ds.meta().items() if k != "dataset"},
-        "n_train": len(of.train), "n_test": len(of.test), "n_pos_test": int(ds.y[of.test].sum()),
-        "metric": protocol.metric, "threshold": float("nan"), "adaptations": "",
-        "tune_seconds": 0.0, "fit_seconds": 0.0, "predict_seconds": 0.0,
-        "trials": 0, "trials_pruned": 0, "trials_failed": 0,
-    }
+    row = ResultRow(
+        key.dataset, key.strategy, key.model, key.fold, repeat=of.repeat, outer_fold=of.fold, seed=seed,
+        family=strategy.family, dataset_meta=ds.meta(),
+        n_train=len(of.train), n_test=len(of.test), n_pos_test=int(ds.y[of.test].sum()),
+        metric=protocol.metric, threshold=float("nan"), adaptations="",
+        tune_seconds=0.0, fit_seconds=0.0, predict_seconds=0.0, trials=0, trials_pruned=0, trials_failed=0,
+    )
     reason = strategy.skip(model, ctx)
     if reason:
-        row.update(status="not_applicable", error=f"not applicable: {reason}")
+        row.fail(Status.NOT_APPLICABLE, f"{NOT_APPLICABLE_PREFIX}{reason}")
         return CellResult(row)
     t_start = time.monotonic()
     deadline = None if protocol.timeout_per_cell is None else t_start + protocol.timeout_per_cell
@@ -82,9 +86,9 @@ def run_cell(ds: Dataset, key: CellKey, protocol: Protocol) -> CellResult:
         with time_limit(protocol.timeout_per_cell):
             return _fit_and_score(ds, of, strategy, model, numeric, categorical, ctx, protocol, seed, deadline, row)
     except CellTimeout as e:
-        row.update(status="timeout", error=str(e))
+        row.fail(Status.TIMEOUT, str(e))
     except Exception as e:  # failures are rows, never gaps
-        row.update(status="failed", error=f"{type(e).__name__}: {e}".splitlines()[0][:500])
+        row.fail(Status.FAILED, f"{type(e).__name__}: {e}".splitlines()[0][:500])
     return CellResult(row)
 
 
@@ -101,27 +105,27 @@ def _import_before_alarm(strategy: Any, model: Any, numeric: list[Any], categori
 
 
 def _fit_and_score(ds: Dataset, of: Any, strategy: Any, model: Any, numeric: list[Any], categorical: list[Any],
-                   ctx: Any, protocol: Protocol, seed: int, deadline: float | None, row: dict[str, Any]) -> CellResult:
+                   ctx: Any, protocol: EvalProtocol, seed: int, deadline: float | None, row: ResultRow) -> CellResult:
     from imbench.evaluation.tuning import tune
     from imbench.pipeline import build_pipeline
 
     X_tr, y_tr = ds.X.iloc[of.train], ds.y[of.train]
     X_te, y_te = ds.X.iloc[of.test], ds.y[of.test]
     tuned = tune(strategy, model, X_tr, y_tr, numeric, categorical, ctx, protocol, seed, deadline)
-    row.update(tune_seconds=tuned.seconds, trials=tuned.n_trials, trials_pruned=tuned.n_pruned,
-               trials_failed=tuned.n_failed, inner_score=tuned.best_value)
-    row.update({f"p_{k}": v for k, v in tuned.params.items()})
+    row.tune_seconds, row.trials, row.trials_pruned = tuned.seconds, tuned.n_trials, tuned.n_pruned
+    row.trials_failed, row.inner_score = tuned.n_failed, tuned.best_value
+    row.params.update(tuned.params)
     est = build_pipeline(strategy, model, numeric=numeric, categorical=categorical, ctx=ctx, seed=seed, **tuned.params)
     t0 = time.perf_counter()
     est.fit(X_tr, y_tr)
-    row["fit_seconds"] = time.perf_counter() - t0
+    row.fit_seconds = time.perf_counter() - t0
     t0 = time.perf_counter()
     score = est.predict_proba(X_te)[:, 1]
-    row["predict_seconds"] = time.perf_counter() - t0
+    row.predict_seconds = time.perf_counter() - t0
     threshold = float(getattr(est, "best_threshold_", 0.5))
-    row["threshold"] = threshold
-    row["adaptations"] = "; ".join(_adaptations(est))
-    row.update({f"test_{k}": v for k, v in score_all(y_te, score, threshold, protocol.cost_fn, protocol.cost_fp).items()})
+    row.threshold = threshold
+    row.adaptations = "; ".join(_adaptations(est))
+    row.metrics.update(score_all(y_te, score, threshold, protocol.cost_fn, protocol.cost_fp))
     preds = {"index": of.test.astype(np.int64), "y_true": y_te.astype(np.int8), "score": score.astype(np.float64)}
     return CellResult(row, preds)
 

@@ -9,8 +9,9 @@ import pandas as pd
 
 from imbench.datasets.base import Dataset, check_evaluable
 from imbench.evaluation.cell import CellKey
-from imbench.evaluation.protocol import Protocol
+from imbench.evaluation.protocol import EvalProtocol
 from imbench.executors import DatasetRef, Task
+from imbench.schema import BASELINE
 
 
 def with_baseline(strategies: Sequence[str]) -> list[str]:
@@ -18,7 +19,7 @@ def with_baseline(strategies: Sequence[str]) -> list[str]:
     from imbench.strategies import parse_strategy
 
     names = [parse_strategy(s).name for s in strategies]
-    return ["none", *[s for s in dict.fromkeys(names) if s != "none"]]
+    return [BASELINE, *[s for s in dict.fromkeys(names) if s != BASELINE]]
 
 
 def cell_keys(dataset: str, strategies: Sequence[str], models: Sequence[str], n_outer: int) -> list[CellKey]:
@@ -27,7 +28,7 @@ def cell_keys(dataset: str, strategies: Sequence[str], models: Sequence[str], n_
 
 
 def plan_tasks(refs: Iterable[tuple[DatasetRef, Dataset]], strategies: Sequence[str], models: Sequence[str],
-               protocol: Protocol) -> Iterator[Task]:
+               protocol: EvalProtocol) -> Iterator[Task]:
     """Every cell: dataset × strategy × model × outer fold, dataset-major (datasets load once)."""
     from imbench.models import MODELS
 
@@ -40,7 +41,8 @@ def plan_tasks(refs: Iterable[tuple[DatasetRef, Dataset]], strategies: Sequence[
 
 
 def evaluate(datasets: Dataset | str | Sequence[Dataset | str], strategies: Sequence[str],
-             models: Sequence[str], protocol: Protocol | None = None, jobs: int = 1, **protocol_kw: Any) -> pd.DataFrame:
+             models: Sequence[str], protocol: EvalProtocol | None = None, jobs: int = 1,
+             **protocol_kw: Any) -> pd.DataFrame:
     """Nested CV of every strategy × model on every dataset; one tidy row per outer fold.
 
     ``datasets`` are Dataset objects or specs such as ``"synthetic:ir=50"``. Protocol fields can
@@ -50,7 +52,7 @@ def evaluate(datasets: Dataset | str | Sequence[Dataset | str], strategies: Sequ
     from imbench.executors import make_executor
     from imbench.results import results_frame
 
-    protocol = protocol or Protocol(**protocol_kw)
+    protocol = protocol or EvalProtocol(**protocol_kw)
     items = [datasets] if isinstance(datasets, (Dataset, str)) else list(datasets)
     refs = []
     for d in items:

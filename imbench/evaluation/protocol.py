@@ -9,8 +9,10 @@ from imbench.errors import ConfigError
 
 
 @dataclass(frozen=True)
-class Protocol:
-    """How every cell is scored. Equal for every strategy, so comparisons are fair."""
+class EvalProtocol:
+    """How every cell is scored. Equal for every strategy, so comparisons are fair.
+
+    Named ``EvalProtocol`` so it cannot be mistaken for ``typing.Protocol``."""
 
     outer_folds: int = 5
     repeats: int = 1
@@ -24,7 +26,7 @@ class Protocol:
     threshold_objective: str = "f1"
 
     def __post_init__(self) -> None:
-        from imbench.evaluation.metrics import get_metric
+        from imbench.metrics import get_metric
 
         if self.outer_folds < 2 or self.inner_folds < 2:
             raise ConfigError("outer_folds and inner_folds must be at least 2")
@@ -48,7 +50,7 @@ class Protocol:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Protocol:
+    def from_dict(cls, d: dict[str, Any]) -> EvalProtocol:
         """Build from a dict; unknown keys are a ConfigError naming the known ones."""
         known = {f.name for f in fields(cls)}
         bad = sorted(set(d) - known)
@@ -58,3 +60,7 @@ class Protocol:
             return cls(**d)
         except TypeError as e:
             raise ConfigError(f"bad protocol: {e}") from None
+
+
+Protocol = EvalProtocol
+"""The pre-0.2 name, kept so ``imbench.Protocol`` and older imports keep working."""

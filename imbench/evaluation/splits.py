@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from imbench.evaluation.protocol import Protocol
+from imbench.evaluation.protocol import EvalProtocol
 from imbench.evaluation.seeds import derive_seed
 
 
@@ -21,7 +21,7 @@ class OuterFold:
     test: np.ndarray
 
 
-def outer_folds(y: np.ndarray, protocol: Protocol, dataset: str) -> list[OuterFold]:
+def outer_folds(y: np.ndarray, protocol: EvalProtocol, dataset: str) -> list[OuterFold]:
     """The outer folds of ``dataset`` (identical for every strategy and model: paired comparisons)."""
     from sklearn.model_selection import RepeatedStratifiedKFold
 

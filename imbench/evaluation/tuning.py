@@ -9,9 +9,9 @@ from typing import Any
 import numpy as np
 
 from imbench.errors import CellTimeout
-from imbench.evaluation.metrics import get_metric, score_one
-from imbench.evaluation.protocol import Protocol
+from imbench.evaluation.protocol import EvalProtocol
 from imbench.evaluation.splits import inner_folds
+from imbench.metrics import get_metric, score_one
 from imbench.models import ModelSpec
 from imbench.strategies import FitContext, Strategy
 from imbench.strategies.compose import PrefixedTrial
@@ -35,7 +35,7 @@ class TuningFailed(RuntimeError):
 
 
 def tune(strategy: Strategy, model: ModelSpec, X: Any, y: np.ndarray, numeric: list[Any], categorical: list[Any],
-         ctx: FitContext, protocol: Protocol, seed: int, deadline: float | None = None) -> TuneResult:
+         ctx: FitContext, protocol: EvalProtocol, seed: int, deadline: float | None = None) -> TuneResult:
     """Tune strategy + model parameters on inner folds of the outer-train rows ``X, y``.
 
     The decision step (threshold) is not part of the inner loop: it is fitted at refit time by

@@ -7,14 +7,15 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from imbench.errors import DataValidationError
-from imbench.evaluation.metrics import METRICS, get_metric
+from imbench.metrics import METRICS, get_metric
+from imbench.metrics import label as metrics_label
 from imbench.report import costs as cost_mod
 from imbench.report.load import RunData
 from imbench.report.tables import (
-    Comparison,
     Group,
+    RankComparison,
     cheat_groups,
-    compare,
+    compare_strategies,
     dataset_meta,
     exclusions_table,
     ranks_table,
@@ -25,15 +26,8 @@ from imbench.report.tables import (
 
 CHEAT_METRICS = ("average_precision", "f1", "brier")
 """The cheat-sheet's columns: PR-AUC, F1 at the decision threshold, Brier score."""
-LABELS = {"average_precision": "PR-AUC", "roc_auc": "ROC-AUC", "f1": "F1", "brier": "Brier", "ece": "ECE",
-          "log_loss": "log loss", "balanced_accuracy": "balanced accuracy", "mcc": "MCC", "gmean": "G-mean",
-          "expected_cost": "expected cost", "accuracy": "accuracy", "precision": "precision", "recall": "recall",
-          "cost_at_threshold": "cost at stored threshold", "cost_at_bayes": "cost at Bayes threshold"}
-
-
-def label(metric: str) -> str:
-    """Human name of a metric."""
-    return LABELS.get(metric, metric)
+label = metrics_label
+"""Human name of a metric; an alias of :func:`imbench.metrics.label` (the labels live in the metric registry)."""
 
 
 @dataclass
@@ -46,21 +40,21 @@ class Analysis:
     meta: pd.DataFrame
     status: pd.DataFrame
     groups: list[Group]
-    by_group: dict[tuple[str, Group], Comparison] = field(default_factory=dict)
+    by_group: dict[tuple[str, Group], RankComparison] = field(default_factory=dict)
     """(metric, group) → comparison, for the cheat-sheet groups (tier × model [× band])."""
-    overall: dict[tuple[str, str], Comparison] = field(default_factory=dict)
+    overall: dict[tuple[str, str], RankComparison] = field(default_factory=dict)
     """(metric, model) → comparison over all datasets."""
     cost_fn: float | None = None
     cost_fp: float | None = None
     cost_cells: pd.DataFrame | None = None
-    cost_by_group: dict[tuple[str, Group], Comparison] = field(default_factory=dict)
+    cost_by_group: dict[tuple[str, Group], RankComparison] = field(default_factory=dict)
 
     @property
     def results(self) -> pd.DataFrame:
         return self.run.results
 
     @property
-    def all_comparisons(self) -> list[Comparison]:
+    def all_comparisons(self) -> list[RankComparison]:
         return [*self.overall.values(), *self.by_group.values(), *self.cost_by_group.values()]
 
     def ranks(self) -> pd.DataFrame:
@@ -106,15 +100,15 @@ def analyse(run: RunData, metric: str = "average_precision", cost_fn: float | No
     for m in calib:
         greater = METRICS[m].greater
         for model in models:
-            a.overall[(m, model)] = compare(results, f"test_{m}", greater, Group(model), meta, metric=m)
+            a.overall[(m, model)] = compare_strategies(results, f"test_{m}", greater, Group(model), meta, metric=m)
         if m in metrics:
             for g in groups:
-                a.by_group[(m, g)] = compare(results, f"test_{m}", greater, g, meta, metric=m)
+                a.by_group[(m, g)] = compare_strategies(results, f"test_{m}", greater, g, meta, metric=m)
     if costs is not None and run.predictions is not None:
         a.cost_fn, a.cost_fp = costs
         a.cost_cells = cost_mod.rescore_cells(results, run.predictions, *costs)
         with_c = cost_mod.with_costs(results, a.cost_cells)
         for col in ("cost_at_threshold", "cost_at_bayes"):
             for g in groups:
-                a.cost_by_group[(col, g)] = compare(with_c, col, False, g, meta, metric=col)
+                a.cost_by_group[(col, g)] = compare_strategies(with_c, col, False, g, meta, metric=col)
     return a

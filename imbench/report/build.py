@@ -110,9 +110,7 @@ def _run_section(a: Analysis) -> list:
     out: list = [Heading("Run"), Heading("Datasets", 3), table_from_frame(_code_names(meta[keep]))]
     proto = a.run.config.get("protocol") if isinstance(a.run.config.get("protocol"), dict) else {}
     items = [f"{k}: {v}" for k, v in sorted(proto.items())]
-    man = a.run.manifest
-    items += [f"{k}: {man[k]}" for k in ("imbench_version", "seed", "git_commit", "wall_time", "started", "finished")
-              if k in man and not isinstance(man[k], (dict, list))]
+    items += [f"{k}: {v}" for k, v in a.run.manifest.provenance()]
     if items:
         out += [Heading("Protocol and provenance", 3), Bullets(items)]
     return out

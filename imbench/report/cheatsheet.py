@@ -10,7 +10,7 @@ import numpy as np
 from imbench.report.analysis import Analysis, label
 from imbench.report.render import Bullets, Document, Heading, Para, Table, code
 from imbench.report.stats import significance_mark
-from imbench.report.tables import BASELINE, TIER_RANGES, Comparison, Group
+from imbench.report.tables import BASELINE, TIER_RANGES, Group, RankComparison
 
 MAX_TIED_SHOWN = 4
 MATCH_TOLERANCE = 0.01
@@ -48,7 +48,7 @@ def _n(k: int, one: str, many: str | None = None) -> str:
     return f"{k} {one if k == 1 else many or one + 's'}"
 
 
-def cell_text(c: Comparison) -> str:
+def cell_text(c: RankComparison) -> str:
     """One cheat-sheet cell: winner, mean rank, difference vs none with significance, the ties."""
     if not c.ok:
         return "—"
@@ -236,7 +236,7 @@ def cost_section(a: Analysis) -> list:
     return out
 
 
-def _cost_cells(c: Comparison | None) -> list[str]:
+def _cost_cells(c: RankComparison | None) -> list[str]:
     if c is None or not c.ok or c.winner is None:
         return ["—", "—"]
     w = c.winner

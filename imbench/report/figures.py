@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from imbench.report.tables import BASELINE, TIER_ORDER, Comparison
+from imbench.report.tables import BASELINE, TIER_ORDER, RankComparison
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -25,13 +25,13 @@ MAX_STRATEGIES_IN_LEGEND = 20
 # ---------------------------------------------------------------- data
 
 
-def cd_data(comp: Comparison) -> pd.DataFrame:
+def cd_data(comp: RankComparison) -> pd.DataFrame:
     """Mean rank per strategy of a comparison, best first (the CD diagram's points)."""
     mr = comp.mean_ranks
     return pd.DataFrame({"strategy": mr.index, "mean_rank": mr.to_numpy()})
 
 
-def gain_heatmap_data(comparisons: Sequence[Comparison]) -> pd.DataFrame:
+def gain_heatmap_data(comparisons: Sequence[RankComparison]) -> pd.DataFrame:
     """Long table strategy × (tier, model): mean difference vs none and its Holm-adjusted Wilcoxon p."""
     rows = []
     for c in comparisons:
@@ -55,7 +55,7 @@ def metric_vs_ir_data(results: pd.DataFrame, metric: str) -> pd.DataFrame:
     return agg.sort_values(["model", "strategy", "ir"]).reset_index(drop=True)
 
 
-def calibration_harm_data(comparisons: Sequence[Comparison]) -> pd.DataFrame:
+def calibration_harm_data(comparisons: Sequence[RankComparison]) -> pd.DataFrame:
     """Per calibration comparison (Brier or ECE, one model): each strategy's mean difference vs none."""
     from imbench.report.stats import t_interval
 
@@ -134,7 +134,7 @@ def _short(name: str, n: int = 40) -> str:
     return name.replace("$", r"\$")
 
 
-def draw_cd_diagram(comp: Comparison, title: str = "") -> Figure:
+def draw_cd_diagram(comp: RankComparison, title: str = "") -> Figure:
     """Critical-difference diagram (scikit-posthocs) of one comparison; bars join strategies not different."""
     import scikit_posthocs as sp
 

@@ -10,9 +10,10 @@ from typing import Any
 import pandas as pd
 
 from imbench.errors import ConfigError, DataValidationError
+from imbench.schema import CELL_KEY_COLUMNS, DATASET_META_COLUMNS, Manifest
 
-REQUIRED_COLUMNS = ("dataset", "strategy", "model", "fold", "status")
-PREDICTION_COLUMNS = ("dataset", "strategy", "model", "fold", "y_true", "score")
+REQUIRED_COLUMNS = (*CELL_KEY_COLUMNS, "status")
+PREDICTION_COLUMNS = (*CELL_KEY_COLUMNS, "y_true", "score")
 
 
 @dataclass
@@ -23,7 +24,7 @@ class RunData:
     results: pd.DataFrame
     predictions: pd.DataFrame | None = None
     config: dict[str, Any] = field(default_factory=dict)
-    manifest: dict[str, Any] = field(default_factory=dict)
+    manifest: Manifest = field(default_factory=Manifest)
 
     @property
     def name(self) -> str:
@@ -51,6 +52,7 @@ def load_run(run_dir: str | Path) -> RunData:
     if "error" not in results.columns:
         results["error"] = ""
     results["error"] = results["error"].fillna("").astype(str)
+    results = fill_dataset_meta(results)
     predictions = None
     pred_file = path / "predictions.parquet"
     if pred_file.is_file():
@@ -61,6 +63,23 @@ def load_run(run_dir: str | Path) -> RunData:
         for c in ("dataset", "strategy", "model"):
             predictions[c] = predictions[c].astype(str)
     return RunData(path, results, predictions, _read_config(path / "config.yaml"), _read_manifest(path / "manifest.json"))
+
+
+def fill_dataset_meta(results: pd.DataFrame) -> pd.DataFrame:
+    """Give every row its dataset's metadata (source, n, ir, tier, …) from any row of that dataset that has it.
+
+    A row without metadata (a worker-died row of an older version) must not decide a dataset's tier just
+    because it sorts first.
+    """
+    cols = [c for c in DATASET_META_COLUMNS if c in results.columns]
+    if not cols or results.empty:
+        return results
+    known = results.groupby("dataset")[cols].transform("first")
+    out = results.copy()
+    for c in cols:
+        if out[c].isna().any():
+            out[c] = out[c].where(out[c].notna(), known[c])
+    return out
 
 
 def _read_parquet(file: Path) -> pd.DataFrame:
@@ -82,11 +101,14 @@ def _read_config(file: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _read_manifest(file: Path) -> dict[str, Any]:
+def _read_manifest(file: Path) -> Manifest:
     if not file.is_file():
-        return {}
+        return Manifest()
     try:
         data = json.loads(file.read_text(encoding="utf-8"))
     except json.JSONDecodeError as e:
         raise DataValidationError(f"cannot parse {file.name}: {e}") from None
-    return data if isinstance(data, dict) else {}
+    try:
+        return Manifest.from_dict(data) if isinstance(data, dict) else Manifest()
+    except TypeError as e:
+        raise DataValidationError(f"cannot read {file.name}: {e}") from None

@@ -119,7 +119,7 @@ def cheat_groups(results: pd.DataFrame, meta: pd.DataFrame) -> list[Group]:
 
 
 @dataclass
-class Comparison:
+class RankComparison:
     """Strategies compared on one metric within one group: ranks, Friedman/Nemenyi, Wilcoxon vs none."""
 
     group: Group
@@ -178,11 +178,11 @@ class Comparison:
         return self.wilcoxon.set_index("strategy").loc[strategy].to_dict()
 
 
-def compare(results: pd.DataFrame, column: str, greater: bool, group: Group, meta: pd.DataFrame,
+def compare_strategies(results: pd.DataFrame, column: str, greater: bool, group: Group, meta: pd.DataFrame,
             *, metric: str | None = None, baseline: str = BASELINE, alpha: float = stats.ALPHA,
-            min_datasets: int = MIN_DATASETS) -> Comparison:
+            min_datasets: int = MIN_DATASETS) -> RankComparison:
     """Compare every strategy applicable to ``group.model`` on ``column`` over the group's datasets."""
-    comp = Comparison(group, metric or column.removeprefix("test_"), greater, alpha=alpha)
+    comp = RankComparison(group, metric or column.removeprefix("test_"), greater, alpha=alpha)
     datasets = group.datasets(meta)
     sub = results[(results["model"] == group.model) & results["dataset"].isin(datasets)]
     applicable = sorted(set(sub.loc[sub["status"] != "not_applicable", "strategy"]))
@@ -255,7 +255,7 @@ def summary_table(results: pd.DataFrame, metrics: Sequence[str], confidence: flo
     return pd.DataFrame(rows)
 
 
-def ranks_table(comparisons: Sequence[Comparison], confidence: float = 0.95) -> pd.DataFrame:
+def ranks_table(comparisons: Sequence[RankComparison], confidence: float = 0.95) -> pd.DataFrame:
     """One row per comparison × strategy: mean rank, mean metric with a t-interval over blocks, Friedman p."""
     rows = []
     for c in comparisons:
@@ -273,7 +273,7 @@ def ranks_table(comparisons: Sequence[Comparison], confidence: float = 0.95) -> 
     return pd.DataFrame(rows)
 
 
-def wilcoxon_table(comparisons: Sequence[Comparison]) -> pd.DataFrame:
+def wilcoxon_table(comparisons: Sequence[RankComparison]) -> pd.DataFrame:
     """All Wilcoxon-vs-none rows of the comparisons, labelled with metric and group."""
     frames = []
     for c in comparisons:
@@ -289,7 +289,7 @@ def wilcoxon_table(comparisons: Sequence[Comparison]) -> pd.DataFrame:
                  "p_holm", "significant"])
 
 
-def exclusions_table(comparisons: Sequence[Comparison]) -> pd.DataFrame:
+def exclusions_table(comparisons: Sequence[RankComparison]) -> pd.DataFrame:
     """Strategies and blocks left out of each comparison, with the reason."""
     rows = []
     for c in comparisons:
