@@ -83,6 +83,9 @@ def compare(path: str, target: str, positive: Any = None, metric: str = "average
     table = ranked_table(df, metric, costs)
     rec = recommend(table, df, metric, costs)
     if rec:
+        from imbench.report.selection import NAIVE, selection_summary
+
+        rec["gain_vs_none_estimate"], rec["selection_aware"] = NAIVE, selection_summary(df, metric)
         rec["load"] = {"spec": f"file:{path}", "target": target, "positive": positive}
     exports = export_recommended(ds, rec, plan.protocol, out) if rec else {}
     from imbench.report import build_report
@@ -108,10 +111,9 @@ def with_threshold(strategies: Sequence[str]) -> list[str]:
 
 
 def ranked_table(df: pd.DataFrame, metric: str, costs: bool = False) -> pd.DataFrame:
-    """One row per strategy × model: mean and 95 % t-interval of the metric over outer folds, ranked."""
-    from scipy import stats
-
+    """One row per strategy × model: mean and 95 % Nadeau–Bengio interval of the metric over outer folds, ranked."""
     from imbench.evaluation.metrics import get_metric
+    from imbench.report.stats import nadeau_bengio_interval
 
     m = get_metric(metric)
     col = f"test_{m.name}"
@@ -121,8 +123,9 @@ def ranked_table(df: pd.DataFrame, metric: str, costs: bool = False) -> pd.DataF
         ok = g[g["status"] == "ok"]
         vals = ok[col].astype(float).to_numpy() if col in ok else np.array([])
         mean = float(np.mean(vals)) if len(vals) else math.nan
-        if len(vals) > 1 and np.std(vals) > 0:
-            lo, hi = stats.t.interval(0.95, len(vals) - 1, loc=mean, scale=stats.sem(vals))
+        if len(vals) > 1 and np.std(vals) > 0:  # folds share training rows: Nadeau–Bengio corrected t
+            sizes = (ok["n_train"].mean(), ok["n_test"].mean()) if "n_train" in ok else (len(vals) - 1, 1)
+            _, lo, hi = nadeau_bengio_interval(vals, float(sizes[0]), float(sizes[1]))
         else:
             lo = hi = mean
         row = {"strategy": st, "model": mo, "folds_ok": len(ok), "folds": n_folds, "mean": mean,
