@@ -364,7 +364,8 @@ def flags_section(a: Analysis) -> list:
         if len(d):
             cells = ", ".join(f"{code(r.strategy)} × {code(r.model)} on {code(r.dataset)}"
                               for r in d.head(8).itertuples(index=False))
-            items.append(f"{FLAG_TEXT[key].capitalize()}: {_n(len(d), 'cell')} — {cells}{' …' if len(d) > 8 else ''}.")
+            text = FLAG_TEXT[key]
+            items.append(f"{text[0].upper() + text[1:]}: {_n(len(d), 'cell')} — {cells}{' …' if len(d) > 8 else ''}.")
     if a.n_trials is None:
         items.append("config.yaml states no protocol.n_trials: the tuning budget of each cell was not checked.")
     elif a.under_budget.empty:
