@@ -223,6 +223,10 @@ def render_compare(con: Console, res: CompareOutcome, metric: str, costs: bool) 
               f"[{rec.ci_low:.3f}, {rec.ci_high:.3f}]"
               + (f", {gain:+.4f} vs doing nothing ({rec.none_mean:.4f}); F1 {rec.f1:.3f} vs "
                  f"{rec.none_f1:.3f} for doing nothing" if gain is not None else ""))
+    sel = rec.selection_aware or {}
+    if gain is not None and "gain_vs_none" in sel:
+        con.print(f"Gain above is {rec.gain_vs_none_estimate}. Selection-aware estimate ({sel['estimate']}): "
+                  f"{sel['gain_vs_none']:+.4f} [{sel['gain_ci_low']:.3f}, {sel['gain_ci_high']:.3f}]", markup=False)
     how = ("chosen by cross-validation on all rows" + (" to minimise expected cost" if costs else " to maximise F1")
            if "threshold" in rec.strategy.split("+") else "the default 0.5: this strategy does not tune it")
     con.print(f"Operating threshold: {rec.final_threshold:.4f} ({how})")

@@ -4,12 +4,12 @@ ranked with confidence intervals, with a recommended pipeline refit on all rows 
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from imbench.budget import BudgetPlan, parse_budget, plan_budget
@@ -84,6 +84,9 @@ def compare(path: str, target: str, positive: Any = None, metric: str = "average
     table = ranked_table(df, metric, costs)
     rec = recommend(table, df, metric, costs)
     if rec is not None:
+        from imbench.report.selection import NAIVE, selection_summary
+
+        rec.gain_vs_none_estimate, rec.selection_aware = NAIVE, selection_summary(df, metric)
         rec.load = DataSource(f"file:{path}", target, positive)
     exports = export_recommended(ds, rec, plan.protocol, out) if rec is not None else {}
     from imbench.report import build_report
@@ -113,14 +116,14 @@ def with_threshold(strategies: Sequence[str]) -> list[str]:
 
 
 def ranked_table(df: pd.DataFrame, metric: str, costs: bool = False) -> pd.DataFrame:
-    """One row per strategy × model: mean and 95 % t-interval of the metric over outer folds, ranked.
+    """One row per strategy × model: mean and 95 % Nadeau–Bengio interval of the metric over outer folds, ranked.
 
     ``folds_ok`` counts ok folds with a finite metric (``aggregate_folds``): a fold whose metric is
-    undefined does not make its pair complete, and does not turn the mean into NaN.
+    undefined does not make its pair complete, and does not turn the mean into NaN. Folds share training
+    rows, so the interval uses the Nadeau–Bengio corrected resampled t, not the naive one.
     """
-    from scipy import stats
-
     from imbench.metrics import get_metric
+    from imbench.report.stats import nadeau_bengio_interval
     from imbench.results import aggregate_folds
 
     m = get_metric(metric)
@@ -132,9 +135,14 @@ def ranked_table(df: pd.DataFrame, metric: str, costs: bool = False) -> pd.DataF
     rows = []
     for (st, mo), g in df.groupby(by):
         a = main.loc[(st, mo)]
-        mean, std, count = float(a["mean"]), float(a["std"]), int(a["count"])
-        if count > 1 and std > 0:
-            lo, hi = stats.t.interval(0.95, count - 1, loc=mean, scale=std / math.sqrt(count))
+        mean, count = float(a["mean"]), int(a["count"])
+        ok = g[g["status"] == "ok"]
+        col = f"test_{m.name}"
+        vals = pd.to_numeric(ok[col], errors="coerce").to_numpy(dtype=float) if col in ok else np.array([])
+        vals = vals[np.isfinite(vals)]
+        if count > 1 and np.std(vals) > 0:
+            sizes = (ok["n_train"].mean(), ok["n_test"].mean()) if "n_train" in ok else (len(vals) - 1, 1)
+            _, lo, hi = nadeau_bengio_interval(vals, float(sizes[0]), float(sizes[1]))
         else:
             lo = hi = mean
         row = {"strategy": st, "model": mo, "folds_ok": count, "folds": n_folds, "mean": mean,

@@ -288,6 +288,10 @@ class Recommendation:
     none_f1: float | None = None
     none_cost_per_1000: float | None = None
     saving_per_1000: float | None = None
+    gain_vs_none_estimate: str | None = None
+    """How ``gain_vs_none`` was estimated (naive: the winner scored on the folds that chose it)."""
+    selection_aware: dict[str, Any] | None = None
+    """The selection-aware (nested) estimate of the gain of choosing by inner score (report/selection.py)."""
     load: DataSource | None = None
     final_params: dict[str, Any] = field(default_factory=dict)
     final_threshold: float | None = None
@@ -297,7 +301,7 @@ class Recommendation:
 
     _ORDER = ("rank", "strategy", "model", "folds_ok", "folds", "mean", "ci_low", "ci_high", "f1", "threshold",
               "status", "error", "cost_per_1000", "metric", "none_mean", "gain_vs_none", "none_f1",
-              "none_cost_per_1000", "saving_per_1000", "load", "final_params", "final_threshold", "columns",
+              "none_cost_per_1000", "saving_per_1000", "gain_vs_none_estimate", "selection_aware", "load", "final_params", "final_threshold", "columns",
               "data_notes", "cuts")
 
     def to_dict(self) -> dict[str, Any]:

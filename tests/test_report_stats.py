@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -11,8 +10,6 @@ from imbench.report import stats
 from imbench.report.costs import bayes_threshold, check_costs, rescore_cells
 from imbench.report.render import html_inline, md_inline
 from imbench.report.tables import Group, compare_strategies, dataset_meta, status_table
-
-
 
 
 def test_holm_matches_hand_computation() -> None:
@@ -64,17 +61,93 @@ def test_nemenyi_symmetric_and_separates_extremes() -> None:
     np.testing.assert_allclose(stats.nemenyi(-values, greater=False).to_numpy(), p.to_numpy())
 
 
-def test_wilcoxon_vs_baseline_exact_p_and_holm() -> None:
-    paired = pd.DataFrame({"none": np.zeros(8), "good": np.arange(1, 9) / 10, "same": np.zeros(8)})
-    w = stats.wilcoxon_vs_baseline(paired, "none", greater=True).set_index("strategy")
-    # eight positive differences: exact two-sided p = 2 / 2**8; Holm over 2 strategies doubles it
+def test_versus_baseline_exact_p_over_datasets() -> None:
+    values = pd.DataFrame({"none": np.zeros(8), "good": np.arange(1, 9) / 10, "same": np.zeros(8)})
+    w = stats.versus_baseline(values, [("good", "none"), ("same", "none")], greater=True, rope=0.01).set_index("strategy")
+    # eight positive differences: exact two-sided p = 2 / 2**8 (scipy chooses the exact distribution)
     assert w.loc["good", "p"] == pytest.approx(2 / 256)
     assert w.loc["same", "p"] == 1.0
-    assert w.loc["good", "p_holm"] == pytest.approx(2 * 2 / 256)
     assert w.loc["good", "mean_diff"] == pytest.approx(0.45)
-    assert bool(w.loc["good", "better"]) and bool(w.loc["good", "significant"])
-    lower = stats.wilcoxon_vs_baseline(paired, "none", greater=False).set_index("strategy")
-    assert not bool(lower.loc["good", "better"])
+    assert w.loc["good", "median_diff"] == pytest.approx(0.45)
+    assert (w.loc["good", "wins"], w.loc["good", "ties"], w.loc["good", "losses"]) == (8, 0, 0)
+    assert (w.loc["same", "wins"], w.loc["same", "ties"], w.loc["same", "losses"]) == (0, 8, 0)
+    assert bool(w.loc["good", "better"]) and bool(w.loc["good", "testable"])
+    assert np.isnan(w.loc["good", "p_adj"])  # set only by the report-wide correction
+    lower = stats.versus_baseline(values, [("good", "none")], greater=False, rope=0.01).set_index("strategy")
+    assert not bool(lower.loc["good", "better"]) and lower.loc["good", "losses"] == 8
+
+
+def test_wilcoxon_min_p_and_untestable_sizes() -> None:
+    from scipy.stats import wilcoxon
+
+    for n in (3, 5, 6, 10):
+        assert stats.wilcoxon_min_p(n) == pytest.approx(wilcoxon(np.arange(1, n + 1), method="exact").pvalue)
+    assert stats.wilcoxon_min_p(5) == pytest.approx(0.0625) and not stats.wilcoxon_testable(5)
+    assert stats.wilcoxon_testable(6)
+    values = pd.DataFrame({"none": np.zeros(5), "a": np.arange(1, 6) / 10})
+    w = stats.versus_baseline(values, [("a", "none")], greater=True, rope=0.01)
+    assert not bool(w["testable"].iat[0]) and np.isnan(w["p"].iat[0])  # not tested at all
+
+
+def test_fdr_bh_matches_scipy_and_hand_values() -> None:
+    adj = stats.fdr_bh([0.01, 0.04, 0.03, 0.005, np.nan])
+    # sorted .005 .01 .03 .04 with m = 4: .02, .02, .04, .04 (step-up minimum)
+    np.testing.assert_allclose(adj[:4], [0.02, 0.04, 0.04, 0.02])
+    assert np.isnan(adj[4])
+
+
+def test_bayes_signed_rank_matches_baycomp_oriented() -> None:
+    from baycomp import SignedRankTest
+
+    gain = np.array([0.021, 0.033, -0.012, 0.052, 0.017, 0.001, 0.043])  # no sum on the ROPE boundary
+    pb, pe, pw = stats.bayes_signed_rank(gain, rope=0.01, nsamples=5000, seed=3)
+    ref = SignedRankTest.probs(gain + 1, np.ones(len(gain)), rope=0.01, nsamples=5000, random_state=3)
+    assert (pb, pe, pw) == pytest.approx(tuple(float(x) for x in ref))
+    assert pb > 0.9 and pb + pe + pw == pytest.approx(1.0)
+    # a loss is "worse"; zeros are all "equivalent"
+    assert stats.bayes_signed_rank(-gain, 0.01, nsamples=5000, seed=3)[2] == pytest.approx(pb)
+    assert stats.bayes_signed_rank(np.zeros(6), 0.01, nsamples=2000)[1] == pytest.approx(1.0)
+
+
+def test_nadeau_bengio_interval_formula() -> None:
+    from scipy import stats as st
+
+    v = np.array([0.70, 0.74, 0.68, 0.72, 0.71])
+    mean, low, high = stats.nadeau_bengio_interval(v, n_train=400, n_test=100)
+    half = st.t.ppf(0.975, 4) * np.sqrt(np.var(v, ddof=1) * (1 / 5 + 100 / 400))
+    assert (mean, low, high) == pytest.approx((v.mean(), v.mean() - half, v.mean() + half))
+    naive = stats.t_interval(v)
+    assert high - low > naive[2] - naive[1]  # wider than the naive t
+
+
+def test_bootstrap_median_interval_is_seeded() -> None:
+    v = np.array([0.01, -0.02, 0.03, 0.0, 0.05, 0.02, -0.01, 0.04])
+    a, b = stats.bootstrap_median_interval(v), stats.bootstrap_median_interval(v)
+    assert a == b and a[0] <= np.median(v) <= a[1]
+    assert np.isnan(stats.bootstrap_median_interval([0.1, 0.2])[0])
+
+
+def test_nadeau_bengio_coverage_beats_naive_t() -> None:
+    """Seeded simulation: squared error of a mean predictor under 10 random 80/20 splits of n = 100 rows.
+
+    The target is the expected test error of a model trained on 80 rows, σ²(1 + 1/80) for N(0, 1) data.
+    """
+    rng = np.random.default_rng(0)
+    reps, n, j, n_tr = 400, 100, 10, 80
+    truth = 1 + 1 / n_tr
+    naive_hit = nb_hit = 0
+    for _ in range(reps):
+        y = rng.normal(size=n)
+        perms = np.argsort(rng.random((j, n)), axis=1)
+        tr, te = y[perms[:, :n_tr]], y[perms[:, n_tr:]]
+        losses = ((te - tr.mean(axis=1, keepdims=True)) ** 2).mean(axis=1)
+        _, lo, hi = stats.t_interval(losses)
+        naive_hit += lo <= truth <= hi
+        _, lo, hi = stats.nadeau_bengio_interval(losses, n_tr, n - n_tr)
+        nb_hit += lo <= truth <= hi
+    naive, nb = naive_hit / reps, nb_hit / reps
+    assert nb > naive + 0.1
+    assert nb >= 0.85 and naive <= 0.8
 
 
 def test_t_interval_known_values() -> None:
@@ -124,12 +197,12 @@ def test_compare_rank_rule_drops_incomplete_blocks_and_strategies() -> None:
     assert c.fold_values.notna().all().all()
 
 
-def test_compare_falls_back_to_fold_blocks_with_few_datasets() -> None:
+def test_compare_ranks_over_datasets_even_with_few() -> None:
     df = pd.DataFrame(_rows({"d0": 20.0, "d1": 30.0}, {"none": 0.0, "a": 0.1, "b": 0.05}))
     c = compare_strategies(df, "test_average_precision", True, Group("logreg"), dataset_meta(df))
-    assert c.block_unit == "dataset × fold"
-    assert len(c.block_values) == 6
+    assert c.block_unit == "dataset" and len(c.block_values) == 2
     assert c.winner == "a"
+    assert not bool(c.wilcoxon["testable"].any())  # 2 datasets: min p = 0.5
 
 
 def test_status_table_counts_and_examples() -> None:

@@ -10,19 +10,23 @@ from imbench.errors import DataValidationError
 from imbench.metrics import METRICS, get_metric
 from imbench.metrics import label as metrics_label
 from imbench.report import costs as cost_mod
+from imbench.report import quality
 from imbench.report.load import RunData
 from imbench.report.tables import (
-    Group,
     RankComparison,
+    Group,
+    adjust_family,
     cheat_groups,
     compare_strategies,
     dataset_meta,
     exclusions_table,
+    minority_groups,
     ranks_table,
     status_table,
     summary_table,
     wilcoxon_table,
 )
+from imbench.report.verdicts import CALIBRATION_METRICS, Verdict, verdict
 
 CHEAT_METRICS = ("average_precision", "f1", "brier")
 """The cheat-sheet's columns: PR-AUC, F1 at the decision threshold, Brier score."""
@@ -41,7 +45,15 @@ class Analysis:
     status: pd.DataFrame
     groups: list[Group]
     by_group: dict[tuple[str, Group], RankComparison] = field(default_factory=dict)
-    """(metric, group) → comparison, for the cheat-sheet groups (tier × model [× band])."""
+    """(metric, group) → comparison, for the cheat-sheet groups (tier × model [× band]); also Brier/ECE."""
+    minority: list[Group] = field(default_factory=list)
+    by_minority: dict[tuple[str, Group], RankComparison] = field(default_factory=dict)
+    """(metric, group) → comparison, for the second view (minority size × model)."""
+    family_size: int = 0
+    """Number of tests in the report-wide Benjamini–Hochberg family."""
+    degenerate: pd.DataFrame = field(default_factory=pd.DataFrame)
+    n_trials: int | None = None
+    under_budget: pd.DataFrame = field(default_factory=pd.DataFrame)
     overall: dict[tuple[str, str], RankComparison] = field(default_factory=dict)
     """(metric, model) → comparison over all datasets."""
     cost_fn: float | None = None
@@ -55,7 +67,15 @@ class Analysis:
 
     @property
     def all_comparisons(self) -> list[RankComparison]:
-        return [*self.overall.values(), *self.by_group.values(), *self.cost_by_group.values()]
+        return [*self.overall.values(), *self.by_group.values(), *self.by_minority.values(),
+                *self.cost_by_group.values()]
+
+    def verdict(self, metric: str, g: Group) -> Verdict:
+        """The verdict of a cheat-sheet cell (tier or minority view), with its group's calibration checks."""
+        table = self.by_minority if g.minority else self.by_group
+        c = table.get((metric, g)) or self.cost_by_group[(metric, g)]
+        cal = [] if metric in CALIBRATION_METRICS else [table[(m, g)] for m in CALIBRATION_METRICS if (m, g) in table]
+        return verdict(c, cal, self.degenerate)
 
     def ranks(self) -> pd.DataFrame:
         return ranks_table(self.all_comparisons)
@@ -95,15 +115,20 @@ def analyse(run: RunData, metric: str = "average_precision", cost_fn: float | No
     meta = dataset_meta(results)
     groups = cheat_groups(results, meta)
     a = Analysis(run, metric, metrics, meta, status_table(results), groups)
+    a.minority = minority_groups(results, meta)
     models = sorted(results["model"].unique())
-    calib = metrics + [m for m in ("ece",) if f"test_{m}" in results.columns and m not in metrics]
+    calib = metrics + [m for m in CALIBRATION_METRICS if f"test_{m}" in results.columns and m not in metrics]
     for m in calib:
         greater = METRICS[m].greater
         for model in models:
             a.overall[(m, model)] = compare_strategies(results, f"test_{m}", greater, Group(model), meta, metric=m)
-        if m in metrics:
-            for g in groups:
-                a.by_group[(m, g)] = compare_strategies(results, f"test_{m}", greater, g, meta, metric=m)
+        for g in groups:
+            a.by_group[(m, g)] = compare_strategies(results, f"test_{m}", greater, g, meta, metric=m)
+        for g in a.minority:
+            a.by_minority[(m, g)] = compare_strategies(results, f"test_{m}", greater, g, meta, metric=m)
+    a.degenerate = quality.degenerate_cells(results)
+    a.n_trials = quality.protocol_trials(run.config)
+    a.under_budget = quality.under_budget(results, a.n_trials)
     if costs is not None and run.predictions is not None:
         a.cost_fn, a.cost_fp = costs
         a.cost_cells = cost_mod.rescore_cells(results, run.predictions, *costs)
@@ -111,4 +136,5 @@ def analyse(run: RunData, metric: str = "average_precision", cost_fn: float | No
         for col in ("cost_at_threshold", "cost_at_bayes"):
             for g in groups:
                 a.cost_by_group[(col, g)] = compare_strategies(with_c, col, False, g, meta, metric=col)
+    a.family_size = adjust_family(a.all_comparisons)
     return a

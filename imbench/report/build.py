@@ -71,7 +71,8 @@ def _write_atomic(path: Path, text: str) -> Path:
 def tables(a: Analysis) -> dict[str, pd.DataFrame]:
     """The CSV tables of a report, by file name."""
     out = {"ranks.csv": a.ranks(), "summary.csv": a.summary(), "wilcoxon_vs_none.csv": a.wilcoxon(),
-           "status.csv": a.status, "exclusions.csv": a.exclusions()}
+           "status.csv": a.status, "exclusions.csv": a.exclusions(), "flags.csv": a.degenerate,
+           "under_budget.csv": a.under_budget}
     cs = a.cost_summary()
     if cs is not None:
         out["costs.csv"] = cs
@@ -91,7 +92,9 @@ def report_document(a: Analysis, cheat: Document, pr_dataset: str | None = None)
         assert cs is not None
         doc.add(Heading("Cost per 1,000 cases by dataset"), table_from_frame(_code_names(cs), "{:.2f}"))
     doc.add(Heading(f"Summary with 95% confidence intervals ({label(a.metric)})"),
-            Para("Mean over ok outer folds with a Student-t interval; n_ok of n_folds folds finished ok.", small=True),
+            Para("Mean over ok outer folds with the Nadeau–Bengio corrected resampled t interval (variance × "
+                 "(1/k + n_test/n_train)): folds share training rows, so a plain t interval is too narrow; "
+                 "n_ok of n_folds folds finished ok.", small=True),
             table_from_frame(_code_names(a.summary().query("metric == @a.metric").drop(columns="metric"))))
     return doc
 
@@ -141,19 +144,26 @@ def _statistics_section(a: Analysis) -> list:
         if m not in a.metrics:
             continue
         f = c.friedman
-        rows.append([label(m), code(model), str(len(c.strategies)), str(len(c.block_values)), c.block_unit,
+        rows.append([label(m), code(model), str(len(c.strategies)), str(c.n_datasets), c.block_unit,
                      f"{f.statistic:.3f}" if f else "—", f"{f.pvalue:.3g}" if f else "—",
                      code(c.winner) if c.winner else "—"])
     out += [Heading("Friedman tests over all datasets", 3),
-            Table(["metric", "model", "strategies", "blocks", "block unit", "χ²", "p", "best mean rank"], rows)]
+            Table(["metric", "model", "strategies", "datasets", "unit", "χ²", "p", "best mean rank"], rows)]
     w = a.wilcoxon()
     w = w[(w["metric"] == a.metric)]
     if len(w):
-        w = w.copy()
-        w["model"], w["strategy"] = w["model"].map(code), w["strategy"].map(code)
-        out += [Heading(f"Wilcoxon signed-rank vs none, Holm-corrected ({label(a.metric)})", 3),
-                Para("mean_diff = strategy − none over paired dataset × fold blocks; tier 'all' pools every dataset.",
-                     small=True), table_from_frame(w)]
+        keep = ["model", "tier", "minority", "strategy", "baseline", "n_datasets", "mean_diff", "median_diff",
+                "median_ci_low", "median_ci_high", "wins", "ties", "losses", "p", "p_adj", "significant", "p_better",
+                "p_equivalent", "p_worse"]
+        w = w[keep].copy()
+        w["model"], w["strategy"], w["baseline"] = w["model"].map(code), w["strategy"].map(code), w["baseline"].map(code)
+        out += [Heading(f"Wilcoxon signed-rank over datasets vs none, Benjamini–Hochberg across the report "
+                        f"({label(a.metric)})", 3),
+                Para(f"Differences = strategy − baseline per dataset (fold means); median_ci = seeded bootstrap 95% "
+                     f"interval of the median; p empty = too few datasets to test; p_adj over all {a.family_size} "
+                     "tests of the report; P(better/equivalent/worse) = Bayesian signed-rank (baycomp), computed for "
+                     "the strategies the cheat-sheet names. tier 'all' pools every dataset.", small=True),
+                table_from_frame(w)]
     return out
 
 
@@ -170,7 +180,7 @@ def _figure_section(a: Analysis, pr_dataset: str | None) -> list:
     if len(heat):
         out.append(Figure(f"Gain over none by tier ({label(a.metric)})",
                           fig.to_png(fig.draw_gain_heatmap(heat, label(a.metric), greater)),
-                          "cell = mean(strategy − none) over dataset × fold pairs; colour = improvement"))
+                          "cell = mean(strategy − none) over datasets (fold means); colour = improvement"))
     ir = fig.metric_vs_ir_data(a.results, a.metric)
     if ir["ir"].nunique() >= MIN_IRS_FOR_CURVE:
         out.append(Figure(f"{label(a.metric)} vs imbalance ratio", fig.to_png(fig.draw_metric_vs_ir(ir, label(a.metric))),
@@ -178,7 +188,8 @@ def _figure_section(a: Analysis, pr_dataset: str | None) -> list:
     cal = fig.calibration_harm_data([c for (m, _), c in a.overall.items() if m in ("brier", "ece")])
     if len(cal):
         out.append(Figure("Calibration harm vs none", fig.to_png(fig.draw_calibration_harm(cal)),
-                          "mean difference vs none over dataset × fold pairs with a 95% t interval; right of 0 = worse"))
+                          "mean difference vs none over datasets (fold means first) with a 95% t interval over "
+                          "datasets; right of 0 = worse"))
     if a.run.predictions is not None and len(a.run.predictions):
         ds = pr_dataset or _most_imbalanced(a)
         if ds is not None:

@@ -1,16 +1,28 @@
-"""The cheat-sheet: which strategy wins where, as sentences and tables filled from the run's numbers only.
+"""The cheat-sheet: what the run supports, as sentences and tables filled from the run's numbers only.
 
-Every sentence is a template; a sentence whose numbers are missing is left out rather than guessed.
+Every sentence is a template; a sentence whose numbers are missing is left out rather than guessed. A winner
+is named only where the verdict rule (``imbench.report.verdicts``) finds one; otherwise the cell says
+"no reliable difference — keep none" or that the row has too few datasets to test.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from imbench.report import stats
 from imbench.report.analysis import Analysis, label
 from imbench.report.render import Bullets, Document, Heading, Para, Table, code
-from imbench.report.stats import significance_mark
-from imbench.report.tables import BASELINE, TIER_RANGES, Group, RankComparison
+from imbench.report.tables import (
+    BASELINE,
+    MIN_DATASETS,
+    MINORITY_BINS,
+    TIER_RANGES,
+    RankComparison,
+    Group,
+    strategy_base,
+    uses_threshold,
+)
+from imbench.report.verdicts import Verdict
 
 MAX_TIED_SHOWN = 4
 MATCH_TOLERANCE = 0.01
@@ -21,15 +33,20 @@ def cheatsheet_document(a: Analysis) -> Document:
     """The cheat-sheet as a Document (rendered to Markdown and embedded in the HTML report)."""
     doc = Document(f"imbench cheat-sheet — {a.run.name}")
     doc.add(Para(_overview(a)))
-    doc.add(*_best_table(a))
+    doc.add(*_verdict_table(a, a.groups, "Verdicts by imbalance tier and model", "tier"))
+    doc.add(*_verdict_table(a, a.minority, "Second view: by minority size (positives per dataset)", "positives"))
     when = when_to_use(a)
     if when:
         doc.add(Heading(f"When to use what ({label(a.metric)})"), Bullets(when))
+    dec = decision_section(a)
+    if dec:
+        doc.add(*dec)
     bites = sound_bites(a)
     if bites:
         doc.add(Heading("Sound bites from this run"), Bullets(bites))
     if a.cost_cells is not None:
         doc.add(*cost_section(a))
+    doc.add(*flags_section(a))
     doc.add(*coverage_section(a))
     doc.add(Heading("How these numbers were computed"), Bullets(method_notes(a)))
     return doc
@@ -48,71 +65,157 @@ def _n(k: int, one: str, many: str | None = None) -> str:
     return f"{k} {one if k == 1 else many or one + 's'}"
 
 
-def cell_text(c: RankComparison) -> str:
-    """One cheat-sheet cell: winner, mean rank, difference vs none with significance, the ties."""
-    if not c.ok:
-        return "—"
-    w = c.winner
-    assert w is not None
-    text = f"{code(w)} r={c.mean_ranks[w]:.2f}"
-    v = c.versus_baseline(w)
-    if v is not None and np.isfinite(v["mean_diff"]):
-        text += f", Δ {v['mean_diff']:+.3f}{significance_mark(v['p_holm'], c.alpha)}"
-    tied = c.tied_with(w)
-    if tied and len(tied) == len(c.strategies) - 1 and len(tied) > 1:
-        text += "; ≈ all others"
-    elif tied:
-        more = len(tied) - MAX_TIED_SHOWN
-        text += "; ≈ " + ", ".join(code(s) for s in tied[:MAX_TIED_SHOWN]) + (f" +{more} more" if more > 0 else "")
-    if c.block_unit != "dataset":
-        text += " †"
+def _num(x: float) -> str:
+    """1.82, 40.5, 129, 1000: three significant digits without scientific notation."""
+    return f"{x:.0f}" if abs(x) >= 100 else f"{x:.3g}"
+
+
+def _f(x: float, scale: float = 1.0, digits: int = 3) -> str:
+    return f"{scale * x:+.{digits}f}" if np.isfinite(x) else "n/a"
+
+
+def evidence_text(c: RankComparison, strategy: str, scale: float = 1.0, digits: int = 3, table: str = "wilcoxon") -> str:
+    """Median Δ with IQR, mean, win/tie/loss, Bayesian probabilities and adjusted p of one strategy vs its baseline."""
+    df = getattr(c, table)
+    row = df.set_index("strategy").loc[strategy]
+    pb, pe, pw = c.bayes(strategy, table)
+    text = (f"median Δ {_f(row['median_diff'], scale, digits)} (IQR {_f(row['q1_diff'], scale, digits)} to "
+            f"{_f(row['q3_diff'], scale, digits)}; mean {_f(row['mean_diff'], scale, digits)}), "
+            f"W/T/L {int(row['wins'])}/{int(row['ties'])}/{int(row['losses'])}")
+    if np.isfinite(pb):
+        text += f", P(better/≈/worse) {pb:.2f}/{pe:.2f}/{pw:.2f}"
+    if bool(row["testable"]) and np.isfinite(row["p_adj"]):
+        text += f", q = {row['p_adj']:.2g}"
     return text
 
 
-def _best_table(a: Analysis) -> list:
-    use_band = any(g.band for g in a.groups)
-    cols = ["tier", *(["size"] if use_band else []), "model", "datasets"] + [label(m) for m in a.metrics]
+def cell_text(c: RankComparison, v: Verdict, scale: float = 1.0, digits: int = 3) -> str:
+    """One cheat-sheet cell: the verdict, the evidence for the strategy it names, harms, warnings and flags."""
+    if v.kind == "empty" or not c.ok:
+        return "—"
+    if v.kind == "better":
+        assert v.strategy is not None
+        text = f"use {code(v.strategy)}: " + evidence_text(c, v.strategy, scale, digits)
+        pb, pe, _ = c.bayes(v.strategy)
+        if np.isfinite(pe) and pe > pb:
+            text += " (gain mostly within the ROPE)"
+    else:
+        head = (f"too few datasets to test (n = {v.n_datasets}, min p {v.min_p:.3g})" if v.kind == "untestable"
+                else "no reliable difference")
+        text = f"{head} — keep {code(BASELINE)}"
+        if v.strategy is not None:
+            text += f"; best other {code(v.strategy)}: " + evidence_text(c, v.strategy, scale, digits)
+    if v.avoid:
+        text += "; avoid " + ", ".join(f"{code(s)} (median Δ {_f(c.versus_baseline(s)['median_diff'], scale, digits)})"
+                                       for s in v.avoid[:MAX_TIED_SHOWN])
+        if len(v.avoid) > MAX_TIED_SHOWN:
+            text += f" +{len(v.avoid) - MAX_TIED_SHOWN} more"
+    if v.calibration:
+        text += " ⚠ worse calibration: " + ", ".join(f"{label(m)} {d:+.3f}" for m, d in v.calibration)
+    if v.flags:
+        text += " ⚑ " + "; ".join(v.flags)
+    return text
+
+
+def datasets_text(a: Analysis, g: Group) -> str:
+    """'10: IR 1.8–4.9, 35–268 positives' (+ how many have test folds with < 5 positives)."""
+    from imbench.report.quality import MIN_TEST_POSITIVES, few_positive_datasets
+
+    ds = g.datasets(a.meta)
+    m = a.meta.loc[ds]
+    text = str(len(ds))
+    if m["ir"].notna().any():
+        text += f": IR {_num(m['ir'].min())}–{_num(m['ir'].max())}"
+    if m["n_pos"].notna().any():
+        text += f", {int(m['n_pos'].min())}–{int(m['n_pos'].max())} positives"
+    few = [d for d in ds if d in few_positive_datasets(a.results)]
+    if few:
+        text += f"; {len(few)} with test folds of < {MIN_TEST_POSITIVES} positives"
+    if len(ds) < MIN_DATASETS:
+        text += f" ⚠ fewer than {MIN_DATASETS} datasets"
+    return text
+
+
+def _verdict_table(a: Analysis, groups: list[Group], title: str, kind: str) -> list:
+    if not groups:
+        return []
+    use_band = any(g.band for g in groups)
+    cols = [kind, *(["size"] if use_band else []), "model", "datasets"] + [label(m) for m in a.metrics]
     rows = []
-    for g in a.groups:
-        n = len(g.datasets(a.meta))
-        rows.append([f"{g.tier} ({TIER_RANGES.get(g.tier, '?')})", *([g.band or ""] if use_band else []), code(g.model),
-                     str(n)] + [cell_text(a.by_group[(m, g)]) for m in a.metrics])
-    out: list = [Heading("Best strategy by imbalance tier and model"), Table(cols, rows)]
-    notes = ["r = mean rank among the strategies compared (1 = best); Δ = best strategy − none, mean over paired "
-             "dataset × fold blocks, in the metric's units (for Brier, negative is better); * / ** = Holm-adjusted "
-             "Wilcoxon signed-rank p < 0.05 / < 0.01 vs none; ≈ = not significantly different from the best "
-             "(Friedman, then Nemenyi, α = 0.05)."]
-    if any(a.by_group[(m, g)].block_unit != "dataset" for m in a.metrics for g in a.groups if a.by_group[(m, g)].ok):
-        notes.append("† fewer than 3 datasets in this group: ranks, Friedman and Nemenyi use dataset × fold blocks "
-                     "(folds of one dataset are not independent, so treat these as indicative).")
-    out += [Para(n, small=True) for n in notes]
-    return out
+    for g in groups:
+        name = g.minority_label if g.minority else g.tier_label
+        rows.append([name, *([g.band or ""] if use_band else []), code(g.model), datasets_text(a, g)]
+                    + [cell_text(a.by_minority[(m, g)] if g.minority else a.by_group[(m, g)], a.verdict(m, g))
+                       for m in a.metrics])
+    ropes = ", ".join(f"{label(m)} ±{stats.rope_of(m):g}" for m in a.metrics)
+    notes = [(f"Each cell compares every strategy with {code(BASELINE)} over the row's datasets (fold means first). "
+             f"\"use X\": X is better than {code(BASELINE)} (Wilcoxon signed-rank over datasets, Benjamini–Hochberg "
+             f"q < {stats.ALPHA} across all {a.family_size} tests of this report) and has the best mean rank among the "
+             f"strategies that are; otherwise \"no reliable difference — keep {code(BASELINE)}\", with the best-ranked "
+             f"other strategy described. Δ = strategy − {code(BASELINE)} per dataset, in the metric's units (for Brier, "
+             f"negative is better); IQR = its quartiles; W/T/L = datasets where the gain is above / within / below "
+             f"the ROPE ({ropes}); P(better/≈/worse) = Bayesian signed-rank test (baycomp) with that ROPE; "
+             f"q = adjusted p. \"avoid X\": X is reliably worse than {code(BASELINE)}. ⚠ worse calibration: the "
+             f"recommended strategy raises Brier or ECE vs {code(BASELINE)} in the same row by more than its ROPE "
+             "on average, or significantly. ⚑ degenerate cells among the row's datasets.")]
+    merged = [g for g in groups if "+" in (g.minority or g.tier)]
+    if merged:
+        notes.append(f"Rows with fewer than {MIN_DATASETS} datasets are merged with their neighbour "
+                     f"({', '.join(sorted({(g.minority_label if g.minority else g.tier_label) for g in merged}))}).")
+    return [Heading(title), Table(cols, rows), *[Para(n, small=True) for n in notes]]
 
 
 def when_to_use(a: Analysis) -> list[str]:
-    """One sentence per tier × model on the primary metric, filled from its comparison."""
+    """One sentence per tier × model on the primary metric, filled from its verdict."""
     out = []
     m = label(a.metric)
     for g in a.groups:
         c = a.by_group[(a.metric, g)]
-        if not c.ok or c.winner is None:
+        v = a.verdict(a.metric, g)
+        if v.kind == "empty":
             continue
-        w, r = c.winner, c.mean_ranks[c.winner]
-        where = f"{g.tier} imbalance ({TIER_RANGES.get(g.tier, '?')}{', ' + g.band if g.band else ''}), {code(g.model)}"
-        blocks = f"{len(c.block_values)} {'datasets' if c.block_unit == 'dataset' else 'dataset × fold blocks'}"
-        if w == BASELINE:
-            out.append(f"{where}: no strategy out-ranks {code(BASELINE)} on {m} (mean rank {r:.2f} over {blocks}).")
-            continue
-        v = c.versus_baseline(w)
-        s = f"{where}: {code(w)} ranks best on {m} (mean rank {r:.2f} over {blocks})"
-        if v is not None and np.isfinite(v["p_holm"]):
-            verdict = "significant" if v["significant"] else "not significant"
-            s += f"; {v['mean_diff']:+.3f} vs {code(BASELINE)} (Holm-adjusted Wilcoxon p = {v['p_holm']:.3g}, {verdict})"
-        tied = c.tied_with(w)
-        if tied and len(tied) < len(c.strategies) - 1:
-            s += "; not distinguishable from it: " + ", ".join(code(t) for t in tied)
+        where = f"{g.tier_label}{', ' + g.band if g.band else ''}, {code(g.model)} ({_n(v.n_datasets, 'dataset')})"
+        if v.kind == "better":
+            assert v.strategy is not None
+            s = (f"{where}: use {code(v.strategy)} — better than {code(BASELINE)} on {m}: "
+                 + evidence_text(c, v.strategy))
+            if v.calibration:
+                s += ("; but it worsens calibration (" + ", ".join(f"{label(k)} {d:+.3f}" for k, d in v.calibration)
+                      + "): recalibrate before using its probabilities")
+        elif v.kind == "untestable":
+            s = (f"{where}: too few datasets for a test (the exact Wilcoxon test cannot go below p = {v.min_p:.3g}); "
+                 f"keep {code(BASELINE)} until more datasets are run")
+            if v.strategy is not None:
+                s += f"; best other {code(v.strategy)}: " + evidence_text(c, v.strategy)
+        else:
+            s = f"{where}: no reliable difference on {m} — keep {code(BASELINE)}"
+            if v.strategy is not None:
+                s += f"; best other {code(v.strategy)}: " + evidence_text(c, v.strategy)
+        if v.avoid:
+            s += "; avoid " + ", ".join(code(x) for x in v.avoid)
         out.append(s + ".")
     return out
+
+
+def decision_section(a: Analysis) -> list:
+    """Decision-only strategies where they act: ``threshold`` vs none and ``X+threshold`` vs X, thresholded metrics."""
+    items = []
+    for (m, model), c in sorted(a.overall.items()):
+        if not uses_threshold(m) or not c.ok:
+            continue
+        pairs = [(s, BASELINE, "wilcoxon") for s in c.strategies if strategy_base(s) == BASELINE]
+        pairs += [(s, str(b), "decision") for s, b in zip(c.decision.get("strategy", []), c.decision.get("baseline", []))]
+        for s, b, table in pairs:
+            row = getattr(c, table).set_index("strategy").loc[s]
+            verdict_text = ("better" if row["better"] else "worse") if bool(row["significant"]) else \
+                "no reliable difference" if bool(row["testable"]) else "too few datasets to test"
+            items.append(f"{code(s)} vs {code(b)}, {label(m)}, {code(model)} ({_n(c.n_datasets, 'dataset')}): "
+                         f"{verdict_text}; " + evidence_text(c, s, table=table) + ".")
+    if not items:
+        return []
+    return [Heading("Decision threshold where it acts"),
+            Para("Threshold tuning changes only the cut-off, not the scores: it is judged on thresholded metrics "
+                 "against the same strategy without it.", small=True), Bullets(items)]
 
 
 def sound_bites(a: Analysis) -> list[str]:
@@ -174,9 +277,9 @@ def calibration_cost(a: Analysis) -> str | None:
         return None
     mean = float(np.mean(diffs))
     direction = "raises" if mean > 0 else "lowers"
-    return (f"Calibration: resampling {direction} the Brier score by {abs(mean):.4f} on average vs {code(BASELINE)} "
-            f"(whose mean Brier is {np.mean(base_vals):.4f}), over {pairs} resampling strategy × model pair(s); "
-            f"significantly worse (Holm-adjusted Wilcoxon) in {sig_worse} of {pairs}.")
+    return (f"Calibration: resampling {direction} the Brier score by {abs(mean):.4f} on average over datasets vs "
+            f"{code(BASELINE)} (whose mean Brier is {np.mean(base_vals):.4f}), over {pairs} resampling strategy × model "
+            f"pair(s); significantly worse (Wilcoxon over datasets, Benjamini–Hochberg) in {sig_worse} of {pairs}.")
 
 
 def threshold_vs_resampling(a: Analysis) -> str | None:
@@ -210,14 +313,14 @@ def cost_section(a: Analysis) -> list:
 
     assert a.cost_fn is not None and a.cost_fp is not None
     t_star = bayes_threshold(a.cost_fn, a.cost_fp)
-    cols = ["tier", "model", "cheapest at stored threshold", "none at stored threshold",
-            f"cheapest at t* = {t_star:.3f}", f"none at t* = {t_star:.3f}"]
+    cols = ["tier", "model", "verdict at stored threshold", "none at stored threshold",
+            f"verdict at t* = {t_star:.3f}", f"none at t* = {t_star:.3f}"]
     rows = []
     for g in a.groups:
-        row = [f"{g.tier}{' ' + g.band if g.band else ''}", code(g.model)]
+        row = [f"{g.tier_label}{' ' + g.band if g.band else ''}", code(g.model)]
         for col in ("cost_at_threshold", "cost_at_bayes"):
             c = a.cost_by_group.get((col, g))
-            row += _cost_cells(c)
+            row += _cost_cells(c, a.verdict(col, g) if c is not None else None)
         rows.append(row)
     out: list = [Heading(f"Costs (cost_fn = {a.cost_fn:g}, cost_fp = {a.cost_fp:g})"),
                  Para(f"Expected cost per 1,000 cases, re-scored from the stored test predictions without refitting: "
@@ -225,28 +328,56 @@ def cost_section(a: Analysis) -> list:
                       f"t* = cost_fp / (cost_fp + cost_fn) = {t_star:.3f}, which is optimal only for calibrated scores. "
                       f"No threshold is chosen on test rows."),
                  Table(cols, rows),
-                 Para("Cheapest = best mean rank on cost; Δ and * as in the table above.", small=True)]
+                 Para("Verdicts as in the tables above, on expected cost per 1,000 cases (lower is better; ROPE "
+                      f"±{1000 * stats.rope_of('cost_at_bayes'):g} per 1,000).", small=True)]
     cells = a.cost_cells
     assert cells is not None
     base = cells[cells["strategy"] == BASELINE].dropna(subset=["per_1000_at_threshold", "per_1000_at_bayes"])
     if len(base):
-        out.append(Bullets([f"Moving {code(BASELINE)} from its stored threshold to t* changes its mean cost per 1,000 "
+        out.append(Bullets([(f"Moving {code(BASELINE)} from its stored threshold to t* changes its mean cost per 1,000 "
                             f"cases from {base['per_1000_at_threshold'].mean():.1f} to "
-                            f"{base['per_1000_at_bayes'].mean():.1f} (over {len(base)} ok cells)."]))
+                            f"{base['per_1000_at_bayes'].mean():.1f} (over {len(base)} ok cells).")]))
     return out
 
 
-def _cost_cells(c: RankComparison | None) -> list[str]:
-    if c is None or not c.ok or c.winner is None:
+def _cost_cells(c: RankComparison | None, v: Verdict | None) -> list[str]:
+    if c is None or v is None or not c.ok:
         return ["—", "—"]
-    w = c.winner
     per = 1000 * c.block_values.mean()
-    text = f"{code(w)} {per[w]:.1f}"
-    v = c.versus_baseline(w)
-    if v is not None and np.isfinite(v["mean_diff"]):
-        text += f" (Δ {1000 * v['mean_diff']:+.1f}{significance_mark(v['p_holm'], c.alpha)})"
     base = f"{per[BASELINE]:.1f}" if BASELINE in per else "—"
-    return [text, base]
+    return [cell_text(c, v, scale=1000, digits=1), base]
+
+
+def flags_section(a: Analysis) -> list:
+    """Degenerate cells and cells tuned below the protocol's budget, plainly listed."""
+    from imbench.report.quality import FLAG_TEXT, MIN_TEST_POSITIVES, few_positive_datasets
+
+    items = []
+    few = few_positive_datasets(a.results)
+    if few:
+        shown = ", ".join(f"{code(d)} ({k})" for d, k in sorted(few.items(), key=lambda kv: kv[1])[:8])
+        items.append(f"{_n(len(few), 'dataset')} with test folds of fewer than {MIN_TEST_POSITIVES} positives "
+                     f"(smallest fold's count): {shown}{' …' if len(few) > 8 else ''}. Their fold metrics are noisy.")
+    deg = a.degenerate
+    for key in ("constant_scores", "threshold_at_bound"):
+        d = deg[deg[key]] if len(deg) else deg
+        if len(d):
+            cells = ", ".join(f"{code(r.strategy)} × {code(r.model)} on {code(r.dataset)}"
+                              for r in d.head(8).itertuples(index=False))
+            text = FLAG_TEXT[key]
+            items.append(f"{text[0].upper() + text[1:]}: {_n(len(d), 'cell')} — {cells}{' …' if len(d) > 8 else ''}.")
+    if a.n_trials is None:
+        items.append("config.yaml states no protocol.n_trials: the tuning budget of each cell was not checked.")
+    elif a.under_budget.empty:
+        items.append(f"Tuning budget: every ok cell ran the protocol's {a.n_trials} Optuna trials.")
+    else:
+        ub = a.under_budget.groupby(["strategy", "model"]).size()
+        parts = ", ".join(f"{code(s)} × {code(m)} ({k})" for (s, m), k in ub.items())
+        items.append(f"Tuned below budget: {_n(len(a.under_budget), 'ok cell')} ran fewer than the protocol's "
+                     f"{a.n_trials} trials without failing (an early-stopped study): {parts}.")
+    if not items:
+        return []
+    return [Heading("Flags"), Bullets(items)]
 
 
 def coverage_section(a: Analysis) -> list:
@@ -262,6 +393,12 @@ def coverage_section(a: Analysis) -> list:
         out.append(Table(["strategy", "model", "ok", "failed", "timeout", "not applicable", "example"], rows))
     ex = a.exclusions()
     ex = ex[ex["metric"] == a.metric]
+    dup = ex["reason"].str.contains("decision-only")
+    if dup.any():
+        names = ", ".join(code(x) for x in sorted(set(ex.loc[dup, "name"])))
+        out.append(Para(f"{names} left out of every {label(a.metric)} comparison: identical to its base strategy "
+                        "on this metric by construction (decision-only); compared on thresholded metrics instead."))
+    ex = ex[~dup]
     if len(ex):
         items = [f"{code(r.model)}, {r.group}: {r.kind} {code(r.name)} left out — {r.reason}"
                  for r in ex.drop_duplicates(["model", "group", "kind", "name"]).itertuples(index=False)]
@@ -271,21 +408,59 @@ def coverage_section(a: Analysis) -> list:
 
 
 def method_notes(a: Analysis) -> list[str]:
-    """The rules behind the numbers, stated once."""
-    return [
-        "Ranks: for each dataset × model, each strategy's mean over outer folds is ranked among the strategies "
-        "(1 = best, ties averaged); a group's mean rank averages these over its datasets.",
-        "Rank rule: a comparison uses only blocks (dataset × model) where every compared strategy has an ok result "
-        "for every outer fold; a strategy incomplete in more than half of a group's datasets is dropped from that "
-        "group instead (never the baseline none). Failed, timed-out or missing cells are never filled with values. "
-        "Not-applicable pairs do not exist for that model and are not compared.",
-        "Significance vs none: Wilcoxon signed-rank (scipy) over paired dataset × fold blocks, Holm-corrected across "
-        "the strategies of a comparison.",
-        "Ties with the best: Friedman test (scipy); if it rejects at α = 0.05, Nemenyi post-hoc "
-        "(scikit-posthocs posthoc_nemenyi_friedman); if it does not, no strategy is declared different. "
-        "With two strategies the Wilcoxon test between them is used instead.",
-        "Tiers by imbalance ratio IR = n_neg / n_pos: " + "; ".join(f"{k}: {v}" for k, v in TIER_RANGES.items()) + ".",
+    """The rules behind the numbers, stated once, with this run's figures."""
+    folds = a.results.groupby("dataset")["fold"].nunique()
+    k = f"{int(folds.min())}" if folds.min() == folds.max() else f"{int(folds.min())}–{int(folds.max())}"
+    sizes = [c.n_datasets for c in a.all_comparisons if c.ok and not c.wilcoxon.empty]
+    metrics = sorted({c.metric for c in a.all_comparisons if c.ok}, key=lambda m: (m not in a.metrics, m))
+    n_min_testable = next(n for n in range(1, 64) if stats.wilcoxon_testable(n))
+    notes = [
+        (f"Unit of evidence: the dataset. For each dataset × model × strategy the {k} outer folds are averaged first; "
+        "ranks, Friedman/Nemenyi, Wilcoxon, win/tie/loss and the Bayesian test run over datasets (Demšar 2006). "
+        "Folds of one dataset share rows and are not independent samples."),
+        (f"Test vs {code(BASELINE)}: two-sided Wilcoxon signed-rank over datasets (scipy.stats.wilcoxon; exact p for "
+        f"small n). A comparison over fewer than {n_min_testable} datasets is not tested: the exact test cannot give "
+        f"p below 2/2^n ({stats.wilcoxon_min_p(n_min_testable - 1):.4g} for n = {n_min_testable - 1}) > "
+        f"α = {stats.ALPHA}; such cells say so instead."),
+        (f"Multiple comparisons: one family of {a.family_size} tests — every testable comparison this report prints "
+        f"(each strategy vs {code(BASELINE)} in every tier row, minority-size row and all-datasets comparison, on "
+        f"{', '.join(label(m) for m in metrics)}, plus X+threshold vs X on thresholded metrics) — with "
+        "Benjamini–Hochberg false-discovery-rate control at 5% (scipy.stats.false_discovery_control); q = adjusted p."),
     ]
+    if a.family_size and sizes:
+        holm_needs = stats.ALPHA / a.family_size
+        reach = stats.wilcoxon_min_p(max(sizes))
+        if reach > holm_needs:
+            notes.append(f"Why not Holm: family-wise control over {a.family_size} tests needs p < "
+                         f"{holm_needs:.2g} for the first rejection, below the smallest p that even the largest "
+                         f"comparison ({max(sizes)} datasets, {reach:.2g}) can reach.")
+    notes += [
+        "Practical difference: Bayesian signed-rank test (baycomp SignedRankTest, Benavoli et al. 2017; "
+        f"Dirichlet-process prior 0.5, {stats.BAYES_SAMPLES:,} posterior samples, seed {stats.BAYES_SEED}) gives "
+        "P(better), P(equivalent), P(worse) vs the baseline with a region of practical equivalence per metric: "
+        + ", ".join(f"{label(m)} ±{stats.rope_of(m):g}" for m in metrics) + ".",
+        ("Spread: median and interquartile range of the per-dataset differences beside the mean; a seeded percentile "
+        f"bootstrap over datasets ({stats.BOOTSTRAP_RESAMPLES:,} resamples, seed {stats.BOOTSTRAP_SEED}) gives a 95% "
+        "interval of the median difference (median_ci_low/high in wilcoxon_vs_none.csv)."),
+        ("Intervals per dataset (summary.csv, HTML report): Nadeau–Bengio corrected resampled t, variance × "
+        "(1/k + n_test/n_train) with k − 1 degrees of freedom; the naive t interval over folds is too narrow."),
+        (f"Decision-only strategies ({code('threshold')}, X+threshold) share their model's scores: on metrics that "
+        "ignore the threshold (PR-AUC, ROC-AUC, Brier, log loss, ECE) they equal none / X by construction and are "
+        "left out of those ranks and tests; on thresholded metrics (F1, MCC, G-mean, cost …) they compete, and "
+        "X+threshold is also compared with X."),
+        ("Ranks: each strategy's fold mean is ranked per dataset (1 = best, ties averaged) and averaged over the "
+        "row's datasets; Friedman (scipy) and Nemenyi (scikit-posthocs) over datasets are in the report's "
+        "statistics section and critical-difference diagrams."),
+        ("Rank rule: a comparison uses only datasets where every compared strategy has an ok result for every "
+        "outer fold; a strategy incomplete in more than half of a group's datasets is dropped from that group "
+        "instead (never the baseline none). Failed, timed-out or missing cells are never filled with values. "
+        "Not-applicable pairs do not exist for that model and are not compared."),
+        "Tiers by imbalance ratio IR = n_neg / n_pos: " + "; ".join(f"{t}: {v}" for t, v in TIER_RANGES.items())
+        + f"; a tier row with fewer than {MIN_DATASETS} datasets is merged with its neighbour. Because tiers "
+        "confound IR with dataset family and minority size, a second view groups datasets by positives: "
+        + ", ".join(b for b, _ in MINORITY_BINS) + ".",
+    ]
+    return notes
 
 
 def group_title(g: Group) -> str:

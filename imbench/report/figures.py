@@ -32,7 +32,7 @@ def cd_data(comp: RankComparison) -> pd.DataFrame:
 
 
 def gain_heatmap_data(comparisons: Sequence[RankComparison]) -> pd.DataFrame:
-    """Long table strategy × (tier, model): mean difference vs none and its Holm-adjusted Wilcoxon p."""
+    """Long table strategy × (tier, model): mean difference vs none over datasets and its adjusted Wilcoxon p."""
     rows = []
     for c in comparisons:
         if not c.ok or c.wilcoxon.empty:
@@ -41,8 +41,8 @@ def gain_heatmap_data(comparisons: Sequence[RankComparison]) -> pd.DataFrame:
         for r in c.wilcoxon.itertuples(index=False):
             rows.append({"strategy": r.strategy, "column": col, "tier": c.group.tier, "model": c.group.model,
                          "mean_diff": r.mean_diff, "improvement": r.mean_diff if c.greater else -r.mean_diff,
-                         "p_holm": r.p_holm})
-    return pd.DataFrame(rows, columns=["strategy", "column", "tier", "model", "mean_diff", "improvement", "p_holm"])
+                         "p_adj": r.p_adj})
+    return pd.DataFrame(rows, columns=["strategy", "column", "tier", "model", "mean_diff", "improvement", "p_adj"])
 
 
 def metric_vs_ir_data(results: pd.DataFrame, metric: str) -> pd.DataFrame:
@@ -56,17 +56,17 @@ def metric_vs_ir_data(results: pd.DataFrame, metric: str) -> pd.DataFrame:
 
 
 def calibration_harm_data(comparisons: Sequence[RankComparison]) -> pd.DataFrame:
-    """Per calibration comparison (Brier or ECE, one model): each strategy's mean difference vs none."""
+    """Per calibration comparison (Brier or ECE, one model): each strategy's mean difference vs none over datasets."""
     from imbench.report.stats import t_interval
 
     rows = []
     for c in comparisons:
-        if not c.ok or BASELINE not in c.fold_values:
+        if not c.ok or BASELINE not in c.block_values:
             continue
         for s in c.strategies:
             if s == BASELINE:
                 continue
-            mean, low, high = t_interval((c.fold_values[s] - c.fold_values[BASELINE]).to_numpy())
+            mean, low, high = t_interval((c.block_values[s] - c.block_values[BASELINE]).to_numpy())
             rows.append({"metric": c.metric, "model": c.group.model, "strategy": s, "mean_diff": mean,
                          "ci_low": low, "ci_high": high})
     return pd.DataFrame(rows, columns=["metric", "model", "strategy", "mean_diff", "ci_low", "ci_high"])
@@ -153,14 +153,14 @@ def draw_cd_diagram(comp: RankComparison, title: str = "") -> Figure:
 
 
 def draw_gain_heatmap(data: pd.DataFrame, metric: str, greater: bool) -> Figure:
-    """Heatmap of the improvement over none (green = better than none), '*' where Holm p < 0.05."""
+    """Heatmap of the improvement over none (green = better than none), '*' where the report-wide adjusted p < 0.05."""
     with _mpl() as plt:
         cols = sorted(data["column"].unique(), key=lambda c: (_tier_pos(c.split(" ")[0]), c))
         imp = data.pivot_table(index="strategy", columns="column", values="improvement", aggfunc="mean")
         imp = imp.reindex(columns=cols)
         imp = imp.loc[imp.mean(axis=1).sort_values(ascending=False).index]
         diff = data.pivot_table(index="strategy", columns="column", values="mean_diff").reindex_like(imp)
-        pv = data.pivot_table(index="strategy", columns="column", values="p_holm").reindex_like(imp)
+        pv = data.pivot_table(index="strategy", columns="column", values="p_adj").reindex_like(imp)
         fig, ax = plt.subplots(figsize=(1.6 + 1.3 * len(cols), 1.0 + 0.42 * len(imp)))
         lim = float(np.nanmax(np.abs(imp.to_numpy()))) if np.isfinite(imp.to_numpy()).any() else 1.0
         im = ax.imshow(imp.to_numpy(dtype=float), cmap="RdYlGn", vmin=-lim or -1, vmax=lim or 1, aspect="auto")
@@ -172,7 +172,7 @@ def draw_gain_heatmap(data: pd.DataFrame, metric: str, greater: bool) -> Figure:
                 if np.isfinite(v):
                     ax.text(j, i, f"{v:+.3f}" + ("*" if p < 0.05 else ""), ha="center", va="center", fontsize=8)
         fig.colorbar(im, ax=ax, label="improvement over none" + ("" if greater else " (sign flipped)"))
-        ax.set_title(f"{metric}: strategy − none (* Holm-adjusted Wilcoxon p < 0.05)")
+        ax.set_title(f"{metric}: strategy − none (* adjusted Wilcoxon p < 0.05)")
         return fig
 
 

@@ -1,5 +1,10 @@
 """Pure tables: status counts, dataset metadata, groups, and rank comparisons of strategies.
 
+Datasets are the unit of evidence: fold values are averaged per dataset × model × strategy first, and
+ranks, Friedman/Nemenyi, Wilcoxon and win/tie/loss counts run over datasets (Demšar 2006).
+A decision-only component (``threshold``) shares its model's scores: on ranking / probability metrics
+``X+threshold`` is identical to ``X`` (``threshold`` to ``none``) by construction and is left out there.
+
 Rank rule (stated in every report): a comparison of strategies within a group (one model, a set of
 datasets) uses only *blocks* (dataset × model) where every compared strategy has an ``ok`` result with a
 finite metric for every outer fold of that block. A strategy incomplete in more than half of the group's
@@ -21,9 +26,59 @@ BASELINE = "none"
 TIER_ORDER = ("low", "medium", "high", "extreme")
 TIER_RANGES = {"low": "IR < 5", "medium": "5 ≤ IR < 10", "high": "10 ≤ IR < 50", "extreme": "IR ≥ 50"}
 BANDS = (("n<1000", 1000), ("1000–10000", 10001), (">10000", float("inf")))
+TIER_BOUNDS = {"low": (None, 5), "medium": (5, 10), "high": (10, 50), "extreme": (50, None)}
 STATUS_ORDER = ("ok", "failed", "timeout", "not_applicable")
 MIN_DATASETS = 3
-"""Below this many datasets in a group, ranks and post-hoc tests use dataset × fold blocks."""
+"""A cheat-sheet row resting on fewer datasets is merged with its neighbour."""
+MINORITY_BINS = (("< 30", 30), ("30–100", 101), ("> 100", float("inf")))
+"""Second view: datasets by their number of positives (minority size), as the IR tiers confound it."""
+MINORITY_BOUNDS = {"< 30": (None, 29), "30–100": (30, 100), "> 100": (101, None)}
+
+
+def minority_bin(n_pos: float) -> str:
+    """Minority-size bin of a dataset with ``n_pos`` positives."""
+    for name, upper in MINORITY_BINS:
+        if n_pos < upper:
+            return name
+    return MINORITY_BINS[-1][0]
+
+
+def tier_range(tier: str) -> str:
+    """'IR < 5' for one tier, the span of the merged tiers for 'low+medium+high' (IR < 50)."""
+    parts = tier.split("+")
+    if len(parts) == 1:
+        return TIER_RANGES.get(tier, "?")
+    if any(p not in TIER_BOUNDS for p in parts):
+        return "?"
+    lo, hi = TIER_BOUNDS[parts[0]][0], TIER_BOUNDS[parts[-1]][1]
+    return f"IR < {hi}" if lo is None else f"IR ≥ {lo}" if hi is None else f"{lo} ≤ IR < {hi}"
+
+
+def strategy_base(name: str) -> str | None:
+    """The strategy without its decision component (``none`` for ``threshold``); None if it has none.
+
+    On metrics that do not use the threshold, a strategy and its base are identical by construction.
+    """
+    from imbench.errors import ImbenchError
+    from imbench.strategies import parse_strategy
+
+    try:
+        st = parse_strategy(name)
+    except ImbenchError:  # a name from another version of imbench: no known decision component
+        return None
+    rest = [c.name for c in st.components if c.family != "decision"]
+    if len(rest) == len(st.components):
+        return None
+    return "+".join(rest) if rest else BASELINE
+
+
+def uses_threshold(metric: str) -> bool:
+    """Whether a metric depends on the decision threshold (costs re-scored at a threshold do)."""
+    from imbench.evaluation.metrics import METRICS
+
+    if metric in METRICS:
+        return bool(METRICS[metric].uses_threshold)
+    return metric.startswith("cost")
 
 
 def band_of(n: float) -> str:
@@ -48,6 +103,9 @@ def dataset_meta(results: pd.DataFrame) -> pd.DataFrame:
     if "n" not in meta:
         meta["n"] = np.nan
     meta["band"] = [band_of(v) if pd.notna(v) else "unknown" for v in meta["n"]]
+    if "n_pos" not in meta:
+        meta["n_pos"] = np.nan
+    meta["minority"] = [minority_bin(v) if pd.notna(v) else "unknown" for v in meta["n_pos"]]
     return meta.sort_values(["ir", "n"], na_position="last")
 
 
@@ -76,11 +134,34 @@ class Group:
 
     model: str
     tier: str = "all"
+    """One tier, tiers merged with '+' (a row that would rest on too few datasets), or 'all'."""
     band: str | None = None
+    minority: str | None = None
+    """Minority-size bins (merged with '+'); set instead of a tier for the second view."""
+
+    @property
+    def tier_label(self) -> str:
+        """'low (IR < 5)', 'low–high (IR < 50)' for merged tiers, 'all'."""
+        if self.tier == "all":
+            return "all"
+        parts = self.tier.split("+")
+        name = parts[0] if len(parts) == 1 else f"{parts[0]}–{parts[-1]}"
+        return f"{name} ({tier_range(self.tier)})"
+
+    @property
+    def minority_label(self) -> str:
+        """'< 30 positives', or the span of merged bins ('≤ 100 positives', '≥ 30 positives')."""
+        parts = (self.minority or "").split("+")
+        lo, hi = MINORITY_BOUNDS.get(parts[0], (None, None))[0], MINORITY_BOUNDS.get(parts[-1], (None, None))[1]
+        if len(parts) == 1:
+            return f"{parts[0]} positives"
+        text = "any number of" if lo is None and hi is None else f"≤ {hi}" if lo is None else f"≥ {lo}" if hi is None \
+            else f"{lo}–{hi}"
+        return f"{text} positives"
 
     @property
     def label(self) -> str:
-        parts = [self.tier if self.tier == "all" else f"{self.tier} ({TIER_RANGES.get(self.tier, '?')})"]
+        parts = [self.minority_label if self.minority else self.tier_label]
         if self.band:
             parts.append(self.band)
         return ", ".join(parts)
@@ -88,9 +169,11 @@ class Group:
     def datasets(self, meta: pd.DataFrame) -> list[str]:
         m = meta
         if self.tier != "all":
-            m = m[m["tier"] == self.tier]
+            m = m[m["tier"].isin(self.tier.split("+"))]
         if self.band:
             m = m[m["band"] == self.band]
+        if self.minority:
+            m = m[m["minority"].isin(self.minority.split("+"))]
         return list(m.index)
 
 
@@ -106,10 +189,12 @@ def cheat_groups(results: pd.DataFrame, meta: pd.DataFrame) -> list[Group]:
     per_cell = meta.groupby(["tier", "band"]).size()
     use_band = meta["band"].nunique() > 1 and bool((per_cell >= MIN_BAND_DATASETS).all())
     models = sorted(results["model"].unique())
-    tiers = [t for t in TIER_ORDER if t in set(meta["tier"])] + sorted(set(meta["tier"]) - set(TIER_ORDER))
+    present = [t for t in TIER_ORDER if t in set(meta["tier"])] + sorted(set(meta["tier"]) - set(TIER_ORDER))
+    counts = meta["tier"].value_counts()
     groups = []
-    for tier in tiers:
-        bands = [b for b, _ in BANDS if b in set(meta.loc[meta["tier"] == tier, "band"])] if use_band else [None]
+    for tier in merge_small(present, [int(counts.get(t, 0)) for t in present]):
+        in_tier = meta["tier"].isin(tier.split("+"))
+        bands = [b for b, _ in BANDS if b in set(meta.loc[in_tier, "band"])] if use_band else [None]
         for band in bands:
             for model in models:
                 g = Group(model, tier, band)
@@ -118,9 +203,39 @@ def cheat_groups(results: pd.DataFrame, meta: pd.DataFrame) -> list[Group]:
     return groups
 
 
+def minority_groups(results: pd.DataFrame, meta: pd.DataFrame) -> list[Group]:
+    """Minority-size bin × model groups (bins with fewer than ``MIN_DATASETS`` datasets merged)."""
+    present = [b for b, _ in MINORITY_BINS if b in set(meta["minority"])]
+    counts = meta["minority"].value_counts()
+    return [Group(model, "all", None, bins) for bins in merge_small(present, [int(counts.get(b, 0)) for b in present])
+            for model in sorted(results["model"].unique())]
+
+
+def merge_small(names: Sequence[str], counts: Sequence[int], minimum: int = MIN_DATASETS) -> list[str]:
+    """Merge ordered bins ('+'-joined) so that each holds at least ``minimum`` datasets where the run allows.
+
+    Bins accumulate forward until they reach ``minimum``; a short tail joins the previous bin.
+    """
+    out: list[tuple[list[str], int]] = []
+    cur: list[str] = []
+    n = 0
+    for name, c in zip(names, counts):
+        cur.append(name)
+        n += c
+        if n >= minimum:
+            out.append((cur, n))
+            cur, n = [], 0
+    if cur:
+        if out:
+            out[-1] = (out[-1][0] + cur, out[-1][1] + n)
+        else:
+            out.append((cur, n))
+    return ["+".join(parts) for parts, _ in out]
+
+
 @dataclass
 class RankComparison:
-    """Strategies compared on one metric within one group: ranks, Friedman/Nemenyi, Wilcoxon vs none."""
+    """Strategies compared on one metric within one group, over datasets: ranks, Friedman/Nemenyi, vs none."""
 
     group: Group
     metric: str
@@ -131,20 +246,31 @@ class RankComparison:
     excluded_blocks: dict[str, str] = field(default_factory=dict)
     block_unit: str = "dataset"
     fold_values: pd.DataFrame = field(default_factory=pd.DataFrame)
-    """(dataset, fold) × strategy metric values of the complete blocks (paired for Wilcoxon)."""
+    """(dataset, fold) × strategy metric values of the complete blocks (for per-dataset intervals only)."""
     block_values: pd.DataFrame = field(default_factory=pd.DataFrame)
-    """block × strategy values that are ranked (dataset means, or fold values in the fallback)."""
+    """dataset × strategy: the mean over outer folds; every rank and test runs over these rows."""
     ranks: pd.DataFrame = field(default_factory=pd.DataFrame)
     friedman: stats.Friedman | None = None
     posthoc: pd.DataFrame | None = None
     posthoc_name: str = ""
     wilcoxon: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """Each strategy vs ``none`` over datasets (``stats.VERSUS_COLUMNS``); p_adj set by the report-wide correction."""
+    decision: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """Each ``X+threshold`` vs ``X`` (and ``threshold`` vs ``none``) on a thresholded metric, same columns."""
     alpha: float = stats.ALPHA
 
     @property
+    def rope(self) -> float:
+        return stats.rope_of(self.metric)
+
+    @property
     def ok(self) -> bool:
-        """Whether there is anything to rank (at least two strategies and one block)."""
+        """Whether there is anything to rank (at least two strategies and one dataset)."""
         return len(self.strategies) >= 2 and len(self.ranks) > 0
+
+    @property
+    def n_datasets(self) -> int:
+        return len(self.block_values)
 
     @property
     def mean_ranks(self) -> pd.Series:
@@ -158,6 +284,7 @@ class RankComparison:
 
     @property
     def winner(self) -> str | None:
+        """The best mean rank (a description, not a verdict: see ``imbench.report.verdicts``)."""
         return self.mean_ranks.index[0] if self.ok else None
 
     def tied_with(self, strategy: str) -> list[str]:
@@ -172,22 +299,46 @@ class RankComparison:
         return [s for s in others if not (self.posthoc.loc[strategy, s] < self.alpha)]
 
     def versus_baseline(self, strategy: str) -> dict[str, float] | None:
-        """The Wilcoxon row of ``strategy`` vs none, or None."""
+        """The row of ``strategy`` vs none, or None."""
         if self.wilcoxon.empty or strategy not in set(self.wilcoxon["strategy"]):
             return None
         return self.wilcoxon.set_index("strategy").loc[strategy].to_dict()
 
+    def bayes(self, strategy: str, table: str = "wilcoxon") -> tuple[float, float, float]:
+        """(P(better), P(equivalent), P(worse)) of ``strategy`` vs its baseline; computed once and stored."""
+        df = getattr(self, table)
+        if df.empty or strategy not in set(df["strategy"]):
+            return float("nan"), float("nan"), float("nan")
+        i = df.index[df["strategy"] == strategy][0]
+        if np.isnan(df.at[i, "p_better"]):
+            base = df.at[i, "baseline"]
+            diff = (self.block_values[strategy] - self.block_values[base]).to_numpy(dtype=float)
+            probs = stats.bayes_signed_rank(diff if self.greater else -diff, self.rope)
+            df.loc[i, ["p_better", "p_equivalent", "p_worse"]] = probs
+        return tuple(float(df.at[i, c]) for c in ("p_better", "p_equivalent", "p_worse"))  # type: ignore[return-value]
+
 
 def compare_strategies(results: pd.DataFrame, column: str, greater: bool, group: Group, meta: pd.DataFrame,
-            *, metric: str | None = None, baseline: str = BASELINE, alpha: float = stats.ALPHA,
-            min_datasets: int = MIN_DATASETS) -> RankComparison:
-    """Compare every strategy applicable to ``group.model`` on ``column`` over the group's datasets."""
+            *, metric: str | None = None, baseline: str = BASELINE, alpha: float = stats.ALPHA) -> RankComparison:
+    """Compare every strategy applicable to ``group.model`` on ``column`` over the group's datasets.
+
+    Decision-only duplicates (a strategy whose base without ``threshold`` is also compared) are left out on
+    metrics that ignore the threshold; on thresholded metrics they are also compared with their base.
+    """
     comp = RankComparison(group, metric or column.removeprefix("test_"), greater, alpha=alpha)
     datasets = group.datasets(meta)
     sub = results[(results["model"] == group.model) & results["dataset"].isin(datasets)]
     applicable = sorted(set(sub.loc[sub["status"] != "not_applicable", "strategy"]))
     if not applicable or column not in sub.columns:
         return comp
+    thresholded = uses_threshold(comp.metric)
+    if not thresholded:
+        for s in list(applicable):
+            base = strategy_base(s)
+            if base is not None and base in applicable:
+                comp.excluded_strategies[s] = (f"identical to {base} on {comp.metric} by construction (decision-only; "
+                                               "compared on thresholded metrics)")
+                applicable.remove(s)
     sub = sub[sub["strategy"].isin(applicable)]
     complete = _completeness(sub, column)  # dataset × strategy → bool
     blocks = list(complete.index)
@@ -209,22 +360,42 @@ def compare_strategies(results: pd.DataFrame, column: str, greater: bool, group:
     ok = sub[sub["dataset"].isin(good) & sub["strategy"].isin(keep)]
     fv = ok.pivot_table(index=["dataset", "fold"], columns="strategy", values=column, aggfunc="mean")[keep]
     comp.fold_values = fv
-    if len(good) >= min_datasets:
-        comp.block_unit, comp.block_values = "dataset", fv.groupby(level="dataset").mean()
-    else:
-        comp.block_unit, comp.block_values = "dataset × fold", fv
+    comp.block_unit, comp.block_values = "dataset", fv.groupby(level="dataset").mean()
     comp.ranks = stats.rank_blocks(comp.block_values, greater)
     if len(keep) >= 3:
         comp.friedman = stats.friedman(comp.block_values)
         if comp.friedman is not None and len(comp.block_values) >= 2:
             comp.posthoc, comp.posthoc_name = stats.nemenyi(comp.block_values, greater), "Nemenyi"
-    elif len(comp.block_values) >= 2:
+    elif len(comp.block_values) >= 2 and stats.wilcoxon_testable(len(comp.block_values), alpha):
         a, b = keep
         _, p = stats.wilcoxon_p((comp.block_values[a] - comp.block_values[b]).to_numpy())
         comp.posthoc = pd.DataFrame([[1.0, p], [p, 1.0]], index=keep, columns=keep)
         comp.posthoc_name = "Wilcoxon"
-    comp.wilcoxon = stats.wilcoxon_vs_baseline(fv, baseline, greater, alpha)
+    if baseline in keep:
+        pairs = [(s, baseline) for s in keep if s != baseline]
+        comp.wilcoxon = stats.versus_baseline(comp.block_values, pairs, greater, comp.rope, alpha)
+    if thresholded:
+        pairs = [(s, b) for s in keep if (b := strategy_base(s)) is not None and b in keep and b != baseline]
+        if pairs:
+            comp.decision = stats.versus_baseline(comp.block_values, pairs, greater, comp.rope, alpha)
     return comp
+
+
+def adjust_family(comparisons: Sequence[RankComparison], alpha: float = stats.ALPHA) -> int:
+    """One Benjamini–Hochberg correction across every testable comparison vs a baseline in ``comparisons``.
+
+    Sets ``p_adj`` and ``significant`` in place; returns the family size (number of tests corrected).
+    """
+    tables = [t for c in comparisons for t in (c.wilcoxon, c.decision) if not t.empty]
+    ps = np.concatenate([t["p"].to_numpy(dtype=float) for t in tables]) if tables else np.array([])
+    adj = stats.fdr_bh(ps)
+    i = 0
+    for t in tables:
+        k = len(t)
+        t["p_adj"] = adj[i:i + k]
+        t["significant"] = t["p_adj"] < alpha
+        i += k
+    return int(np.sum(~np.isnan(ps)))
 
 
 def _completeness(sub: pd.DataFrame, column: str) -> pd.DataFrame:
@@ -237,56 +408,70 @@ def _completeness(sub: pd.DataFrame, column: str) -> pd.DataFrame:
     return pd.DataFrame(data, index=folds.index)
 
 
+def split_sizes(g: pd.DataFrame) -> tuple[float, float]:
+    """(mean n_train, mean n_test) of a block's folds; from the fold count (k-fold: 1/(k−1)) if not stored."""
+    if {"n_train", "n_test"} <= set(g.columns):
+        n_train, n_test = pd.to_numeric(g["n_train"], errors="coerce"), pd.to_numeric(g["n_test"], errors="coerce")
+        if n_train.notna().any() and n_test.notna().any():
+            return float(n_train.mean()), float(n_test.mean())
+    k = max(int(g["fold"].nunique()), 2)
+    return float(k - 1), 1.0
+
+
 def summary_table(results: pd.DataFrame, metrics: Sequence[str], confidence: float = 0.95) -> pd.DataFrame:
-    """Per dataset × model × strategy and metric: mean, std, ok folds, total folds, t-interval over ok folds."""
+    """Per dataset × model × strategy and metric: mean, std, ok folds, and the Nadeau–Bengio corrected interval.
+
+    Outer folds share training rows, so the naive t interval over them is too narrow (see ``stats``).
+    """
     rows = []
     for (d, m, s), g in results.groupby(["dataset", "model", "strategy"]):
         ok = g[g["status"] == "ok"]
+        n_train, n_test = split_sizes(ok if len(ok) else g)
         for metric in metrics:
             col = f"test_{metric}"
             if col not in g:
                 continue
             v = pd.to_numeric(ok[col], errors="coerce").dropna().to_numpy()
-            mean, low, high = stats.t_interval(v, confidence)
+            mean, low, high = stats.nadeau_bengio_interval(v, n_train, n_test, confidence)
             rows.append({"dataset": d, "model": m, "strategy": s, "metric": metric, "mean": mean,
                          "std": float(np.std(v, ddof=1)) if len(v) > 1 else float("nan"),
-                         "ci_low": low, "ci_high": high, "n_ok": len(v), "n_folds": int(g["fold"].nunique()),
+                         "ci_low": low, "ci_high": high, "interval": "Nadeau–Bengio corrected t",
+                         "n_ok": len(v), "n_folds": int(g["fold"].nunique()),
                          "statuses": ",".join(sorted(set(g["status"])))})
     return pd.DataFrame(rows)
 
 
-def ranks_table(comparisons: Sequence[RankComparison], confidence: float = 0.95) -> pd.DataFrame:
-    """One row per comparison × strategy: mean rank, mean metric with a t-interval over blocks, Friedman p."""
+def ranks_table(comparisons: Sequence[RankComparison]) -> pd.DataFrame:
+    """One row per comparison × strategy: mean rank over datasets, mean and median of the dataset means."""
     rows = []
     for c in comparisons:
         if not c.ok:
             continue
-        winner, tied = c.winner, set(c.tied_with(c.winner or ""))
+        top, tied = c.winner, set(c.tied_with(c.winner or ""))
         for s, r in c.mean_ranks.items():
-            mean, low, high = stats.t_interval(c.block_values[s].to_numpy(), confidence)
+            v = c.block_values[s]
             rows.append({"metric": c.metric, "model": c.group.model, "tier": c.group.tier, "band": c.group.band or "",
-                         "strategy": s, "mean_rank": float(r), "n_blocks": len(c.block_values),
-                         "block_unit": c.block_unit, "n_datasets": len(c.datasets), "mean": mean, "ci_low": low,
-                         "ci_high": high, "friedman_stat": c.friedman.statistic if c.friedman else np.nan,
+                         "minority": c.group.minority or "", "strategy": s, "mean_rank": float(r),
+                         "n_datasets": c.n_datasets, "mean": float(v.mean()), "median": float(v.median()),
+                         "friedman_stat": c.friedman.statistic if c.friedman else np.nan,
                          "friedman_p": c.friedman.pvalue if c.friedman else np.nan, "posthoc": c.posthoc_name,
-                         "winner": s == winner, "not_different_from_winner": s in tied})
+                         "top_rank": s == top, "not_different_from_top": s in tied})
     return pd.DataFrame(rows)
 
 
 def wilcoxon_table(comparisons: Sequence[RankComparison]) -> pd.DataFrame:
-    """All Wilcoxon-vs-none rows of the comparisons, labelled with metric and group."""
+    """Every comparison vs a baseline (none, or X for X+threshold), labelled with metric and group."""
     frames = []
     for c in comparisons:
-        if c.ok and not c.wilcoxon.empty:
-            w = c.wilcoxon.copy()
-            w.insert(0, "band", c.group.band or "")
-            w.insert(0, "tier", c.group.tier)
-            w.insert(0, "model", c.group.model)
-            w.insert(0, "metric", c.metric)
-            frames.append(w)
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
-        columns=["metric", "model", "tier", "band", "strategy", "n_pairs", "mean_diff", "better", "statistic", "p",
-                 "p_holm", "significant"])
+        for kind, t in (("vs none", c.wilcoxon), ("decision vs base", c.decision)):
+            if c.ok and not t.empty:
+                w = t.copy()
+                for name, value in (("kind", kind), ("minority", c.group.minority or ""), ("band", c.group.band or ""),
+                                    ("tier", c.group.tier), ("model", c.group.model), ("metric", c.metric)):
+                    w.insert(0, name, value)
+                frames.append(w)
+    cols = ["metric", "model", "tier", "band", "minority", "kind", *stats.VERSUS_COLUMNS]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=cols)
 
 
 def exclusions_table(comparisons: Sequence[RankComparison]) -> pd.DataFrame:

@@ -1,0 +1,181 @@
+"""Verdict rules on constructed result tables with known answers (datasets as the unit, duplicates, harms,
+calibration warnings, merged tiers, flags, under-budget cells, selection-aware gain)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from imbench.datasets.base import tier_of
+from imbench.report import stats
+from imbench.report.quality import degenerate_cells, few_positive_datasets, under_budget
+from imbench.report.selection import nested_selection, selection_summary
+from imbench.report.tables import (
+    Group,
+    adjust_family,
+    cheat_groups,
+    compare_strategies,
+    dataset_meta,
+    merge_small,
+    minority_groups,
+)
+from imbench.report.verdicts import verdict
+
+
+def table(effects: dict[str, list[float]], folds: int = 3, brier: dict[str, float] | None = None,
+          ir: float = 20.0, noise: float = 0.002, seed: int = 0) -> pd.DataFrame:
+    """Rows for one model: effects[s][i] = PR-AUC and F1 gain of strategy s on dataset i (fold noise added)."""
+    rng = np.random.default_rng(seed)
+    n_ds = len(next(iter(effects.values())))
+    rows = []
+    for i in range(n_ds):
+        for s, eff in effects.items():
+            for f in range(folds):
+                e = 0.0 if s == "threshold" else eff[i]
+                base = 0.4 + 0.03 * i + e + rng.normal(0, noise)
+                rows.append({"dataset": f"d{i}", "strategy": s, "model": "logreg", "fold": f, "status": "ok",
+                             "error": "", "ir": ir, "tier": tier_of(ir), "n": 600, "n_pos": 30, "n_train": 400,
+                             "n_test": 200, "n_pos_test": 10, "threshold": 0.5, "trials": 4,
+                             "test_average_precision": base, "test_roc_auc": 0.7,
+                             "test_f1": base + (0.1 if s == "threshold" else 0.0),
+                             "test_brier": 0.05 + (brier or {}).get(s, 0.0) + rng.normal(0, 0.0005),
+                             "test_ece": 0.03 + (brier or {}).get(s, 0.0) + rng.normal(0, 0.0005)})
+    return pd.DataFrame(rows)
+
+
+def comparisons(df: pd.DataFrame, metric: str = "average_precision") -> dict[str, object]:
+    meta = dataset_meta(df)
+    g = Group("logreg")
+    cs = {m: compare_strategies(df, f"test_{m}", m not in ("brier", "ece"), g, meta, metric=m)
+          for m in ("average_precision", "f1", "brier", "ece")}
+    adjust_family(list(cs.values()))
+    return cs
+
+
+def test_better_on_folds_but_not_on_datasets() -> None:
+    # large gains on 4 datasets, small losses on 3: 30 fold pairs favour it, 7 datasets do not
+    eff = [0.03, 0.03, 0.03, 0.03, -0.015, -0.015, -0.015]
+    df = table({"none": [0.0] * 7, "a": eff}, folds=10)
+    cs = comparisons(df)
+    c = cs["average_precision"]
+    fv = c.fold_values
+    assert stats.wilcoxon_p((fv["a"] - fv["none"]).to_numpy())[1] < 0.01  # the old, fold-level test
+    v = verdict(c)
+    assert v.kind == "keep_none" and v.recommended is None
+    row = c.versus_baseline("a")
+    assert row["n_datasets"] == 7 and row["p"] > 0.05
+    assert (row["wins"], row["ties"], row["losses"]) == (4, 0, 3)
+
+
+def test_too_few_datasets_is_not_tested() -> None:
+    df = table({"none": [0.0] * 5, "a": [0.05] * 5})
+    c = comparisons(df)["average_precision"]
+    v = verdict(c)
+    assert v.kind == "untestable" and v.min_p == pytest.approx(0.0625)
+    assert np.isnan(c.versus_baseline("a")["p"])
+    pb, _, _ = c.bayes("a")
+    assert pb > 0.9  # the Bayesian companion still speaks
+
+
+def test_threshold_is_not_a_second_none_on_ranking_metrics() -> None:
+    df = table({"none": [0.0] * 8, "smote": [-0.02] * 8, "threshold": [0.0] * 8})
+    cs = comparisons(df)
+    ap, f1 = cs["average_precision"], cs["f1"]
+    assert "threshold" not in ap.strategies and "decision-only" in ap.excluded_strategies["threshold"]
+    assert ap.mean_ranks.to_dict() == {"none": 1.0, "smote": 2.0}  # smote loses one rank, not two
+    assert "threshold" in f1.strategies  # it acts on F1
+    v = verdict(f1)
+    assert v.recommended == "threshold"
+
+
+def test_x_plus_threshold_compared_with_x_on_thresholded_metrics() -> None:
+    df = table({"none": [0.0] * 8, "smote": [0.01] * 8, "smote+threshold": [0.01] * 8})
+    df.loc[df.strategy == "smote+threshold", "test_f1"] += 0.05
+    cs = comparisons(df)
+    assert "smote+threshold" not in cs["average_precision"].strategies
+    dec = cs["f1"].decision.set_index("strategy")
+    assert dec.loc["smote+threshold", "baseline"] == "smote"
+    assert dec.loc["smote+threshold", "median_diff"] == pytest.approx(0.05, abs=0.005)
+    assert bool(dec.loc["smote+threshold", "significant"])
+
+
+def test_harmful_strategy_is_avoided_and_nothing_wins() -> None:
+    df = table({"none": [0.0] * 8, "bad": [-0.05] * 8, "meh": [0.0] * 8})
+    v = verdict(comparisons(df)["average_precision"])
+    assert v.kind == "keep_none" and v.avoid == ["bad"]
+
+
+def test_calibration_warning_on_a_winner_that_worsens_brier() -> None:
+    df = table({"none": [0.0] * 8, "ee": [0.05] * 8, "cw": [0.01] * 8}, brier={"ee": 0.1})
+    cs = comparisons(df)
+    v = verdict(cs["average_precision"], [cs["brier"], cs["ece"]])
+    assert v.recommended == "ee"
+    assert [m for m, _ in v.calibration] == ["brier", "ece"]
+    assert dict(v.calibration)["brier"] == pytest.approx(0.1, abs=0.01)
+    clean = table({"none": [0.0] * 8, "ee": [0.05] * 8})
+    cs = comparisons(clean)
+    assert verdict(cs["average_precision"], [cs["brier"], cs["ece"]]).calibration == []
+
+
+def test_family_is_report_wide() -> None:
+    cs = comparisons(table({"none": [0.0] * 8, "a": [0.05] * 8, "b": [0.0] * 8}))
+    ps = [p for c in cs.values() for p in c.wilcoxon["p"]]
+    assert adjust_family(list(cs.values())) == len(ps)
+    np.testing.assert_allclose(np.concatenate([c.wilcoxon["p_adj"] for c in cs.values()]), stats.fdr_bh(ps))
+
+
+def test_small_tiers_merge_and_minority_view() -> None:
+    assert merge_small(["low", "medium", "high", "extreme"], [1, 1, 2, 5]) == ["low+medium+high", "extreme"]
+    assert merge_small(["low", "extreme"], [4, 1]) == ["low+extreme"]
+    rows = []
+    for d, (ir, pos) in {"a": (2, 500), "b": (6, 80), "c": (20, 40), "e": (30, 25), "f": (60, 12), "g": (90, 10),
+                         "h": (100, 8)}.items():
+        rows.append({"dataset": d, "strategy": "none", "model": "m", "fold": 0, "status": "ok", "ir": ir,
+                     "tier": tier_of(ir), "n": 1000, "n_pos": pos})
+    df = pd.DataFrame(rows)
+    meta = dataset_meta(df)
+    groups = cheat_groups(df, meta)
+    assert [g.tier for g in groups] == ["low+medium+high", "extreme"]
+    assert groups[0].tier_label == "low–high (IR < 50)" and len(groups[0].datasets(meta)) == 4
+    mg = minority_groups(df, meta)
+    assert [g.minority for g in mg] == ["< 30", "30–100+> 100"]
+    assert mg[1].minority_label == "≥ 30 positives" and sorted(mg[1].datasets(meta)) == ["a", "b", "c"]
+
+
+def test_degenerate_flags_and_under_budget() -> None:
+    df = table({"none": [0.0] * 3, "a": [0.0] * 3})
+    df.loc[(df.strategy == "a") & (df.dataset == "d0"), "test_roc_auc"] = 0.5
+    df.loc[(df.strategy == "a") & (df.dataset == "d1") & (df.fold == 0), "threshold"] = 1.0
+    df.loc[(df.dataset == "d2") & (df.fold == 1), "n_pos_test"] = 3
+    df.loc[(df.strategy == "a") & (df.dataset == "d1") & (df.fold == 2), "trials"] = 2  # early-stopped study
+    df.loc[(df.strategy == "none") & (df.dataset == "d0") & (df.fold == 2), ["status", "trials"]] = ["timeout", 0]
+    deg = degenerate_cells(df).set_index(["dataset", "strategy"])
+    assert bool(deg.loc[("d0", "a"), "constant_scores"]) and not bool(deg.loc[("d0", "a"), "threshold_at_bound"])
+    assert bool(deg.loc[("d1", "a"), "threshold_at_bound"])
+    assert bool(deg.loc[("d2", "none"), "few_test_positives"])
+    assert few_positive_datasets(df) == {"d2": 3}
+    ub = under_budget(df, 4)
+    assert ub[["dataset", "strategy", "fold", "trials"]].values.tolist() == [["d1", "a", 2, 2]]  # timeout not listed
+    assert under_budget(df, None).empty
+
+
+def test_nested_selection_scores_the_inner_choice_on_the_outer_fold() -> None:
+    rows = []
+    test = {"none": [0.50, 0.52, 0.48], "a": [0.55, 0.40, 0.60], "b": [0.53, 0.57, 0.51]}
+    inner = {"none": [0.50, 0.50, 0.50], "a": [0.60, 0.40, 0.40], "b": [0.55, 0.55, 0.55]}
+    for s in test:
+        for f in range(3):
+            rows.append({"dataset": "d", "strategy": s, "model": "logreg", "fold": f, "status": "ok",
+                         "metric": "average_precision", "inner_score": inner[s][f],
+                         "test_average_precision": test[s][f], "n_train": 200, "n_test": 100})
+    df = pd.DataFrame(rows)
+    sel = nested_selection(df, "average_precision")
+    assert sel["strategy"].tolist() == ["a", "b", "b"]  # fold 0: a's inner 0.60; folds 1–2: b's 0.55
+    np.testing.assert_allclose(sel["gain"], [0.05, 0.05, 0.03])
+    summ = selection_summary(df, "average_precision")
+    assert summ["gain_vs_none"] == pytest.approx(0.13 / 3)
+    assert summ["choices"] == {"b × logreg": 2, "a × logreg": 1}
+    # the naive pick (best mean test score over the same folds) is b at +0.0367 here; with a winner's curse it
+    # is above the nested estimate whenever the inner choice varies: both estimates are reported by compare
+    assert summ["gain_ci_low"] < summ["gain_vs_none"] < summ["gain_ci_high"]
