@@ -150,7 +150,7 @@ def _code_names(df: pd.DataFrame) -> pd.DataFrame:
 _COLUMN_LABELS = {"mean_diff": "mean difference vs none", "p_holm": "Holm-adjusted p", "n_pairs": "pairs",
                   "better": "better than none", "statistic": "W", "n_ok": "ok folds", "n_folds": "folds",
                   "ci_low": "95 % low", "ci_high": "95 % high", "std": "std", "statuses": "statuses",
-                  "n_pos": "positives", "ir": "IR", "n": "rows", "folds": "folds", "mean_threshold": "mean threshold",
+                  "n_pos": "positives", "ir": "IR", "n": "rows", "band": "size", "folds": "folds", "mean_threshold": "mean threshold",
                   "per_1000_at_threshold": "cost / 1,000 at stored threshold",
                   "per_1000_at_bayes": "cost / 1,000 at Bayes threshold"}
 
