@@ -191,7 +191,7 @@ def test_failures_timeouts_and_not_applicable(tmp_path: Path) -> None:
     assert "## Coverage" in md and "cell exceeded its time budget" in md
     assert "Rank rule" in md
     html_text = out["report"].read_text(encoding="utf-8")
-    assert "Status of every cell" in html_text and "Left out of comparisons" in html_text
+    assert "Coverage and failures" in html_text and "Left out of comparisons" in html_text
 
 
 @pytest.mark.parametrize("case", ["missing_dir", "no_results", "unknown_metric", "no_ok", "bad_format", "cost_half"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -9,10 +10,25 @@ import pandas as pd
 
 from imbench.errors import ConfigError
 from imbench.report import figures as fig
+from imbench.report import grid
 from imbench.report.analysis import Analysis, analyse, label
 from imbench.report.cheatsheet import cheatsheet_document, group_title
 from imbench.report.load import load_run
-from imbench.report.render import Bullets, Document, Figure, Heading, Para, Table, code, table_from_frame, to_html, to_markdown
+from imbench.report.render import (
+    Block,
+    Bullets,
+    Details,
+    Document,
+    Figure,
+    FigureGrid,
+    Heading,
+    Para,
+    Table,
+    code,
+    table_from_frame,
+    to_html,
+    to_markdown,
+)
 
 FORMATS = ("html", "md")
 MIN_IRS_FOR_CURVE = 3
@@ -80,64 +96,109 @@ def tables(a: Analysis) -> dict[str, pd.DataFrame]:
 
 
 def report_document(a: Analysis, cheat: Document, pr_dataset: str | None = None) -> Document:
-    """The HTML report: the cheat-sheet, then run details, statistics and figures."""
+    """The HTML report, in reading order.
+
+    Verdicts first (the cheat-sheet, with coverage stated over the cells that exist), then the figures, the
+    dataset × strategy grid per model, thresholds and costs, the statistics, coverage and failures; per-cell
+    detail sits in collapsible sections, and the run's provenance closes the page.
+    """
     doc = Document(f"imbench report — {a.run.name}")
-    doc.add(*cheat.blocks)
-    doc.add(*_run_section(a))
-    doc.add(*_status_section(a))
-    doc.add(*_statistics_section(a))
+    verdicts, later = _split_cheatsheet(a, cheat)
+    doc.add(*verdicts)
     doc.add(*_figure_section(a, pr_dataset))
-    if a.cost_cells is not None:
-        cs = a.cost_summary()
-        assert cs is not None
-        doc.add(Heading("Cost per 1,000 cases by dataset"), table_from_frame(_code_names(cs), "{:.2f}"))
-    doc.add(Heading(f"Summary with 95% confidence intervals ({label(a.metric)})"),
-            Para("Mean over ok outer folds with the Nadeau–Bengio corrected resampled t interval (variance × "
-                 "(1/k + n_test/n_train)): folds share training rows, so a plain t interval is too narrow; "
-                 "n_ok of n_folds folds finished ok.", small=True),
-            table_from_frame(_code_names(a.summary().query("metric == @a.metric").drop(columns="metric"))))
+    doc.add(*_grid_section(a))
+    doc.add(*_threshold_section(a))
+    doc.add(*_statistics_section(a, later.get("method", [])))
+    doc.add(*_status_section(a))
+    doc.add(*_detail_section(a))
+    doc.add(*_run_section(a))
     return doc
+
+
+_OVERVIEW = re.compile(r"\d+ of \d+ cells ok")
+_LATER = {"coverage": "Coverage", "method": "How these numbers were computed"}
+
+
+def _split_cheatsheet(a: Analysis, cheat: Document) -> tuple[list[Block], dict[str, list[Block]]]:
+    """The cheat-sheet's verdict blocks for the top of the page, and the sections the HTML shows further down.
+
+    Its one-line cell count is replaced by the coverage sentence (ok / failed / timed out over the cells that
+    exist, not-applicable apart); its Coverage section is superseded by the report's own (with full messages).
+    """
+    top: list[Block] = []
+    later: dict[str, list[Block]] = {}
+    current: list[Block] = top
+    for b in cheat.blocks:
+        if isinstance(b, Heading) and b.level == 2:
+            key = next((k for k, title in _LATER.items() if b.text.startswith(title)), None)
+            current = top if key is None else later.setdefault(key, [])
+            if key is not None:
+                continue
+        if isinstance(b, Para) and current is top and _OVERVIEW.search(b.text):
+            b = Para(grid.coverage(a.results).sentence(reasons=False))
+        current.append(b)
+    return top, later
 
 
 def _code_names(df: pd.DataFrame) -> pd.DataFrame:
     df = df.copy()
-    for c in ("dataset", "strategy", "model"):
+    for c in ("dataset", "strategy", "model", "name"):
         if c in df:
             df[c] = df[c].map(code)
     return df
 
 
+_COLUMN_LABELS = {"mean_diff": "mean difference", "median_diff": "median difference", "median_ci_low": "median 95 % low", "median_ci_high": "median 95 % high", "p_adj": "adjusted p (BH)", "p_better": "P(better)", "p_equivalent": "P(equivalent)", "p_worse": "P(worse)", "n_datasets": "datasets", "n_pairs": "pairs",
+                  "better": "better than none", "statistic": "W", "n_ok": "ok folds", "n_folds": "folds",
+                  "ci_low": "95 % low", "ci_high": "95 % high", "std": "std", "statuses": "statuses",
+                  "n_pos": "positives", "ir": "IR", "n": "rows", "band": "size", "folds": "folds", "mean_threshold": "mean threshold",
+                  "per_1000_at_threshold": "cost / 1,000 at stored threshold",
+                  "per_1000_at_bayes": "cost / 1,000 at Bayes threshold"}
+
+
+def _human(df: pd.DataFrame) -> pd.DataFrame:
+    """A table as people read it: names as code, yes/no for booleans, statuses and metrics by their labels,
+    human column names, and no column that is empty in every row."""
+    df = _code_names(df)
+    for c in df.columns:
+        if df[c].dtype == bool or (set(df[c].dropna().unique()) <= {True, False} and df[c].notna().any()):
+            df[c] = df[c].map({True: "yes", False: "no"})
+    if "metric" in df:
+        df["metric"] = df["metric"].map(lambda m: label(str(m)))
+    if "statuses" in df:
+        df["statuses"] = df["statuses"].map(lambda v: ", ".join(grid.status_label(x) for x in str(v).split(",")))
+    empty = [c for c in df.columns if df[c].isna().all() or (df[c].astype(str).str.strip() == "").all()]
+    df = df.drop(columns=empty)
+    return df.rename(columns=lambda c: _COLUMN_LABELS.get(str(c), str(c).replace("_", " ")))
+
+
 def _run_section(a: Analysis) -> list:
     meta = a.meta.reset_index()
     keep = [c for c in ("dataset", "source", "n", "n_pos", "ir", "tier", "band") if c in meta]
-    out: list = [Heading("Run"), Heading("Datasets", 3), table_from_frame(_code_names(meta[keep]))]
-    proto = a.run.config.get("protocol") if isinstance(a.run.config.get("protocol"), dict) else {}
-    items = [f"{k}: {v}" for k, v in sorted(proto.items())]
+    out: list = [Heading("Run")]
+    raw = a.run.config.get("protocol")
+    proto: dict = raw if isinstance(raw, dict) else {}
+    items = [f"{k}: {label(str(v)) if k == 'metric' else v}" for k, v in sorted(proto.items())]
     items += [f"{k}: {v}" for k, v in a.run.manifest.provenance()]
     if items:
         out += [Heading("Protocol and provenance", 3), Bullets(items)]
+    out.append(Details(f"Datasets ({len(meta)})", [table_from_frame(_human(meta[keep]), "{:.4g}")]))
     return out
 
 
 def _status_section(a: Analysis) -> list:
-    st = a.status.copy()
-    st["strategy"], st["model"] = st["strategy"].map(code), st["model"].map(code)
-    ex = a.exclusions()
-    out: list = [Heading("Status of every cell"),
-                 Para("Counts per strategy × model; failed and timed-out cells are shown here and enter no rank. "
-                      "Not-applicable pairs (e.g. balanced_rf with a model other than random_forest) do not exist "
-                      "for that model."),
-                 table_from_frame(st), Heading("Left out of comparisons", 3)]
-    if ex.empty:
-        out.append(Para("Nothing: every compared strategy is complete in every block."))
-    else:
-        ex = ex.copy()
-        ex["model"], ex["name"] = ex["model"].map(code), ex["name"].map(code)
-        out.append(table_from_frame(ex))
+    cov = grid.coverage(a.results)
+    out: list = [Heading("Coverage and failures"), Para(cov.sentence()),
+                 Para("ok / failed / timed out per model × strategy over the cells that exist; failed and timed-out "
+                      "cells enter no rank and are never filled with values.", small=True),
+                 grid.status_rows(a.results)]
+    errors = grid.error_messages(a.results)
+    if errors:
+        out.append(Details(f"Full error messages ({len(errors)} distinct)", [Bullets(errors)], open=len(errors) <= 3))
     return out
 
 
-def _statistics_section(a: Analysis) -> list:
+def _statistics_section(a: Analysis, method: Sequence[Block] = ()) -> list:
     out: list = [Heading("Statistics")]
     rows = []
     for (m, model), c in sorted(a.overall.items()):
@@ -155,26 +216,89 @@ def _statistics_section(a: Analysis) -> list:
         keep = ["model", "tier", "minority", "strategy", "baseline", "n_datasets", "mean_diff", "median_diff",
                 "median_ci_low", "median_ci_high", "wins", "ties", "losses", "p", "p_adj", "significant", "p_better",
                 "p_equivalent", "p_worse"]
-        w = w[keep].copy()
-        w["model"], w["strategy"], w["baseline"] = w["model"].map(code), w["strategy"].map(code), w["baseline"].map(code)
+        w = w[[c for c in keep if c in w.columns]].copy()
         out += [Heading(f"Wilcoxon signed-rank over datasets vs none, Benjamini–Hochberg across the report "
                         f"({label(a.metric)})", 3),
-                Para(f"Differences = strategy − baseline per dataset (fold means); median_ci = seeded bootstrap 95% "
-                     f"interval of the median; p empty = too few datasets to test; p_adj over all {a.family_size} "
-                     "tests of the report; P(better/equivalent/worse) = Bayesian signed-rank (baycomp), computed for "
-                     "the strategies the cheat-sheet names. tier 'all' pools every dataset.", small=True),
-                table_from_frame(w)]
+                Para(f"Differences = strategy − baseline per dataset (fold means); median interval = seeded bootstrap "
+                     f"95% interval of the median; p empty = too few datasets to test; adjusted p over all "
+                     f"{a.family_size} tests of the report; P(better/equivalent/worse) = Bayesian signed-rank "
+                     "(baycomp), computed for the strategies the cheat-sheet names. Tier 'all' pools every dataset.",
+                     small=True),
+                Details(f"{len(w)} comparisons with a baseline", [table_from_frame(_human(w))])]
+    ex = a.exclusions()
+    out.append(Heading("Left out of comparisons", 3))
+    if ex.empty:
+        out.append(Para("Nothing: every compared strategy is complete in every block."))
+    else:
+        out.append(Details(f"{len(ex)} strategies or datasets left out, with the reason",
+                           [table_from_frame(_human(ex))]))
+    if method:
+        out.append(Heading(_LATER["method"], 3))
+    out += [Heading(b.text, 4) if isinstance(b, Heading) else b for b in method]
+    return out
+
+
+def _grid_section(a: Analysis) -> list:
+    out: list = [Heading(f"Results by dataset ({label(a.metric)})"),
+                 Para(f"Mean {label(a.metric)} over ok outer folds; bold = best in the row; second line = 95 % "
+                      "Nadeau–Bengio corrected interval over folds, clipped to the metric's range (hover a cell for the fold "
+                      "counts). Flags: ✗ failed or timed-out fold, ⚠ const = constant scores (ROC-AUC 0.5), "
+                      "⚠ thr = decision threshold ≈ 0 or 1; — = no ok fold. Strategies not applicable to a model have "
+                      "no column.", small=True)]
+    for model in sorted(a.results["model"].unique()):
+        out += [Heading(f"{model}", 3), grid.dataset_grid(a, model)]
+    return out
+
+
+def _threshold_section(a: Analysis) -> list:
+    costs = grid.run_costs(a.run.config)
+    out: list = [Heading("Operating thresholds and costs"),
+                 Para("The decision threshold each strategy used on its test folds (chosen on training data; 0.5 for "
+                      "strategies that do not move it) and the expected misclassification cost per 1,000 cases at "
+                      "that threshold" + (f", with the run's costs cost_fn = {costs[0]:g}, cost_fp = {costs[1]:g}"
+                                          if costs else "") + ". Means and medians are over datasets.", small=True),
+                 grid.threshold_table(a)]
+    resc = grid.rescored_cost_table(a)
+    if resc is not None:
+        out += [Heading(f"Re-scored at cost_fn = {a.cost_fn:g}, cost_fp = {a.cost_fp:g}", 3),
+                Para("Mean expected cost per 1,000 cases over datasets, re-scored from the stored test predictions "
+                     "without refitting, at the stored threshold and at the Bayes threshold t* = cost_fp / "
+                     "(cost_fp + cost_fn).", small=True), resc]
+    return out
+
+
+def _detail_section(a: Analysis) -> list:
+    out: list = [Heading("Per-cell detail")]
+    summ = a.summary()
+    summ = summ[(summ["metric"] == a.metric) & (summ["n_ok"] > 0)].drop(columns="metric")
+    for model in sorted(summ["model"].unique()):
+        sub = summ[summ["model"] == model].drop(columns="model")
+        out.append(Details(f"{label(a.metric)} per dataset × strategy with 95 % intervals — {model} ({len(sub)} rows)",
+                           [Para("Mean over ok outer folds with the Nadeau–Bengio corrected resampled t "
+                                 "interval (folds share training rows); cells with no ok fold (not applicable) are "
+                                 "left out.", small=True),
+                            table_from_frame(_human(sub))]))
+    cs = a.cost_summary()
+    if cs is not None:
+        out.append(Details(f"Cost per 1,000 cases by dataset (cost_fn = {a.cost_fn:g}, cost_fp = {a.cost_fp:g})",
+                           [table_from_frame(_human(cs), "{:.3g}")]))
     return out
 
 
 def _figure_section(a: Analysis, pr_dataset: str | None) -> list:
-    out: list = [Heading("Figures")]
-    for (m, model), c in sorted(a.overall.items()):
+    out: list = [Heading("Figures"),
+                 Para("Each strategy has one colour in every figure (and every report); none is always the dark "
+                      "dashed line.", small=True)]
+    cds = []
+    for (m, model), c in sorted(a.overall.items(), key=lambda kv: (a.metrics.index(kv[0][0])
+                                                                   if kv[0][0] in a.metrics else 99, kv[0][1])):
         if m in a.metrics and c.ok and len(c.strategies) >= 2:
-            out.append(Figure(f"Critical-difference diagram: {label(m)}, {model}",
+            cds.append(Figure(f"Critical-difference diagram: {label(m)}, {model}",
                               fig.to_png(fig.draw_cd_diagram(c, f"{label(m)} — {group_title(c.group)}")),
                               "mean rank (1 = best); strategies joined by a bar are not significantly different "
                               f"({c.posthoc_name or 'no post-hoc'}, α = 0.05; {len(c.block_values)} {c.block_unit} blocks)"))
+    if cds:
+        out.append(FigureGrid(cds))
     greater = a.by_group[(a.metric, a.groups[0])].greater if a.groups else True
     heat = fig.gain_heatmap_data([c for (m, _), c in a.by_group.items() if m == a.metric])
     if len(heat):
@@ -196,13 +320,17 @@ def _figure_section(a: Analysis, pr_dataset: str | None) -> list:
             pr = fig.pr_curve_data(a.run.predictions, ds)
             if len(pr):
                 out.append(Figure(f"Precision–recall curves on {ds}", fig.to_png(fig.draw_pr_curves(pr, ds)),
-                                  "test folds pooled; dotted = prevalence (a random ranking)"))
+                                  "each curve pools the scores of all test folds. AP in the legend = mean of the "
+                                  "per-fold APs, the number in the tables and the cheat-sheet; pooled = area under "
+                                  "the drawn curve, which differs because each fold's scores come from a different "
+                                  "fitted model. Dotted = prevalence (a random ranking); the precision axis is "
+                                  f"fitted to the curves at recall ≥ {fig.RECALL_FOR_ZOOM:g}."))
     acc = fig.accuracy_vs_prauc_data(a.results)
     if len(acc):
         out.append(Figure("Accuracy vs PR-AUC", fig.to_png(fig.draw_accuracy_vs_prauc(acc)),
-                          "one point per dataset × model × strategy; points high on accuracy but left on PR-AUC are "
-                          "the accuracy paradox"))
-    if len(out) == 1:
+                          "one point per dataset × model × strategy (colour = strategy, shape = tier); points high on "
+                          "accuracy but left on PR-AUC are the accuracy paradox"))
+    if len(out) == 2:
         out.append(Para("No figure could be drawn from this run."))
     return out
 
