@@ -64,7 +64,7 @@ def test_report_reads_in_a_browser(report: tuple[Path, Path]) -> None:
     assert wide["images"] and all(i["w"] > 0 and i["complete"] for i in wide["images"]), wide["images"]
     assert len(wide["images"]) >= 5  # CD diagrams, heatmap, metric vs IR, calibration, PR curves, scatter
     assert wide["scrollWidth"] <= wide["innerWidth"], wide
-    assert first_caption.startswith("Best strategy"), first_caption
+    assert first_caption.startswith("Verdicts by imbalance tier"), first_caption
     assert cheat_top < WIDE[1], f"cheat-sheet table starts at {cheat_top}px, below the first screen"
     assert wide["firstFigureTop"] < wide["pageHeight"] / 2, wide  # figures come before the detail
     assert all(i["shown"] <= WIDE[0] for i in wide["images"])
@@ -85,7 +85,7 @@ def test_report_content_a_reader_needs(report: tuple[Path, Path]) -> None:
     for raw in ("average_precision", "mean_diff", "p_holm", "not_applicable", ">True<", ">False<", "cells ok"):
         assert raw not in text, raw
     body = text[text.index("</nav>"):]
-    order = [body.index(h) for h in ("Best strategy by imbalance tier", "<figure", "Results by dataset",
+    order = [body.index(h) for h in ("Verdicts by imbalance tier", "<figure", "Results by dataset",
                                      "Operating thresholds", "Statistics", "Per-cell detail")]
     assert order == sorted(order)
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from imbench.metrics import label as metric_label
 from imbench.report import stats
 
 BASELINE = "none"
@@ -336,7 +337,7 @@ def compare_strategies(results: pd.DataFrame, column: str, greater: bool, group:
         for s in list(applicable):
             base = strategy_base(s)
             if base is not None and base in applicable:
-                comp.excluded_strategies[s] = (f"identical to {base} on {comp.metric} by construction (decision-only; "
+                comp.excluded_strategies[s] = (f"identical to {base} on {metric_label(comp.metric)} by construction (decision-only; "
                                                "compared on thresholded metrics)")
                 applicable.remove(s)
     sub = sub[sub["strategy"].isin(applicable)]
