@@ -14,8 +14,7 @@ from imbench.strategies import (  # noqa: F401  (registration)
     rus_boost,
     scale_pos_weight,
     smote,
-    smote_enn,
-    smote_tomek,
+    smote_cleaning,
     threshold,
 )
 from imbench.strategies.base import COMPONENTS, FAMILIES, Component, FitContext, register_component
