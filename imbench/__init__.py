@@ -4,7 +4,7 @@ Public API (heavy libraries load on first use)::
 
     import imbench
     df = imbench.evaluate("synthetic:ir=50", ["none", "smote", "threshold"], ["logreg", "lightgbm"])
-    pipe = imbench.build_pipeline("smote+threshold", "logreg", X=X, y=y, smote__k_neighbors=3)
+    pipe = imbench.build_pipeline("smote+threshold", "logreg", smote__k_neighbors=3).fit(X, y)
 """
 
 from __future__ import annotations

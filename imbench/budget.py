@@ -56,8 +56,7 @@ def fit_seconds(X: Any, y: Any, model: str, seed: int = 0) -> float:
     from imbench.models import MODELS
 
     spec = MODELS.get(model)
-    pipe = build_pipeline("none", model, X=X, y=np.asarray(y)[idx],
-                          **{f"model__{k}": v for k, v in spec.defaults().items()})
+    pipe = build_pipeline("none", model, **{f"model__{k}": v for k, v in spec.defaults().items()})
     t0 = time.perf_counter()
     pipe.fit(X.iloc[idx], np.asarray(y)[idx])
     pipe.predict_proba(X.iloc[idx[:100]])

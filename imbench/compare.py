@@ -189,9 +189,9 @@ def export_recommended(ds: Any, rec: Recommendation, protocol: EvalProtocol, out
     import skops.io as sio
 
     from imbench.evaluation.seeds import derive_seed
-    from imbench.evaluation.tuning import tune
+    from imbench.evaluation.tuning import pipeline_for, tune
     from imbench.models import MODELS
-    from imbench.pipeline import build_pipeline, context_for, split_columns
+    from imbench.pipeline import context_for, split_columns
     from imbench.store import atomic_path, write_atomic
     from imbench.strategies import parse_strategy
 
@@ -200,9 +200,8 @@ def export_recommended(ds: Any, rec: Recommendation, protocol: EvalProtocol, out
     ctx = context_for(ds.y, numeric, categorical, cost_fn=protocol.cost_fn, cost_fp=protocol.cost_fp,
                       threshold_objective=protocol.threshold_objective, inner_folds=protocol.inner_folds)
     seed = derive_seed(protocol.seed, "final", rec.strategy, rec.model)
-    tuned = tune(strategy, model, ds.X, ds.y, numeric, categorical, ctx, protocol, seed)
-    pipe = build_pipeline(strategy, model, numeric=numeric, categorical=categorical, ctx=ctx, seed=seed,
-                          **tuned.params)
+    tuned = tune(strategy, model, ds.X, ds.y, categorical, ctx, protocol, seed)
+    pipe = pipeline_for(strategy, model, protocol, categorical, seed, **tuned.params)
     pipe.fit(ds.X, ds.y)
     rec.final_params = tuned.params
     rec.final_threshold = float(getattr(pipe, "best_threshold_", 0.5))
@@ -235,10 +234,11 @@ import imbench
 
 ds = imbench.load_dataset({load.spec!r}, {opts})
 pipe = imbench.build_pipeline(
-    {rec.strategy!r}, {rec.model!r}, X=ds.X, y=ds.y, seed={seed},
+    {rec.strategy!r}, {rec.model!r}, categorical=ds.categorical, seed={seed},
     cost_fn={protocol.cost_fn!r}, cost_fp={protocol.cost_fp!r}, threshold_objective={protocol.threshold_objective!r},
+    inner_folds={protocol.inner_folds!r},
     {params},
 )
 pipe.fit(ds.X, ds.y)
-print("decision threshold:", getattr(pipe, "best_threshold_", 0.5))
+print("decision threshold:", pipe.threshold_)
 '''

@@ -95,10 +95,10 @@ def _fit_and_check(strategy: str, model: str, ds: Dataset) -> None:
     reason = skip_reason(strategy, model, ds)
     if reason:
         with pytest.raises(ConfigError, match="not applicable"):
-            build_pipeline(strategy, model, X=ds.X, y=ds.y)
+            build_pipeline(strategy, model)
         return
     X_tr, X_te, y_tr, y_te = train_test_split(ds.X, ds.y, test_size=0.3, stratify=ds.y, random_state=0)
-    est = build_pipeline(strategy, model, X=X_tr, y=y_tr, seed=1)
+    est = build_pipeline(strategy, model, seed=1)  # column types and class counts are read by fit
     est.fit(X_tr, y_tr)
     check_probabilities(est.predict_proba(X_te), len(X_te))
     pred = est.predict(X_te)
@@ -106,8 +106,7 @@ def _fit_and_check(strategy: str, model: str, ds: Dataset) -> None:
 
     strat, spec = parse_strategy(strategy), MODELS.get(model)
     decision = strat.get("decision")
-    pipe = est.estimator_ if decision is not None else est
-    steps = pipe.named_steps
+    steps = est.pipeline_.named_steps
     assert list(steps)[0] == "prep" and list(steps)[-1] == "model"
     assert ("sampler" in steps) == (strat.get("resample") is not None)
     if decision is not None:

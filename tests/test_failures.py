@@ -127,9 +127,9 @@ def test_bad_composition_names() -> None:
     with pytest.raises(UnknownNameError, match=r"unknown strategy 'smoet'; known: .*smote.*threshold"):
         parse_strategy("smoet+threshold")
     with pytest.raises(UnknownNameError, match=r"unknown model 'svm'; known: .*lightgbm.*logreg"):
-        build_pipeline("none", "svm", X=make_tiny(n=40).X)
+        build_pipeline("none", "svm")
     with pytest.raises(ConfigError, match="unknown parameter"):
-        build_pipeline("smote", "logreg", X=make_tiny(n=40).X, threshold__x=1)
+        build_pipeline("smote", "logreg", threshold__x=1)
     assert parse_strategy(" threshold + smote ").name == "smote+threshold"
 
 

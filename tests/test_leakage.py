@@ -85,8 +85,7 @@ def test_preprocessing_statistics_come_from_training_rows_only(strategy: str, mo
     res = run_cell(ds, CellKey(ds.name, strategy, "logreg", 0), P)
     assert res.row["status"] == "ok", res.row["error"]
     est = built[-1]  # the pipeline refitted on the outer-train rows
-    pipe = getattr(est, "estimator_", est)
-    prep = pipe.named_steps["prep"]
+    prep = est.pipeline_.named_steps["prep"]
 
     numeric, categorical = split_columns(ds.X, ds.categorical)
     X_tr = ds.X.iloc[fold.train]
@@ -127,9 +126,10 @@ def test_smote_synthesises_only_between_training_minority_rows(monkeypatch: pyte
         return original_fit(self, X, y, *a, **kw)
 
     monkeypatch.setattr(LogisticRegression, "fit", probe)
-    pipe = build_pipeline("smote", "logreg", X=X_tr, y=y_tr, seed=0)
-    pipe.fit(X_tr, y_tr)
-    pipe.predict_proba(X_te)  # predicting must not resample or refit anything
+    est = build_pipeline("smote", "logreg", seed=0)
+    est.fit(X_tr, y_tr)
+    est.predict_proba(X_te)  # predicting must not resample or refit anything
+    pipe = est.pipeline_
     assert len(seen) == 1
     X_seen, y_seen = seen[0]
 

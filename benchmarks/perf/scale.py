@@ -2,7 +2,7 @@
 
 For each strategy and size, a fresh child process loads the data (generated once with
 ``synthetic:ir=999,n=N,features=30`` and cached as .npy), makes a stratified 80/20 split, then
-times one ``build_pipeline(strategy, "lightgbm", X=X_train, y=y_train).fit`` and one
+times one ``build_pipeline(strategy, "lightgbm").fit(X_train, y_train)`` and one
 ``predict_proba`` on the test rows with default parameters (not a nested CV). Peak memory is the
 child's own ``VmHWM`` (whole process: interpreter, libraries, data, fit); the fit's own share is
 the high-water mark after resetting it once the data are loaded (``/proc/self/clear_refs``).
@@ -57,7 +57,7 @@ def child(data: str, strategy: str) -> None:
     hwm_data = status_kib("VmHWM")
     out = {"n_train": len(y_tr), "n_pos_train": int(y_tr.sum()), "rss_data_kib": rss_data, "hwm_data_kib": hwm_data}
     try:
-        est = imbench.build_pipeline(strategy, "lightgbm", X=X_tr, y=y_tr, seed=0)
+        est = imbench.build_pipeline(strategy, "lightgbm", seed=0)
     except ConfigError as e:
         out["na"] = str(e)
         print(json.dumps(out))
@@ -76,7 +76,7 @@ def child(data: str, strategy: str) -> None:
     from sklearn.metrics import average_precision_score
 
     out["test_ap"] = float(average_precision_score(y_te, s))
-    steps = getattr(est, "named_steps", {})
+    steps = est.pipeline_.named_steps
     if "sampler" in steps and os.environ.get("IMBENCH_PERF_SAMPLER") == "1":  # the resampling step alone, on the fitted preprocessing's output
         from sklearn.base import clone
 

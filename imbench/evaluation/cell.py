@@ -82,9 +82,9 @@ def run_cell(ds: Dataset, key: CellKey, protocol: EvalProtocol) -> CellResult:
     t_start = time.monotonic()
     deadline = None if protocol.timeout_per_cell is None else t_start + protocol.timeout_per_cell
     try:
-        _import_before_alarm(strategy, model, numeric, categorical, ctx, seed)
+        _import_before_alarm(strategy, model)
         with time_limit(protocol.timeout_per_cell):
-            return _fit_and_score(ds, of, strategy, model, numeric, categorical, ctx, protocol, seed, deadline, row)
+            return _fit_and_score(ds, of, strategy, model, categorical, ctx, protocol, seed, deadline, row)
     except CellTimeout as e:
         row.fail(Status.TIMEOUT, str(e))
     except Exception as e:  # failures are rows, never gaps
@@ -92,30 +92,28 @@ def run_cell(ds: Dataset, key: CellKey, protocol: EvalProtocol) -> CellResult:
     return CellResult(row)
 
 
-def _import_before_alarm(strategy: Any, model: Any, numeric: list[Any], categorical: list[Any], ctx: Any,
-                         seed: int) -> None:
+def _import_before_alarm(strategy: Any, model: Any) -> None:
     """Import the cell's lazily imported libraries before the alarm is armed: an alarm inside an
     import leaves a half-initialised module behind that breaks every later cell of the process."""
     import optuna  # noqa: F401
 
     from imbench.evaluation import tuning  # noqa: F401
-    from imbench.pipeline import build_pipeline
+    from imbench.pipeline import preload
 
-    build_pipeline(strategy, model, numeric=numeric, categorical=categorical, ctx=ctx, seed=seed)
+    preload(strategy, model)
 
 
-def _fit_and_score(ds: Dataset, of: Any, strategy: Any, model: Any, numeric: list[Any], categorical: list[Any],
-                   ctx: Any, protocol: EvalProtocol, seed: int, deadline: float | None, row: ResultRow) -> CellResult:
-    from imbench.evaluation.tuning import tune
-    from imbench.pipeline import build_pipeline
+def _fit_and_score(ds: Dataset, of: Any, strategy: Any, model: Any, categorical: list[Any], ctx: Any,
+                   protocol: EvalProtocol, seed: int, deadline: float | None, row: ResultRow) -> CellResult:
+    from imbench.evaluation.tuning import pipeline_for, tune
 
     X_tr, y_tr = ds.X.iloc[of.train], ds.y[of.train]
     X_te, y_te = ds.X.iloc[of.test], ds.y[of.test]
-    tuned = tune(strategy, model, X_tr, y_tr, numeric, categorical, ctx, protocol, seed, deadline)
+    tuned = tune(strategy, model, X_tr, y_tr, categorical, ctx, protocol, seed, deadline)
     row.tune_seconds, row.trials, row.trials_pruned = tuned.seconds, tuned.n_trials, tuned.n_pruned
     row.trials_failed, row.inner_score = tuned.n_failed, tuned.best_value
     row.params.update(tuned.params)
-    est = build_pipeline(strategy, model, numeric=numeric, categorical=categorical, ctx=ctx, seed=seed, **tuned.params)
+    est = pipeline_for(strategy, model, protocol, categorical, seed, **tuned.params)
     t0 = time.perf_counter()
     est.fit(X_tr, y_tr)
     row.fit_seconds = time.perf_counter() - t0
@@ -124,14 +122,8 @@ def _fit_and_score(ds: Dataset, of: Any, strategy: Any, model: Any, numeric: lis
     row.predict_seconds = time.perf_counter() - t0
     threshold = float(getattr(est, "best_threshold_", 0.5))
     row.threshold = threshold
-    row.adaptations = "; ".join(_adaptations(est))
+    row.adaptations = "; ".join(est.adaptations_)
     row.metrics.update(score_all(y_te, score, threshold, protocol.cost_fn, protocol.cost_fp))
     preds = {"index": of.test.astype(np.int64), "y_true": y_te.astype(np.int8), "score": score.astype(np.float64)}
     return CellResult(row, preds)
 
-
-def _adaptations(est: Any) -> list[str]:
-    pipe = getattr(est, "estimator_", est)
-    steps = getattr(pipe, "named_steps", {})
-    sampler = steps.get("sampler") if hasattr(steps, "get") else None
-    return list(getattr(sampler, "adaptations_", []))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -34,8 +34,18 @@ class TuningFailed(RuntimeError):
     """Every trial of the study failed; the message is the first trial's error."""
 
 
-def tune(strategy: Strategy, model: ModelSpec, X: Any, y: np.ndarray, numeric: list[Any], categorical: list[Any],
-         ctx: FitContext, protocol: EvalProtocol, seed: int, deadline: float | None = None) -> TuneResult:
+def pipeline_for(strategy: Strategy, model: ModelSpec, protocol: EvalProtocol, categorical: list[Any], seed: int,
+                 **kw: Any) -> Any:
+    """``build_pipeline`` with the protocol's cost matrix, threshold objective and inner folds."""
+    from imbench.pipeline import build_pipeline
+
+    return build_pipeline(strategy, model, categorical=categorical, seed=seed, cost_fn=protocol.cost_fn,
+                          cost_fp=protocol.cost_fp, threshold_objective=protocol.threshold_objective,
+                          inner_folds=protocol.inner_folds, **kw)
+
+
+def tune(strategy: Strategy, model: ModelSpec, X: Any, y: np.ndarray, categorical: list[Any], ctx: FitContext,
+         protocol: EvalProtocol, seed: int, deadline: float | None = None) -> TuneResult:
     """Tune strategy + model parameters on inner folds of the outer-train rows ``X, y``.
 
     The decision step (threshold) is not part of the inner loop: it is fitted at refit time by
@@ -44,14 +54,9 @@ def tune(strategy: Strategy, model: ModelSpec, X: Any, y: np.ndarray, numeric: l
     """
     import optuna
 
-    from imbench.pipeline import build_pipeline
-
     optuna.logging.set_verbosity(optuna.logging.ERROR)  # failed trials are recorded, not logged
     metric = get_metric(protocol.metric)
     folds = inner_folds(y, protocol.inner_folds, seed)
-    # each inner pipeline learns from its inner-train rows: its class counts, not the outer-train's
-    # (a tuned sampling ratio just above the outer ratio can be below an inner fold's ratio)
-    fold_ctx = [replace(ctx, n_pos=int(np.sum(y[tr] == 1)), n_neg=int(np.sum(y[tr] == 0))) for tr, _ in folds]
     sampler = optuna.samplers.TPESampler(seed=seed, n_startup_trials=max(2, min(10, protocol.n_trials // 2)))
     pruner = optuna.pruners.MedianPruner(n_startup_trials=2, n_warmup_steps=0)
     study = optuna.create_study(direction="maximize" if metric.greater else "minimize", sampler=sampler, pruner=pruner)
@@ -66,9 +71,9 @@ def tune(strategy: Strategy, model: ModelSpec, X: Any, y: np.ndarray, numeric: l
         trial.set_user_attr("params", params)
         scores: list[float] = []
         try:
+            # each fit reads its inner-train rows' class counts, not the outer-train's
+            est = pipeline_for(strategy, model, protocol, categorical, seed, with_decision=False, **params)
             for step, (tr, va) in enumerate(folds):
-                est = build_pipeline(strategy, model, numeric=numeric, categorical=categorical, ctx=fold_ctx[step],
-                                     seed=seed, with_decision=False, **params)
                 est.fit(X.iloc[tr], y[tr])
                 s = est.predict_proba(X.iloc[va])[:, 1]
                 scores.append(score_one(metric.name, y[va], s, 0.5, protocol.cost_fn, protocol.cost_fp))

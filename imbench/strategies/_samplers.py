@@ -7,7 +7,6 @@ from typing import Any, ClassVar
 from imbench.strategies.base import FitContext, ResampleComponent
 
 
-
 def suggest_ratio(trial: Any, ctx: FitContext) -> float:
     """Target minority/majority ratio after resampling, drawn in [current ratio (+5 %), 1]."""
     low = min(max(0.1, 1.05 * ctx.pos_neg), 1.0)
@@ -16,7 +15,7 @@ def suggest_ratio(trial: Any, ctx: FitContext) -> float:
     return float(trial.suggest_float("sampling_strategy", low, 1.0))
 
 
-def ratio_param(params: dict[str, Any], ctx: FitContext | None) -> float | str:
+def ratio_param(params: dict[str, Any], ctx: FitContext) -> float | str:
     """The ``sampling_strategy`` to pass to imblearn: the tuned ratio, or 'auto' (balance) by default.
 
     A ratio too low for the rows a fold actually has is raised at fit time by the wrapper

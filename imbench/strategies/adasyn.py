@@ -18,7 +18,7 @@ class Adasyn(NeighbourSampler):
     neighbour_param = "n_neighbors"
     neighbour_low = 2
 
-    def sampler(self, params: dict[str, Any], ctx: FitContext | None, seed: int, categorical: list[int]) -> Any:
+    def sampler(self, params: dict[str, Any], ctx: FitContext, seed: int, categorical: list[int]) -> Any:
         from imblearn.over_sampling import ADASYN
 
         return cap(ADASYN(n_neighbors=self.neighbours(params), sampling_strategy=ratio_param(params, ctx),

@@ -19,7 +19,10 @@ FAMILIES = ("resample", "cost", "ensemble", "decision")
 
 @dataclass(frozen=True)
 class FitContext:
-    """What a component may know about the training rows it will be fitted on (never test rows)."""
+    """What a component may know about the training rows it will be fitted on (never test rows).
+
+    Built by ``ImbalancePipeline.fit`` from the rows it is given; the tuner also reads it for search ranges.
+    """
 
     n_pos: int
     n_neg: int
@@ -72,7 +75,7 @@ class ResampleComponent(Component):
     """Whether the sampler works in a feature-distance space (numeric features are then scaled)."""
 
     @abstractmethod
-    def sampler(self, params: dict[str, Any], ctx: FitContext | None, seed: int, categorical: list[int]) -> Any:
+    def sampler(self, params: dict[str, Any], ctx: FitContext, seed: int, categorical: list[int]) -> Any:
         """An unfitted imblearn sampler. ``categorical`` holds the indices of categorical codes."""
 
 
@@ -94,14 +97,12 @@ class CostComponent(Component):
             return f"{model.name} has no {self.keyword} setting (its cost capabilities: {caps})"
         return None
 
-    def positive_weight(self, params: dict[str, Any], ctx: FitContext | None) -> float | None:
-        """neg/pos of the training rows times the tuned multiplier (None when unknown)."""
-        if ctx is None:
-            return None
+    def positive_weight(self, params: dict[str, Any], ctx: FitContext) -> float:
+        """neg/pos of the training rows times the tuned multiplier."""
         return ctx.neg_pos * float(params.get("multiplier", 1.0))
 
     @abstractmethod
-    def model_kwargs(self, params: dict[str, Any], ctx: FitContext | None) -> dict[str, Any]:
+    def model_kwargs(self, params: dict[str, Any], ctx: FitContext) -> dict[str, Any]:
         """Constructor keywords for the model."""
 
 
@@ -122,7 +123,7 @@ class DecisionComponent(Component):
     family = "decision"
 
     @abstractmethod
-    def wrap(self, pipeline: Any, params: dict[str, Any], ctx: FitContext | None, seed: int) -> Any:
+    def wrap(self, pipeline: Any, params: dict[str, Any], ctx: FitContext, seed: int) -> Any:
         """A meta-estimator around ``pipeline`` that fits its threshold on training rows."""
 
 

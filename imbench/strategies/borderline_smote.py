@@ -26,7 +26,7 @@ class BorderlineSmote(NeighbourSampler):
     def defaults(self, ctx: FitContext) -> dict[str, Any]:
         return {"m_neighbors": 10, "kind": "borderline-1", **super().defaults(ctx)}
 
-    def sampler(self, params: dict[str, Any], ctx: FitContext | None, seed: int, categorical: list[int]) -> Any:
+    def sampler(self, params: dict[str, Any], ctx: FitContext, seed: int, categorical: list[int]) -> Any:
         from imblearn.over_sampling import BorderlineSMOTE
 
         return cap(BorderlineSMOTE(k_neighbors=self.neighbours(params),

@@ -16,7 +16,7 @@ class RandomOver(RatioSampler):
     summary = "duplicate minority rows at random until the chosen ratio"
     uses_distances = False
 
-    def sampler(self, params: dict[str, Any], ctx: FitContext | None, seed: int, categorical: list[int]) -> Any:
+    def sampler(self, params: dict[str, Any], ctx: FitContext, seed: int, categorical: list[int]) -> Any:
         from imblearn.over_sampling import RandomOverSampler
 
         return cap(RandomOverSampler(sampling_strategy=ratio_param(params, ctx), random_state=seed))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from imbench.errors import ConfigError
 from imbench.strategies.base import CostComponent, FitContext, register_component
 
 
@@ -16,10 +15,5 @@ class ScalePosWeight(CostComponent):
     summary = "boosting's positive-class gradient weight, neg/pos × a tuned multiplier"
     keyword = "scale_pos_weight"
 
-    def model_kwargs(self, params: dict[str, Any], ctx: FitContext | None) -> dict[str, Any]:
-        w = self.positive_weight(params, ctx)
-        if w is None:
-            if "value" in params:
-                return {"scale_pos_weight": float(params["value"])}
-            raise ConfigError("scale_pos_weight needs the training target (pass y=) or scale_pos_weight__value=")
-        return {"scale_pos_weight": w}
+    def model_kwargs(self, params: dict[str, Any], ctx: FitContext) -> dict[str, Any]:
+        return {"scale_pos_weight": self.positive_weight(params, ctx)}

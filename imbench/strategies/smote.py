@@ -15,7 +15,6 @@ class Smote(NeighbourSampler):
     name = "smote"
     summary = "oversample the minority with SMOTE interpolation (Chawla et al. 2002)"
 
-    def sampler(self, params: dict[str, Any], ctx: FitContext | None, seed: int, categorical: list[int]) -> Any:
-        n_numeric = ctx.n_numeric if ctx else 1
-        return cap(smote_variant(categorical, n_numeric, k_neighbors=self.neighbours(params),
+    def sampler(self, params: dict[str, Any], ctx: FitContext, seed: int, categorical: list[int]) -> Any:
+        return cap(smote_variant(categorical, ctx.n_numeric, k_neighbors=self.neighbours(params),
                                  sampling_strategy=ratio_param(params, ctx), random_state=seed))

@@ -14,16 +14,13 @@ class Threshold(DecisionComponent):
     name = "threshold"
     summary = "pick the operating threshold by inner CV on training rows (F1 or a cost matrix)"
 
-    def wrap(self, pipeline: Any, params: dict[str, Any], ctx: FitContext | None, seed: int) -> Any:
+    def wrap(self, pipeline: Any, params: dict[str, Any], ctx: FitContext, seed: int) -> Any:
         from sklearn.model_selection import StratifiedKFold, TunedThresholdClassifierCV
 
         from imbench.evaluation.metrics import threshold_scorer
 
-        objective = ctx.threshold_objective if ctx else "f1"
-        folds = ctx.inner_folds if ctx else 3
-        if ctx is not None:
-            folds = max(2, min(folds, ctx.n_pos))
-        scorer = threshold_scorer(objective, ctx.cost_fn if ctx else 1.0, ctx.cost_fp if ctx else 1.0)
+        folds = max(2, min(ctx.inner_folds, ctx.n_pos))  # every fold needs a positive to score a threshold
+        scorer = threshold_scorer(ctx.threshold_objective, ctx.cost_fn, ctx.cost_fp)
         return TunedThresholdClassifierCV(
             pipeline, scoring=scorer, response_method="predict_proba", thresholds=100,
             cv=StratifiedKFold(folds, shuffle=True, random_state=seed), refit=True, random_state=seed,
