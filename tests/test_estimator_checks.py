@@ -5,7 +5,7 @@ scikit-learn classifier (clonable, tunable by ``GridSearchCV``, data read in ``f
 hold it to that. The pairs come from the registries, so a new component or model is checked
 without touching this file; pairs whose ``skip()`` gives a reason are not estimators and are left out.
 
-Speed (under a minute on two idle cores): the full check list runs on every strategy with one model
+Speed (about 65 s of CPU in one process): the full check list runs on every strategy with one model
 (``lightgbm``, which every strategy but ``balanced_rf`` applies to; ``balanced_rf`` uses
 ``random_forest``); every other pair runs ``CORE_CHECKS``, the checks that go through the model's own
 fit/predict path (training on blobs, also read-only and float32, string labels, seeded refits,
