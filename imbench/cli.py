@@ -120,6 +120,12 @@ def run(suite: str, out: str | None, jobs: int, strategies: str | None, models: 
 
         paths = build_report(run_dir, metric=s.protocol.metric)
     render_outputs(con, result, paths, cheatsheet.parent if up_to_date else None)
+    if not no_mlflow:  # after the report: the suite-level run holds it
+        from imbench.tracking import log_suite
+
+        note = log_suite(run_dir, s, tracking_uri, paths, refresh=paths is not None or result.computed > 0)
+        if note:
+            con.print(note, soft_wrap=True)
 
 
 @main.command(name="list")
