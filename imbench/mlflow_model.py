@@ -33,7 +33,8 @@ class LoggedModel:
         load = f'mlflow.sklearn.load_model("{self.model_uri}")'
         lines = [f"MLflow model: {self.model_uri} (run {self.run_id})",
                  f"  load:     model = {load}; p = model.predict_proba(X)[:, 1]  "
-                 f"# model.predict(X) applies the threshold {self.threshold:.4f}"]
+                 f"# model.predict(X) applies the threshold {self.threshold:.4f}",
+                 "            (X: new rows loaded with imbench.load_dataset, as rebuild_pipeline.py shows)"]
         if self.registered:
             lines.append(f'  registered: {self.registered}  (load with mlflow.sklearn.load_model("{self.registered}"))')
         else:

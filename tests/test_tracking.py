@@ -418,3 +418,40 @@ def test_optuna_storage_keeps_every_inner_study_without_changing_results(tracked
     ref = pd.read_parquet(tracked["run"] / "results.parquet")
     cols = [c for c in ref if c.startswith(("p_", "test_"))]
     pd.testing.assert_frame_equal(df[cols], ref[cols])  # a storage never changes the numbers
+
+
+def test_compare_logs_and_registers_the_recommended_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import mlflow
+    from conftest import cap_estimators
+    from mlflow.tracking import MlflowClient
+
+    from imbench.compare import compare
+    from imbench.datasets import load_dataset
+    from imbench.example_data import make_transactions
+
+    cap_estimators(monkeypatch)
+    make_transactions(n=600, seed=3).to_csv(tmp_path / "tx.csv", index=False)
+    uri = uri_of(tmp_path / "mlflow.db")
+    monkeypatch.chdir(tmp_path)
+    res = compare(str(tmp_path / "tx.csv"), "is_fraud", positive="yes", budget="30s", models=["logreg"],
+                  strategies=["none", "class_weight"], out=tmp_path / "out", jobs=1, tracking_uri=uri,
+                  register="fraud")
+    logged = res.mlflow_model
+    assert logged is not None and logged.registered == "models:/fraud/1"
+    client = MlflowClient(tracking_uri=uri)
+    (version,) = client.search_model_versions("name='fraud'")
+    assert version.run_id == logged.run_id
+    run = client.get_run(logged.run_id)
+    assert run.info.run_name == f"recommended: {res.recommendation.strategy} × logreg"
+    assert run.data.metrics["threshold"] == pytest.approx(res.recommendation.final_threshold)
+    ds = load_dataset(f"file:{tmp_path / 'tx.csv'}", target="is_fraud", positive="yes")
+    mlflow.set_tracking_uri(uri)
+    info = mlflow.models.get_model_info(logged.model_uri)
+    assert [c.name for c in info.signature.inputs.inputs] == [str(c) for c in ds.X.columns]
+    assert info.saved_input_example_info is not None
+    model = mlflow.sklearn.load_model("models:/fraud/1")
+    p = model.predict_proba(ds.X.head(20))[:, 1]
+    assert p.shape == (20,) and ((p >= 0) & (p <= 1)).all()
+    lines = logged.usage()
+    assert "mlflow.sklearn.load_model" in lines[1] and "models:/fraud/1" in lines[-1]
+    assert any(r.info.run_name == "suite compare-tx: report" for r in client.search_runs([run.info.experiment_id]))
