@@ -11,6 +11,7 @@ import hashlib
 import json
 import sqlite3
 import tempfile
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -231,7 +232,7 @@ def log_suite_run(client: Any, exp_id: str, run_dir: Path, suite: Any, report: d
         store.close()
     start = int(float(created[0]) * 1000) if created else None
     end = int(float(last[0]) * 1000) if last and last[0] is not None else None
-    counts = pd.Series([r["status"] for r in rows]).value_counts().to_dict() if rows else {}
+    counts = Counter(str(r["status"]) for r in rows)
     tags = {LEVEL_TAG: SUITE_LEVEL, "imbench.config_hash": config_hash, "suite": suite.name,
             "status": ",".join(sorted(counts)), "mlflow.runName": f"suite {suite.name}: report"}
     if found:
@@ -254,7 +255,7 @@ def log_suite_run(client: Any, exp_id: str, run_dir: Path, suite: Any, report: d
     for name in ("results.parquet", "manifest.json", "config.yaml"):
         if (run_dir / name).exists():
             client.log_artifact(rid, str(run_dir / name))
-    if rows:
+    if rows and (run_dir / "results.parquet").exists():
         with tempfile.TemporaryDirectory() as tmp:
             (Path(tmp) / "results.csv").write_text(pd.read_parquet(run_dir / "results.parquet").to_csv(index=False))
             client.log_artifact(rid, str(Path(tmp) / "results.csv"))
