@@ -79,6 +79,8 @@ def main() -> None:
 @click.option("--cost-fp", type=click.FloatRange(min=0, min_open=True), help="cost of a false positive")
 @click.option("--tracking-uri", help="MLflow tracking URI [default: $MLFLOW_TRACKING_URI or sqlite:///mlflow.db]")
 @click.option("--no-mlflow", is_flag=True, help="do not log to MLflow")
+@click.option("--optuna-storage", metavar="URL",
+              help="keep every inner Optuna study in this RDB storage (e.g. sqlite:///optuna.db) for optuna-dashboard")
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True)
 @click.option("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786 (with --executor dask)")
 @click.option("--report/--no-report", default=True, show_default=True, help="write the cheat-sheet and HTML report")
@@ -86,8 +88,8 @@ def main() -> None:
 def run(suite: str, out: str | None, jobs: int, strategies: str | None, models: str | None, datasets: str | None,
         n_trials: int | None, outer_folds: int | None, inner_folds: int | None, repeats: int | None,
         seed: int | None, metric: str | None, timeout_per_cell: float | None, cost_fn: float | None,
-        cost_fp: float | None, tracking_uri: str | None, no_mlflow: bool, executor: str, scheduler: str | None,
-        report: bool, quiet: bool) -> None:
+        cost_fp: float | None, tracking_uri: str | None, no_mlflow: bool, optuna_storage: str | None, executor: str,
+        scheduler: str | None, report: bool, quiet: bool) -> None:
     """Run (or resume) a benchmark SUITE: every dataset × strategy × model × outer fold."""
     import time
     from pathlib import Path
@@ -107,7 +109,7 @@ def run(suite: str, out: str | None, jobs: int, strategies: str | None, models: 
     t0 = time.perf_counter()
     with sweep_progress(con, quiet, s.protocol.metric) as on_progress:
         result = run_sweep(s, run_dir, jobs=jobs, executor=executor, scheduler=scheduler, on_progress=on_progress,
-                           tracking=not no_mlflow, tracking_uri=tracking_uri)
+                           tracking=not no_mlflow, tracking_uri=tracking_uri, optuna_storage=optuna_storage)
     wall = time.perf_counter() - t0
     results_file = run_dir / "results.parquet"
     render_sweep(con, result, wall, pd.read_parquet(results_file), s.protocol.metric)
@@ -120,6 +122,12 @@ def run(suite: str, out: str | None, jobs: int, strategies: str | None, models: 
 
         paths = build_report(run_dir, metric=s.protocol.metric)
     render_outputs(con, result, paths, cheatsheet.parent if up_to_date else None)
+    if not no_mlflow:  # after the report: the suite-level run holds it
+        from imbench.tracking import log_suite
+
+        note = log_suite(run_dir, s, tracking_uri, paths, refresh=paths is not None or result.computed > 0)
+        if note:
+            con.print(note, soft_wrap=True)
 
 
 @main.command(name="list")
@@ -175,11 +183,19 @@ def report(run_dir: str, metric: str, formats: str, cost_fn: float | None, cost_
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--tracking-uri", help="MLflow tracking URI [default: $MLFLOW_TRACKING_URI or sqlite:///mlflow.db]")
 @click.option("--no-mlflow", is_flag=True, help="do not log to MLflow")
+@click.option("--register", metavar="NAME", help="register the recommended model in the MLflow model registry as NAME")
+@click.option("--optuna-storage", metavar="URL",
+              help="keep every inner Optuna study in this RDB storage (e.g. sqlite:///optuna.db) for optuna-dashboard")
 @click.option("--quiet", "-q", is_flag=True, help="no progress bar")
 def compare(file: str, target: str, positive: str | None, metric: str, budget: str, models: str | None,
             strategies: str | None, cost_fn: float | None, cost_fp: float | None, out: str | None, jobs: int,
-            seed: int, tracking_uri: str | None, no_mlflow: bool, quiet: bool) -> None:
+            seed: int, tracking_uri: str | None, no_mlflow: bool, register: str | None, optuna_storage: str | None,
+            quiet: bool) -> None:
     """Which strategy should you use on FILE? Ranked table, recommendation and exported pipeline."""
+    if register and no_mlflow:
+        from imbench.errors import ConfigError
+
+        raise ConfigError("--register needs MLflow; leave out --no-mlflow")
     from imbench.budget import BudgetPlan, parse_budget
     from imbench.cli_render import compare_progress, console, plan_lines, render_compare
     from imbench.compare import compare as run_compare
@@ -203,8 +219,11 @@ def compare(file: str, target: str, positive: str | None, metric: str, budget: s
         res = run_compare(file, target, positive, metric=metric, budget=budget, models=_csv(models),
                           strategies=_csv(strategies), cost_fn=cost_fn, cost_fp=cost_fp, out=out,
                           jobs=jobs or cpu_count(), seed=seed, tracking=not no_mlflow, tracking_uri=tracking_uri,
-                          on_plan=on_plan, on_progress=on_progress, ds=ds)
+                          on_plan=on_plan, on_progress=on_progress, ds=ds, optuna_storage=optuna_storage,
+                          register=register)
     render_compare(con, res, metric, costs=cost_fn is not None)
+    for line in res.mlflow_model.usage() if res.mlflow_model is not None else []:
+        con.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
 if __name__ == "__main__":

@@ -29,6 +29,8 @@ class CompareOutcome:
     recommendation: Recommendation | None
     plan: BudgetPlan
     exports: dict[str, Path] = field(default_factory=dict)
+    mlflow_model: Any = None
+    """``imbench.mlflow_model.LoggedModel`` of the recommended pipeline, when logged to MLflow."""
 
 
 def load_for_compare(path: str, target: str | None, positive: Any = None) -> Any:
@@ -43,7 +45,7 @@ def compare(path: str, target: str, positive: Any = None, metric: str = "average
             cost_fn: float | None = None, cost_fp: float | None = None, out: str | Path | None = None, jobs: int = 1,
             seed: int = 0, tracking: bool = True, tracking_uri: str | None = None,
             on_plan: Callable[[BudgetPlan], None] | None = None, on_progress: Callable[[Any], None] | None = None,
-            ds: Any = None) -> CompareOutcome:
+            ds: Any = None, optuna_storage: str | None = None, register: str | None = None) -> CompareOutcome:
     """Nested CV of strategies × models on ``path`` within ``budget``; see the module docstring."""
     from imbench.datasets import check_evaluable
     from imbench.datasets.files import file_digest
@@ -79,7 +81,8 @@ def compare(path: str, target: str, positive: Any = None, metric: str = "average
                            strategies=tuple(strategies), models=tuple(plan.models), protocol=plan.protocol,
                            description=f"imbench compare on {path}, target {target}"))
     out = Path(out or f"runs/compare-{stem}-{suite.config_hash()[:6]}")
-    run_sweep(suite, out, jobs=jobs, on_progress=on_progress, tracking=tracking, tracking_uri=tracking_uri)
+    run_sweep(suite, out, jobs=jobs, on_progress=on_progress, tracking=tracking, tracking_uri=tracking_uri,
+              optuna_storage=optuna_storage)
     df = pd.read_parquet(out / "results.parquet")
     table = ranked_table(df, metric, costs)
     rec = recommend(table, df, metric, costs)
@@ -99,7 +102,12 @@ def compare(path: str, target: str, positive: Any = None, metric: str = "average
     data = rec.to_dict() if rec is not None else {"cuts": plan.cuts}
     write_atomic(out / "recommendation.json", json.dumps(data, indent=2, default=str))
     exports["recommendation"] = out / "recommendation.json"
-    return CompareOutcome(out, table, rec, plan, exports)
+    outcome = CompareOutcome(out, table, rec, plan, exports)
+    if tracking:  # after the report and the export: the suite run holds the report, a model run the pipeline
+        from imbench.mlflow_model import log_compare
+
+        outcome.mlflow_model = log_compare(outcome, suite, ds.X, tracking_uri, register)
+    return outcome
 
 
 def with_threshold(strategies: Sequence[str]) -> list[str]:

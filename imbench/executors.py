@@ -11,6 +11,7 @@ from typing import Any, Protocol
 from imbench.datasets.base import Dataset
 from imbench.evaluation.cell import CellKey, CellResult, run_cell
 from imbench.evaluation.protocol import EvalProtocol
+from imbench.evaluation.study_storage import StudyStorage
 from imbench.schema import WORKER_DIED, ResultRow, Status
 
 SINGLE_THREAD_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "VECLIB_MAXIMUM_THREADS",
@@ -47,11 +48,13 @@ class Task:
     protocol: EvalProtocol
     meta: dict[str, Any] = field(default_factory=dict, compare=False)
     """The dataset's metadata (``Dataset.meta()``) when the planner knows it: a worker-died row carries it."""
+    storage: StudyStorage | None = field(default=None, compare=False)
+    """Where to keep the cell's Optuna study (``--optuna-storage``); None: in memory."""
 
 
 def execute(task: Task) -> CellResult:
     """Run one task (the function workers call)."""
-    return run_cell(task.ref.resolve(), task.key, task.protocol)
+    return run_cell(task.ref.resolve(), task.key, task.protocol, task.storage)
 
 
 class Executor(Protocol):

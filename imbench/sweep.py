@@ -77,13 +77,18 @@ def plan(suite: Suite, store: Store) -> tuple[list[Task], int]:
 
 def run_sweep(suite: Suite, out: str | Path, jobs: int = 1, executor: str = "local", scheduler: str | None = None,
               on_progress: Callable[[SweepEvent], None] | None = None,
-              tracking: bool = True, tracking_uri: str | None = None) -> SweepResult:
-    """Run (or resume) ``suite`` into run directory ``out`` and export its tables."""
+              tracking: bool = True, tracking_uri: str | None = None, optuna_storage: str | None = None) -> SweepResult:
+    """Run (or resume) ``suite`` into run directory ``out`` and export its tables (``optuna_storage``: an RDB
+    URL where every inner Optuna study is kept, see ``evaluation.study_storage``)."""
     t0 = time.perf_counter()
     started = _now()
     store = Store(out, suite.config_hash(), suite.config())
     try:
         tasks, total = plan(suite, store)
+        if optuna_storage and tasks:
+            from imbench.evaluation.study_storage import with_storage
+
+            tasks = with_storage(tasks, optuna_storage, suite.name, suite.config_hash())
         done_before = total - len(tasks)
         failed = sum(r["status"] in BAD_STATUSES for r in store.rows())
         done = done_before

@@ -6,14 +6,29 @@ from __future__ import annotations
 import math
 import os
 import queue
+import sqlite3
 import threading
 import time
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from imbench.schema import METRIC_PREFIX, PARAM_PREFIX, TIMING_COLUMNS, Status
+from imbench.schema import BAD_STATUSES, METRIC_PREFIX, PARAM_PREFIX, TIMING_COLUMNS, Status
 from imbench.suites import Suite
+from imbench.tracking_artifacts import (
+    ERROR_FILE,
+    LEVEL_TAG,
+    PR_CURVE_FILE,
+    REASON_TAG,
+    DatasetInputs,
+    cell_finished,
+    cell_span_ms,
+    error_text,
+    group_predictions,
+    pr_curve_figure,
+    run_status,
+    tag_experiment,
+)
 
 DEFAULT_URI = "sqlite:///mlflow.db"
 TAG_KEYS = ("dataset", "source", "tier", "strategy", "family", "model")
@@ -60,17 +75,17 @@ class Tracker:
         return f"MLflow: {self.logged} new parent runs in experiment {self.suite.name!r} at {self.uri}"
 
     def _loop(self) -> None:
-        import sqlite3
-
         try:
             client, exp_id = _client(self.uri, self.suite.name)
+            tag_experiment(client, exp_id, self.suite.description)
             con = sqlite3.connect(self.store_path, timeout=60)
+            inputs = DatasetInputs(con)
             done = {r[0] for r in con.execute("SELECT grp FROM tracked")}
             while (rows := self.queue.get()) is not None:
                 gid = group_id(rows[0])
                 if f"{self.uri} {gid}" in done:
                     continue
-                pid = log_group(client, exp_id, rows, self.suite)
+                pid = log_group(client, exp_id, rows, self.suite, con, inputs)
                 with con:  # at once: a kill while logging leaves no duplicates on rerun
                     con.execute("INSERT OR REPLACE INTO tracked VALUES (?, ?)", (f"{self.uri} {gid}", pid))
                 done.add(f"{self.uri} {gid}")
@@ -102,46 +117,80 @@ def _client(uri: str, experiment: str) -> tuple[Any, str]:
     return client, (exp.experiment_id if exp else client.create_experiment(experiment))
 
 
-def log_group(client: Any, exp_id: str, rows: list[dict[str, Any]], suite: Suite) -> str:
-    """Log one group: a parent run (mean/std over ok folds) and one child run per fold; the parent's id."""
+def log_group(client: Any, exp_id: str, rows: list[dict[str, Any]], suite: Suite,
+              store: sqlite3.Connection | None = None, inputs: DatasetInputs | None = None) -> str:
+    """Log one group: a parent run (mean/std over ok folds) and one child run per fold; the parent's id.
+
+    Every run carries its dataset as an MLflow dataset input and the real times of its cells (from the
+    store's commit times); failed and timed-out cells are FAILED runs with the error as a tag and as
+    ``error.txt``; not-applicable cells are FINISHED with ``status=not_applicable`` and a ``reason`` tag
+    (see ``run_status``); the parent holds the PR curve of its outer test folds.
+    """
     from mlflow.entities import Metric, Param, RunTag
 
     from imbench.results import fold_stats
 
-    now = int(time.time() * 1000)
+    inputs = inputs if inputs is not None else DatasetInputs(store)
     rows = sorted(rows, key=lambda r: r["fold"])
     first = rows[0]
     ds, st, mo = first["dataset"], first["strategy"], first["model"]
+    finished = cell_finished(store, ds, st, mo)
+    spans = {r["fold"]: cell_span_ms(r, finished.get(int(r["fold"]))) for r in rows}
+    now = int(time.time() * 1000)
+    start = min((s for s, _ in spans.values() if s is not None), default=now)
+    end = max((e for _, e in spans.values() if e is not None), default=now)
     tags = {k: str(first.get(k, "")) for k in TAG_KEYS}
     tags.update({"ir": str(first.get("ir", "")), "suite": suite.name, "imbench.group": group_id(first),
                  "status": ",".join(sorted({r["status"] for r in rows}))})
     ok = [r for r in rows if r["status"] == Status.OK]
-    errors = sorted({r["error"] for r in rows if r["error"]})
+    errors = sorted({r["error"] for r in rows if r["error"] and r["status"] in BAD_STATUSES})
+    reasons = sorted({r["error"] for r in rows if r["error"] and r["status"] == Status.NOT_APPLICABLE})
     if errors:
         tags["error"] = errors[0][:5000]
-    parent = client.create_run(exp_id, tags={**tags, "mlflow.runName": f"{st} × {mo} on {ds}"[:250]})
+    if reasons:
+        tags[REASON_TAG] = reasons[0][:5000]
+    parent = client.create_run(exp_id, start_time=start,
+                               tags={**tags, LEVEL_TAG: "group", "mlflow.runName": f"{st} × {mo} on {ds}"[:250]})
     pid = parent.info.run_id
     metrics = []
     for col in sorted({k for r in ok for k in r if k.startswith(METRIC_PREFIX)}):
         mean, std, count = fold_stats([r.get(col) for r in ok])
         if count:  # std of a single fold is undefined: only its mean is logged
-            metrics.append(Metric(f"{col}_mean", mean, now, 0))
+            metrics.append(Metric(f"{col}_mean", mean, end, 0))
             if count > 1:
-                metrics.append(Metric(f"{col}_std", std, now, 0))
+                metrics.append(Metric(f"{col}_std", std, end, 0))
     proto = {f"protocol.{k}": v for k, v in suite.protocol.to_dict().items()}
     params = [Param(k, str(v)[:6000]) for k, v in {**proto, "n_folds_ok": len(ok)}.items()]
     client.log_batch(pid, metrics=metrics, params=params)
-    client.set_terminated(pid, "FINISHED" if ok else "FAILED")
+    dataset_input = inputs.for_row(first)
+    client.log_inputs(pid, datasets=[dataset_input])
+    if not ok and errors:
+        client.log_text(pid, "\n\n".join(errors) + "\n", ERROR_FILE)
+    fig = pr_curve_figure(group_predictions(store, ds, st, mo) if ok else {}, f"{st} × {mo} on {ds}")
+    if fig is not None:
+        client.log_figure(pid, fig, PR_CURVE_FILE)
+    client.set_terminated(pid, run_status([r["status"] for r in rows]), end_time=end)
     for r in rows:
-        child = client.create_run(exp_id, tags={**tags, "status": r["status"], "fold": str(r["fold"]),
-                                                "mlflow.parentRunId": pid, "mlflow.runName": f"fold {r['fold']}"})
-        m = [Metric(k, float(v), now, 0) for k, v in r.items()
+        c_start, c_end = spans[r["fold"]]
+        c_tags = {**tags, LEVEL_TAG: "fold", "status": r["status"], "fold": str(r["fold"]),
+                  "mlflow.parentRunId": pid, "mlflow.runName": f"fold {r['fold']}"}
+        c_tags.pop("error", None)
+        c_tags.pop(REASON_TAG, None)
+        child = client.create_run(exp_id, start_time=c_start or start, tags=c_tags)
+        cid = child.info.run_id
+        ts = c_end or end
+        m = [Metric(k, float(v), ts, 0) for k, v in r.items()
              if (k.startswith(METRIC_PREFIX) or k in FOLD_METRIC_KEYS)
              and v is not None and not _nan(v)]
         p = [Param(k[len(PARAM_PREFIX):], str(v)[:6000]) for k, v in r.items() if k.startswith(PARAM_PREFIX)]
-        t = [RunTag("error", r["error"][:5000])] if r["error"] else []
-        client.log_batch(child.info.run_id, metrics=m, params=p, tags=t)
-        client.set_terminated(child.info.run_id, "FINISHED" if r["status"] == Status.OK else "FAILED")
+        t = []
+        if r["error"]:
+            t.append(RunTag(REASON_TAG if r["status"] == Status.NOT_APPLICABLE else "error", r["error"][:5000]))
+        client.log_batch(cid, metrics=m, params=p, tags=t)
+        client.log_inputs(cid, datasets=[dataset_input])
+        if r["status"] in BAD_STATUSES:
+            client.log_text(cid, error_text(r), ERROR_FILE)
+        client.set_terminated(cid, run_status([r["status"]]), end_time=c_end or end)
     return str(pid)
 
 
@@ -155,3 +204,41 @@ def complete_groups(rows: list[dict[str, Any]], n_outer: int) -> list[list[dict[
 
 def _nan(v: Any) -> bool:
     return isinstance(v, float) and math.isnan(v)
+
+
+SUITE_TRACKED = "suite-run"
+"""Key (after the URI) of the suite-level run in the store's ``tracked`` table."""
+
+
+def log_suite(run_dir: str | Path, suite: Suite, uri: str | None = None, report: dict[str, Path] | None = None,
+              refresh: bool = True) -> str:
+    """Log or refresh the suite-level run of ``run_dir`` (report, results table, manifest); a one-line note.
+
+    Called once the report is written (``imbench run``, ``compare``), so the run holds the report that
+    matches the results. With ``refresh=False`` (nothing new) it only logs a suite run that is missing,
+    and returns "" without importing MLflow when it is there.
+    """
+    from imbench.errors import ImbenchError
+    from imbench.tracking_artifacts import log_suite_run
+
+    uri = resolve_uri(uri)
+    key = f"{uri} {SUITE_TRACKED}"
+    con = sqlite3.connect(Path(run_dir) / "store.sqlite", timeout=60)
+    try:
+        if not refresh and con.execute("SELECT 1 FROM tracked WHERE grp=?", (key,)).fetchone():
+            return ""
+        if report is None:  # the report already on disk (or none, with --no-report)
+            report = {p.stem: p for p in sorted((Path(run_dir) / "report").glob("*.*"))}
+        try:
+            client, exp_id = _client(uri, suite.name)
+            tag_experiment(client, exp_id, suite.description)
+            rid = log_suite_run(client, exp_id, Path(run_dir), suite, report, DatasetInputs())
+        except Exception as e:  # the results and report are safe; say so on one line
+            why = (str(e).strip().splitlines() or [type(e).__name__])[0][:300]
+            raise ImbenchError(f"results are saved in {run_dir}, but logging the report to MLflow at {uri} "
+                               f"failed ({why}); rerun the same command to retry the logging") from None
+        with con:
+            con.execute("INSERT OR REPLACE INTO tracked VALUES (?, ?)", (key, rid))
+    finally:
+        con.close()
+    return f"MLflow: report and results table in run {rid} ('suite {suite.name}: report')"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 import math
 import shutil
 from pathlib import Path
@@ -65,7 +66,8 @@ def tracked(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> dict[st
                 with pytest.MonkeyPatch.context() as mp:
                     mp.setenv("MLFLOW_DISABLE_TELEMETRY", "true")
                     mp.delenv("MLFLOW_TRACKING_URI", raising=False)
-                    r = invoke(base, *run_args(base / "run", "--tracking-uri", uri_of(db)))
+                    args = [a for a in run_args(base / "run", "--tracking-uri", uri_of(db)) if a != "--no-report"]
+                    r = invoke(base, *args)
                 assert r.exit_code == 0, r.output
                 (base / "stdout.txt").write_text(r.stdout)
         finally:
@@ -75,13 +77,14 @@ def tracked(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> dict[st
 
 
 def all_runs(uri: str, experiment: str = "tinytrack") -> tuple[Any, list[Any], list[Any]]:
-    """(experiment, parent runs, child runs) of ``experiment`` at ``uri``."""
+    """(experiment, group runs, fold runs) of ``experiment`` at ``uri`` (the suite-level run left out)."""
     from mlflow.tracking import MlflowClient
 
     client = MlflowClient(tracking_uri=uri)
     exp = client.get_experiment_by_name(experiment)
     assert exp is not None, f"no experiment {experiment!r} at {uri}"
-    runs = client.search_runs([exp.experiment_id], max_results=5000)
+    runs = [r for r in client.search_runs([exp.experiment_id], max_results=5000)
+            if r.data.tags.get("imbench.level") != "suite"]
     parents = [r for r in runs if "mlflow.parentRunId" not in r.data.tags]
     children = [r for r in runs if "mlflow.parentRunId" in r.data.tags]
     return exp, parents, children
@@ -161,18 +164,21 @@ def test_child_params_metrics_and_tags_match_rows(tracked: dict[str, Any]) -> No
             assert c.info.status == "FINISHED"
 
 
-def test_not_applicable_groups_are_logged_with_status(tracked: dict[str, Any]) -> None:
+def test_not_applicable_groups_are_finished_runs_with_a_reason(tracked: dict[str, Any]) -> None:
+    """A pair that makes no sense is not a failure: FINISHED, ``status=not_applicable``, the reason as a tag."""
     _, parents, children = all_runs(tracked["uri"])
     na = [p for p in parents if p.data.tags["strategy"] == "scale_pos_weight"]
     assert len(na) == 2
     for p in na:
+        assert p.info.status == "FINISHED"
         assert p.data.tags["status"] == "not_applicable"
-        assert "not applicable" in p.data.tags["error"] and "logreg" in p.data.tags["error"]
+        assert "not applicable" in p.data.tags["reason"] and "logreg" in p.data.tags["reason"]
+        assert "error" not in p.data.tags
         assert not p.data.metrics.get("test_average_precision_mean")
-        assert p.info.status == "FAILED"
     na_children = [c for c in children if c.data.tags["strategy"] == "scale_pos_weight"]
     assert len(na_children) == 2 * N_FOLDS
-    assert all(c.data.tags["status"] == "not_applicable" and c.data.tags["error"] for c in na_children)
+    assert all(c.info.status == "FINISHED" and c.data.tags["status"] == "not_applicable" and c.data.tags["reason"]
+               for c in na_children)
     ok = [p for p in parents if p.data.tags["strategy"] != "scale_pos_weight"]
     assert all(p.data.tags["status"] == "ok" and p.info.status == "FINISHED" for p in ok)
 
@@ -241,3 +247,211 @@ def test_unreachable_server_is_a_one_line_error_and_logging_is_retried(tracked: 
     db = tmp_path / "mlflow.db"
     r = invoke(tmp_path, *run_args(out, "--tracking-uri", uri_of(db)))
     assert r.exit_code == 0 and f"MLflow: {N_GROUPS} new parent runs" in r.stdout
+
+
+# what the MLflow UI shows (issue 19) -----------------------------------------------------------------
+def suite_runs(uri: str) -> list[Any]:
+    from mlflow.tracking import MlflowClient
+
+    client = MlflowClient(tracking_uri=uri)
+    exp = client.get_experiment_by_name("tinytrack")
+    return list(client.search_runs([exp.experiment_id], filter_string="tags.`imbench.level` = 'suite'"))
+
+
+def test_experiment_opens_in_the_model_training_view(tracked: dict[str, Any]) -> None:
+    exp, _, _ = all_runs(tracked["uri"])
+    assert exp.tags["mlflow.experimentKind"] == "custom_model_development"
+
+
+def test_every_run_logs_its_dataset_as_an_input(tracked: dict[str, Any]) -> None:
+    """Name = spec, digest, source, column schema and class counts: the UI's Dataset column and filters."""
+    from imbench.tracking_artifacts import dataset_digest
+
+    df = pd.read_parquet(tracked["run"] / "results.parquet")
+    meta = {d: g.iloc[0].to_dict() for d, g in df.groupby("dataset")}
+    _, parents, children = all_runs(tracked["uri"])
+    for run in [*parents, *children]:
+        inputs = run.inputs.dataset_inputs
+        assert len(inputs) == 1, run.info.run_name
+        d = inputs[0].dataset
+        m = meta[run.data.tags["dataset"]]
+        assert d.name == run.data.tags["dataset"]
+        assert d.digest == dataset_digest(m) and len(d.digest) == 16
+        assert d.source_type == "synthetic"
+        assert json.loads(d.source)["spec"].startswith("synthetic:")
+        cols = json.loads(d.schema)["mlflow_colspec"]
+        assert len(cols) == m["n_features"] and all(c["type"] == "double" for c in cols)
+        profile = json.loads(d.profile)
+        assert (profile["num_rows"], profile["n_pos"]) == (m["n"], m["n_pos"])
+        assert profile["n_neg"] == m["n"] - m["n_pos"]
+        assert {t.key: t.value for t in inputs[0].tags} == {"mlflow.data.context": "outer_cv"}
+    assert len({(p.inputs.dataset_inputs[0].dataset.name, p.inputs.dataset_inputs[0].dataset.digest)
+                for p in parents}) == 2
+
+
+def test_run_times_are_the_cells_real_times(tracked: dict[str, Any]) -> None:
+    import sqlite3
+
+    df = pd.read_parquet(tracked["run"] / "results.parquet")
+    con = sqlite3.connect(tracked["run"] / "store.sqlite")
+    finished = {(d, s, m, str(f)): t for d, s, m, f, t in
+                con.execute("SELECT dataset, strategy, model, fold, finished FROM cells")}
+    con.close()
+    busy = {(r["dataset"], r["strategy"], r["model"], str(r["fold"])):
+            r["tune_seconds"] + r["fit_seconds"] + r["predict_seconds"] for _, r in df.iterrows()}
+    _, parents, children = all_runs(tracked["uri"])
+    by_parent: dict[str, list[Any]] = {}
+    for c in children:
+        t = c.data.tags
+        key = (t["dataset"], t["strategy"], t["model"], t["fold"])
+        assert c.info.end_time == int(finished[key] * 1000)
+        assert (c.info.end_time - c.info.start_time) / 1000 == pytest.approx(busy[key], abs=0.002)
+        if t["status"] == "ok":
+            assert c.info.end_time - c.info.start_time > 10  # tuning and refitting take real time
+        by_parent.setdefault(t["mlflow.parentRunId"], []).append(c)
+    for p in parents:
+        kids = by_parent[p.info.run_id]
+        assert p.info.start_time == min(k.info.start_time for k in kids)
+        assert p.info.end_time == max(k.info.end_time for k in kids)
+
+
+def test_group_runs_hold_their_pr_curve(tracked: dict[str, Any], tmp_path: Path) -> None:
+    from mlflow.tracking import MlflowClient
+
+    client = MlflowClient(tracking_uri=tracked["uri"])
+    _, parents, children = all_runs(tracked["uri"])
+    with contextlib.chdir(tracked["base"]):  # artifacts live beside the database, in ./mlruns
+        for p in parents:
+            names = [a.path for a in client.list_artifacts(p.info.run_id)]
+            if p.data.tags["status"] != "ok":
+                assert names == []
+                continue
+            assert names == ["pr_curve.png"]
+            png = Path(client.download_artifacts(p.info.run_id, "pr_curve.png", str(tmp_path)))
+            assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 5000
+        assert all(client.list_artifacts(c.info.run_id) == [] for c in children)  # ok folds: no error.txt
+
+
+def test_one_suite_run_holds_the_report_and_results(tracked: dict[str, Any], tmp_path: Path) -> None:
+    from mlflow.tracking import MlflowClient
+
+    client = MlflowClient(tracking_uri=tracked["uri"])
+    (suite,) = suite_runs(tracked["uri"])
+    assert suite.info.status == "FINISHED" and suite.info.run_name == "suite tinytrack: report"
+    assert suite.data.metrics["cells"] == N_GROUPS * N_FOLDS
+    assert suite.data.metrics["cells_not_applicable"] == 2 * N_FOLDS
+    assert {d.dataset.name for d in suite.inputs.dataset_inputs} == {"synthetic:ir=10,n=300", "synthetic:ir=30,n=600"}
+    with contextlib.chdir(tracked["base"]):
+        top = {a.path for a in client.list_artifacts(suite.info.run_id)}
+        assert {"results.parquet", "results.csv", "manifest.json", "report"} <= top
+        report = {a.path for a in client.list_artifacts(suite.info.run_id, "report")}
+        assert {"report/cheatsheet.md", "report/report.html", "report/ranks.csv"} <= report
+        got = Path(client.download_artifacts(suite.info.run_id, "report/cheatsheet.md", str(tmp_path)))
+    assert got.read_text() == (tracked["run"] / "report" / "cheatsheet.md").read_text()
+    assert "MLflow: report and results table in run" in tracked["stdout"]
+
+
+def test_rerun_keeps_one_suite_run(tracked: dict[str, Any], tmp_path: Path) -> None:
+    out = copy_run(tracked, tmp_path)
+    db = tmp_path / "mlflow.db"
+    for _ in range(2):
+        r = invoke(tmp_path, "run", "tiny.yaml", "--out", str(out), "-q", "--tracking-uri", uri_of(db))
+        assert r.exit_code == 0, r.output
+    assert len(suite_runs(uri_of(db))) == 1
+
+
+def group_rows() -> list[dict[str, Any]]:
+    """One group whose folds failed and timed out (rows as the store holds them)."""
+    base = {"dataset": "synthetic:ir=5,n=100", "strategy": "smote", "model": "logreg", "source": "synthetic",
+            "n": 100, "n_pos": 17, "n_features": 20, "n_categorical": 0, "ir": 4.9, "tier": "low", "seed": 1,
+            "family": "resample", "tune_seconds": 2.0, "fit_seconds": 0.5, "predict_seconds": 0.1}
+    return [{**base, "fold": 0, "status": "failed", "error": "ValueError: Expected n_neighbors <= n_samples"},
+            {**base, "fold": 1, "status": "timeout", "error": "CellTimeout: the cell took more than 3 s"}]
+
+
+def test_failed_and_timed_out_cells_are_failed_runs_with_the_error(tmp_path: Path) -> None:
+    from mlflow.tracking import MlflowClient
+
+    from imbench.suites import load_suite
+    from imbench.tracking import _client, log_group
+
+    (tmp_path / "tiny.yaml").write_text(SUITE)
+    suite = load_suite(str(tmp_path / "tiny.yaml"))
+    uri = uri_of(tmp_path / "mlflow.db")
+    with contextlib.chdir(tmp_path):
+        client, exp_id = _client(uri, "tinytrack")
+        pid = log_group(client, exp_id, group_rows(), suite)
+        c = MlflowClient(tracking_uri=uri)
+        parent = c.get_run(pid)
+        assert parent.info.status == "FAILED" and parent.data.tags["status"] == "failed,timeout"
+        assert parent.data.tags["error"].startswith("CellTimeout")  # first of the sorted distinct errors
+        text = Path(c.download_artifacts(pid, "error.txt", str(tmp_path / "p"))).read_text()
+        assert "Expected n_neighbors" in text and "took more than 3 s" in text
+        _, _, children = all_runs(uri)
+        assert sorted(k.data.tags["status"] for k in children) == ["failed", "timeout"]
+        for k, row in zip(sorted(children, key=lambda k: k.data.tags["fold"]), group_rows()):
+            assert k.info.status == "FAILED" and k.data.tags["error"] == row["error"]
+            got = Path(c.download_artifacts(k.info.run_id, "error.txt", str(tmp_path / k.info.run_id))).read_text()
+            assert row["error"] in got and f"status: {row['status']}" in got
+            assert k.inputs.dataset_inputs[0].dataset.name == row["dataset"]
+
+
+def test_optuna_storage_keeps_every_inner_study_without_changing_results(tracked: dict[str, Any],
+                                                                         tmp_path: Path) -> None:
+    import optuna
+
+    (tmp_path / "tiny.yaml").write_text(SUITE)
+    storage = uri_of(tmp_path / "optuna.db")
+    r = invoke(tmp_path, *run_args(tmp_path / "run", "--no-mlflow", "--jobs", "2", "--optuna-storage", storage))
+    assert r.exit_code == 0, r.output
+    df = pd.read_parquet(tmp_path / "run" / "results.parquet")
+    studies = {s.study_name: s for s in optuna.get_all_study_summaries(storage)}
+    ok = df[df["status"] == "ok"]
+    assert len(studies) == len(ok)  # not-applicable cells have no study
+    for _, row in ok.iterrows():
+        name = next(n for n in studies if n.endswith(f"/{row['dataset']}|{row['strategy']}|{row['model']}|{row['fold']}"))
+        assert name.startswith("tinytrack@")
+        study = optuna.load_study(study_name=name, storage=storage)
+        assert len(study.trials) == row["trials"] == 2
+        assert study.metric_names == ["average_precision"]
+        assert study.best_value == pytest.approx(row["inner_score"])
+    ref = pd.read_parquet(tracked["run"] / "results.parquet")
+    cols = [c for c in ref if c.startswith(("p_", "test_"))]
+    pd.testing.assert_frame_equal(df[cols], ref[cols])  # a storage never changes the numbers
+
+
+def test_compare_logs_and_registers_the_recommended_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import mlflow
+    from conftest import cap_estimators
+    from mlflow.tracking import MlflowClient
+
+    from imbench.compare import compare
+    from imbench.datasets import load_dataset
+    from imbench.example_data import make_transactions
+
+    cap_estimators(monkeypatch)
+    make_transactions(n=600, seed=3).to_csv(tmp_path / "tx.csv", index=False)
+    uri = uri_of(tmp_path / "mlflow.db")
+    monkeypatch.chdir(tmp_path)
+    res = compare(str(tmp_path / "tx.csv"), "is_fraud", positive="yes", budget="30s", models=["logreg"],
+                  strategies=["none", "class_weight"], out=tmp_path / "out", jobs=1, tracking_uri=uri,
+                  register="fraud")
+    logged = res.mlflow_model
+    assert logged is not None and logged.registered == "models:/fraud/1"
+    client = MlflowClient(tracking_uri=uri)
+    (version,) = client.search_model_versions("name='fraud'")
+    assert version.run_id == logged.run_id
+    run = client.get_run(logged.run_id)
+    assert run.info.run_name == f"recommended: {res.recommendation.strategy} × logreg"
+    assert run.data.metrics["threshold"] == pytest.approx(res.recommendation.final_threshold)
+    ds = load_dataset(f"file:{tmp_path / 'tx.csv'}", target="is_fraud", positive="yes")
+    mlflow.set_tracking_uri(uri)
+    info = mlflow.models.get_model_info(logged.model_uri)
+    assert [c.name for c in info.signature.inputs.inputs] == [str(c) for c in ds.X.columns]
+    assert info.saved_input_example_info is not None
+    model = mlflow.sklearn.load_model("models:/fraud/1")
+    p = model.predict_proba(ds.X.head(20))[:, 1]
+    assert p.shape == (20,) and ((p >= 0) & (p <= 1)).all()
+    lines = logged.usage()
+    assert "mlflow.sklearn.load_model" in lines[1] and "models:/fraud/1" in lines[-1]
+    assert any(r.info.run_name == "suite compare-tx: report" for r in client.search_runs([run.info.experiment_id]))

@@ -13,6 +13,7 @@ from imbench.errors import CellTimeout
 from imbench.evaluation.protocol import EvalProtocol
 from imbench.evaluation.seeds import derive_seed
 from imbench.evaluation.splits import outer_folds
+from imbench.evaluation.study_storage import StudyStorage
 from imbench.evaluation.timeout import time_limit
 from imbench.metrics import score_all
 from imbench.schema import NOT_APPLICABLE_PREFIX, STATUSES, ResultRow, Status
@@ -48,11 +49,11 @@ class CellResult:
         return self.record.to_dict()
 
 
-def run_cell(ds: Dataset, key: CellKey, protocol: EvalProtocol) -> CellResult:
+def run_cell(ds: Dataset, key: CellKey, protocol: EvalProtocol, storage: StudyStorage | None = None) -> CellResult:
     """Tune, refit on the outer-train rows and score once on the outer test fold.
 
     Never raises for a failing strategy: the row's ``status`` is ``failed``, ``timeout`` or
-    ``not_applicable`` with the reason in ``error``.
+    ``not_applicable`` with the reason in ``error``. With ``storage`` its Optuna study is kept there.
     """
     from imbench.models import MODELS
     from imbench.pipeline import context_for, split_columns
@@ -84,7 +85,8 @@ def run_cell(ds: Dataset, key: CellKey, protocol: EvalProtocol) -> CellResult:
     try:
         _import_before_alarm(strategy, model)
         with time_limit(protocol.timeout_per_cell):
-            return _fit_and_score(ds, of, strategy, model, categorical, ctx, protocol, seed, deadline, row)
+            return _fit_and_score(ds, of, strategy, model, categorical, ctx, protocol, seed, deadline, row,
+                                  storage, key.id)
     except CellTimeout as e:
         row.fail(Status.TIMEOUT, str(e))
     except Exception as e:  # failures are rows, never gaps
@@ -104,12 +106,13 @@ def _import_before_alarm(strategy: Any, model: Any) -> None:
 
 
 def _fit_and_score(ds: Dataset, of: Any, strategy: Any, model: Any, categorical: list[Any], ctx: Any,
-                   protocol: EvalProtocol, seed: int, deadline: float | None, row: ResultRow) -> CellResult:
+                   protocol: EvalProtocol, seed: int, deadline: float | None, row: ResultRow,
+                   storage: StudyStorage | None = None, study_id: str = "") -> CellResult:
     from imbench.evaluation.tuning import pipeline_for, tune
 
     X_tr, y_tr = ds.X.iloc[of.train], ds.y[of.train]
     X_te, y_te = ds.X.iloc[of.test], ds.y[of.test]
-    tuned = tune(strategy, model, X_tr, y_tr, categorical, ctx, protocol, seed, deadline)
+    tuned = tune(strategy, model, X_tr, y_tr, categorical, ctx, protocol, seed, deadline, storage, study_id)
     row.tune_seconds, row.trials, row.trials_pruned = tuned.seconds, tuned.n_trials, tuned.n_pruned
     row.trials_failed, row.inner_score = tuned.n_failed, tuned.best_value
     row.params.update(tuned.params)

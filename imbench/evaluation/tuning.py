@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,6 +12,7 @@ import numpy as np
 from imbench.errors import CellTimeout
 from imbench.evaluation.protocol import EvalProtocol
 from imbench.evaluation.splits import inner_folds
+from imbench.evaluation.study_storage import StudyStorage
 from imbench.metrics import get_metric, score_one
 from imbench.models import ModelSpec
 from imbench.strategies import FitContext, Strategy
@@ -45,12 +47,14 @@ def pipeline_for(strategy: Strategy, model: ModelSpec, protocol: EvalProtocol, c
 
 
 def tune(strategy: Strategy, model: ModelSpec, X: Any, y: np.ndarray, categorical: list[Any], ctx: FitContext,
-         protocol: EvalProtocol, seed: int, deadline: float | None = None) -> TuneResult:
+         protocol: EvalProtocol, seed: int, deadline: float | None = None,
+         storage: StudyStorage | None = None, study_id: str = "") -> TuneResult:
     """Tune strategy + model parameters on inner folds of the outer-train rows ``X, y``.
 
     The decision step (threshold) is not part of the inner loop: it is fitted at refit time by
     its own cross-validation, so tuning targets the ranking/probability quality of the pipeline.
     The first trial is always the defaults, so tuning can only improve on an untuned pipeline.
+    With ``storage`` the study is kept there under ``study_id`` (see ``study_storage``); in memory otherwise.
     """
     import optuna
 
@@ -59,7 +63,17 @@ def tune(strategy: Strategy, model: ModelSpec, X: Any, y: np.ndarray, categorica
     folds = inner_folds(y, protocol.inner_folds, seed)
     sampler = optuna.samplers.TPESampler(seed=seed, n_startup_trials=max(2, min(10, protocol.n_trials // 2)))
     pruner = optuna.pruners.MedianPruner(n_startup_trials=2, n_warmup_steps=0)
-    study = optuna.create_study(direction="maximize" if metric.greater else "minimize", sampler=sampler, pruner=pruner)
+    create_kw: dict[str, Any] = {"direction": "maximize" if metric.greater else "minimize", "sampler": sampler,
+                                 "pruner": pruner}
+    if storage is None:
+        study = optuna.create_study(**create_kw)
+    else:
+        from imbench.evaluation.study_storage import create_fresh_study
+
+        study = create_fresh_study(storage, study_id, **create_kw)
+        study.set_metric_names([metric.name])
+        study.set_user_attr("seed", seed)
+    tried: dict[int, dict[str, Any]] = {}  # the best params come from here, never back from a storage
     defaults = {**{f"model__{k}": v for k, v in model.defaults().items()}, **strategy.defaults(ctx)}
     study.enqueue_trial(defaults)
     errors: list[str] = []
@@ -68,7 +82,8 @@ def tune(strategy: Strategy, model: ModelSpec, X: Any, y: np.ndarray, categorica
     def objective(trial: optuna.Trial) -> float:
         params = {**{f"model__{k}": v for k, v in model.suggest(PrefixedTrial(trial, "model")).items()},
                   **strategy.suggest(trial, ctx)}
-        trial.set_user_attr("params", params)
+        tried[trial.number] = params
+        trial.set_user_attr("params", json.loads(json.dumps(params, default=str)))  # what a storage can hold
         scores: list[float] = []
         try:
             # each fit reads its inner-train rows' class counts, not the outer-train's
@@ -102,7 +117,7 @@ def tune(strategy: Strategy, model: ModelSpec, X: Any, y: np.ndarray, categorica
         raise TuningFailed(errors[0] if errors else "no trial completed within the time budget")
     best = study.best_trial
     return TuneResult(
-        params=dict(best.user_attrs["params"]),
+        params=dict(tried[best.number]),
         best_value=float(best.value) if best.value is not None else float("nan"),
         n_trials=len(states),
         n_pruned=sum(s == optuna.trial.TrialState.PRUNED for s in states),
