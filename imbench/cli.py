@@ -82,12 +82,14 @@ def main() -> None:
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True)
 @click.option("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786 (with --executor dask)")
 @click.option("--report/--no-report", default=True, show_default=True, help="write the cheat-sheet and HTML report")
+@click.option("--recompute-changed", is_flag=True,
+              help="recompute the cells of datasets whose content changed since the run directory was made")
 @click.option("--quiet", "-q", is_flag=True, help="plain log lines instead of a live progress bar")
 def run(suite: str, out: str | None, jobs: int, strategies: str | None, models: str | None, datasets: str | None,
         n_trials: int | None, outer_folds: int | None, inner_folds: int | None, repeats: int | None,
         seed: int | None, metric: str | None, timeout_per_cell: float | None, cost_fn: float | None,
         cost_fp: float | None, tracking_uri: str | None, no_mlflow: bool, executor: str, scheduler: str | None,
-        report: bool, quiet: bool) -> None:
+        report: bool, recompute_changed: bool, quiet: bool) -> None:
     """Run (or resume) a benchmark SUITE: every dataset × strategy × model × outer fold."""
     import time
     from pathlib import Path
@@ -107,19 +109,34 @@ def run(suite: str, out: str | None, jobs: int, strategies: str | None, models: 
     t0 = time.perf_counter()
     with sweep_progress(con, quiet, s.protocol.metric) as on_progress:
         result = run_sweep(s, run_dir, jobs=jobs, executor=executor, scheduler=scheduler, on_progress=on_progress,
-                           tracking=not no_mlflow, tracking_uri=tracking_uri)
+                           tracking=not no_mlflow, tracking_uri=tracking_uri, recompute_changed=recompute_changed,
+                           raise_tracking_errors=False)
     wall = time.perf_counter() - t0
-    results_file = run_dir / "results.parquet"
-    render_sweep(con, result, wall, pd.read_parquet(results_file), s.protocol.metric)
-    cheatsheet = run_dir / "report" / "cheatsheet.md"
-    up_to_date = report and result.computed == 0 and cheatsheet.exists() and \
-        cheatsheet.stat().st_mtime >= results_file.stat().st_mtime
+    render_sweep(con, result, wall, pd.read_parquet(run_dir / "results.parquet"), s.protocol.metric)
+    up_to_date = report and _report_current(run_dir)
     paths = None
     if report and not up_to_date:
         from imbench.report import build_report
 
         paths = build_report(run_dir, metric=s.protocol.metric)
-    render_outputs(con, result, paths, cheatsheet.parent if up_to_date else None)
+    render_outputs(con, result, paths, run_dir / "report" if up_to_date else None)
+    if result.tracking_error:
+        from imbench.errors import TrackingError
+
+        raise TrackingError(result.tracking_error + (" (the report is written)" if report else ""))
+
+
+REPORT_FILES = ("cheatsheet.md", "report.html", "ranks.csv", "summary.csv", "status.csv")
+
+
+def _report_current(run_dir: Any) -> bool:
+    """Every report file exists and was written after the exports it reads (a run killed while writing its
+    report, or one whose store changed, gets a new report)."""
+    manifest = run_dir / "manifest.json"
+    files = [run_dir / "report" / f for f in REPORT_FILES]
+    if not manifest.exists() or not all(f.exists() for f in files):
+        return False
+    return min(f.stat().st_mtime_ns for f in files) >= manifest.stat().st_mtime_ns
 
 
 @main.command(name="list")

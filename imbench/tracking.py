@@ -14,11 +14,16 @@ from typing import Any
 
 from imbench.schema import METRIC_PREFIX, PARAM_PREFIX, TIMING_COLUMNS, Status
 from imbench.suites import Suite
+from imbench.system import file_lock, pause_point
 
 DEFAULT_URI = "sqlite:///mlflow.db"
 TAG_KEYS = ("dataset", "source", "tier", "strategy", "family", "model")
 FOLD_METRIC_KEYS = ("threshold", *TIMING_COLUMNS)
 """Row columns logged as metrics of a fold's child run, beside its ``test_*`` metrics."""
+KEY_TAG, RUN_TAG, COMPLETE_TAG = "imbench.group_key", "imbench.run", "imbench.complete"
+"""Parent-run tags: the group's key, the run directory's id, and the mark set once every child is logged."""
+CONNECT_TIMEOUT = 5.0
+"""Seconds to wait for a tracking server to accept a connection before giving up."""
 
 
 def resolve_uri(uri: str | None) -> str:
@@ -34,10 +39,14 @@ class Tracker:
     recorded in the run's store at once (keyed by tracking URI): a rerun logs only what is missing.
     """
 
-    def __init__(self, store_path: Path, suite: Suite, uri: str | None = None) -> None:
+    def __init__(self, store_path: Path, suite: Suite, uri: str | None = None, run_id: str = "",
+                 fingerprints: dict[str, str] | None = None) -> None:
         self.store_path = store_path
         self.suite = suite
         self.uri = resolve_uri(uri)
+        self.run_id = run_id
+        """The run directory's id: with the dataset fingerprint, it keys each group's parent run in MLflow."""
+        self.fingerprints = dict(fingerprints or {})
         self.queue: queue.Queue[list[dict[str, Any]] | None] = queue.Queue()
         self.thread = threading.Thread(target=self._loop, name="imbench-mlflow", daemon=True)
         self.error: BaseException | None = None
@@ -66,11 +75,15 @@ class Tracker:
             client, exp_id = _client(self.uri, self.suite.name)
             con = sqlite3.connect(self.store_path, timeout=60)
             done = {r[0] for r in con.execute("SELECT grp FROM tracked")}
+            existing = existing_parents(client, exp_id, self.run_id) if self.run_id else {}
             while (rows := self.queue.get()) is not None:
                 gid = group_id(rows[0])
                 if f"{self.uri} {gid}" in done:
                     continue
-                pid = log_group(client, exp_id, rows, self.suite)
+                key = group_key(self.run_id, gid, self.fingerprints.get(str(rows[0]["dataset"]), ""))
+                pid = repair_group(client, existing.get(key, []))  # a complete parent from a killed run, or None
+                if pid is None:
+                    pid = log_group(client, exp_id, rows, self.suite, key, self.run_id)
                 with con:  # at once: a kill while logging leaves no duplicates on rerun
                     con.execute("INSERT OR REPLACE INTO tracked VALUES (?, ?)", (f"{self.uri} {gid}", pid))
                 done.add(f"{self.uri} {gid}")
@@ -90,6 +103,7 @@ def group_id(row: dict[str, Any]) -> str:
 def _client(uri: str, experiment: str) -> tuple[Any, str]:
     import logging
 
+    check_reachable(uri)
     os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")  # offline by default; set it to false to opt in
     from mlflow.tracking import MlflowClient
 
@@ -98,12 +112,87 @@ def _client(uri: str, experiment: str) -> tuple[Any, str]:
     logging.getLogger("mlflow").setLevel(logging.WARNING)
 
     client = MlflowClient(tracking_uri=uri)
-    exp = client.get_experiment_by_name(experiment)
-    return client, (exp.experiment_id if exp else client.create_experiment(experiment))
+    with _init_lock(uri):  # the first use creates (migrates) the database: one process at a time
+        exp = client.get_experiment_by_name(experiment)
+        return client, (exp.experiment_id if exp else client.create_experiment(experiment))
 
 
-def log_group(client: Any, exp_id: str, rows: list[dict[str, Any]], suite: Suite) -> str:
-    """Log one group: a parent run (mean/std over ok folds) and one child run per fold; the parent's id."""
+def check_reachable(uri: str, timeout: float = CONNECT_TIMEOUT) -> None:
+    """Fail within ``timeout`` seconds when an http(s) tracking server does not accept connections
+    (MLflow itself retries for minutes), and make MLflow's own requests give up sooner than its defaults."""
+    import socket
+    from urllib.parse import urlparse
+
+    u = urlparse(uri)
+    if u.scheme not in {"http", "https"}:
+        return
+    os.environ.setdefault("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "2")
+    os.environ.setdefault("MLFLOW_HTTP_REQUEST_TIMEOUT", "60")
+    port = u.port or (443 if u.scheme == "https" else 80)
+    try:
+        socket.create_connection((u.hostname or "localhost", port), timeout=timeout).close()
+    except OSError as e:
+        raise ConnectionError(f"cannot connect to the tracking server at {uri} ({e.strerror or e})") from None
+
+
+def _init_lock(uri: str) -> Any:
+    """An exclusive file lock beside a ``sqlite:///`` database (so two first runs do not both migrate it);
+    other stores need none."""
+    from contextlib import nullcontext
+
+    if not uri.startswith("sqlite:///"):
+        return nullcontext()
+    db = Path(uri[len("sqlite:///"):])
+    db.parent.mkdir(parents=True, exist_ok=True)
+    return file_lock(db.with_name(db.name + ".lock"))
+
+
+def group_key(run_id: str, gid: str, fingerprint: str = "") -> str:
+    """The ``imbench.group_key`` tag of a group's parent run: its run directory, group and dataset content
+    (hex, so it is safe inside an MLflow filter string whatever the dataset name holds)."""
+    import hashlib
+
+    return hashlib.sha256(f"{run_id}\n{gid}\n{fingerprint}".encode()).hexdigest()[:32]
+
+
+def existing_parents(client: Any, exp_id: str, run_id: str) -> dict[str, list[Any]]:
+    """Parent runs this run directory already created in the experiment, by group key (a killed run's too)."""
+    out: dict[str, list[Any]] = defaultdict(list)
+    token = None
+    while True:
+        page = client.search_runs([exp_id], filter_string=f"tags.`{RUN_TAG}` = '{run_id}'", max_results=1000,
+                                  page_token=token)
+        for r in page:
+            key = r.data.tags.get(KEY_TAG)
+            if key and "mlflow.parentRunId" not in r.data.tags:
+                out[key].append(r)
+        token = page.token
+        if not token:
+            return out
+
+
+def repair_group(client: Any, parents: list[Any]) -> str | None:
+    """The id of a complete parent among ``parents`` (kept); every incomplete one is deleted with its children,
+    so a group killed while logging is logged again once, never twice."""
+    keep = None
+    for r in parents:
+        if keep is None and r.data.tags.get(COMPLETE_TAG) == "true":
+            keep = str(r.info.run_id)
+            continue
+        exp_id, pid = r.info.experiment_id, r.info.run_id
+        children = client.search_runs([exp_id], filter_string=f"tags.`mlflow.parentRunId` = '{pid}'",
+                                      max_results=1000)
+        for c in children:
+            client.delete_run(c.info.run_id)
+        client.delete_run(pid)
+    return keep
+
+
+def log_group(client: Any, exp_id: str, rows: list[dict[str, Any]], suite: Suite, key: str = "",
+              run_id: str = "") -> str:
+    """Log one group: a parent run (mean/std over ok folds) and one child run per fold; the parent's id.
+
+    The parent is tagged ``imbench.complete`` last: a parent without that tag was cut off (``repair_group``)."""
     from mlflow.entities import Metric, Param, RunTag
 
     from imbench.results import fold_stats
@@ -115,11 +204,12 @@ def log_group(client: Any, exp_id: str, rows: list[dict[str, Any]], suite: Suite
     tags = {k: str(first.get(k, "")) for k in TAG_KEYS}
     tags.update({"ir": str(first.get("ir", "")), "suite": suite.name, "imbench.group": group_id(first),
                  "status": ",".join(sorted({r["status"] for r in rows}))})
+    parent_tags = {KEY_TAG: key, RUN_TAG: run_id} if key else {}
     ok = [r for r in rows if r["status"] == Status.OK]
     errors = sorted({r["error"] for r in rows if r["error"]})
     if errors:
         tags["error"] = errors[0][:5000]
-    parent = client.create_run(exp_id, tags={**tags, "mlflow.runName": f"{st} × {mo} on {ds}"[:250]})
+    parent = client.create_run(exp_id, tags={**tags, **parent_tags, "mlflow.runName": f"{st} × {mo} on {ds}"[:250]})
     pid = parent.info.run_id
     metrics = []
     for col in sorted({k for r in ok for k in r if k.startswith(METRIC_PREFIX)}):
@@ -131,7 +221,6 @@ def log_group(client: Any, exp_id: str, rows: list[dict[str, Any]], suite: Suite
     proto = {f"protocol.{k}": v for k, v in suite.protocol.to_dict().items()}
     params = [Param(k, str(v)[:6000]) for k, v in {**proto, "n_folds_ok": len(ok)}.items()]
     client.log_batch(pid, metrics=metrics, params=params)
-    client.set_terminated(pid, "FINISHED" if ok else "FAILED")
     for r in rows:
         child = client.create_run(exp_id, tags={**tags, "status": r["status"], "fold": str(r["fold"]),
                                                 "mlflow.parentRunId": pid, "mlflow.runName": f"fold {r['fold']}"})
@@ -142,6 +231,9 @@ def log_group(client: Any, exp_id: str, rows: list[dict[str, Any]], suite: Suite
         t = [RunTag("error", r["error"][:5000])] if r["error"] else []
         client.log_batch(child.info.run_id, metrics=m, params=p, tags=t)
         client.set_terminated(child.info.run_id, "FINISHED" if r["status"] == Status.OK else "FAILED")
+        pause_point("mlflow")
+    client.set_terminated(pid, "FINISHED" if ok else "FAILED")
+    client.set_tag(pid, COMPLETE_TAG, "true")
     return str(pid)
 
 
