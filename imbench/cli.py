@@ -192,22 +192,27 @@ def report(run_dir: str, metric: str, formats: str, cost_fn: float | None, cost_
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--tracking-uri", help="MLflow tracking URI [default: $MLFLOW_TRACKING_URI or sqlite:///mlflow.db]")
 @click.option("--no-mlflow", is_flag=True, help="do not log to MLflow")
+@click.option("--plan", "plan_file", type=click.Path(dir_okay=False),
+              help="pin the protocol and models to a saved plan.json (instead of planning from the budget)")
 @click.option("--quiet", "-q", is_flag=True, help="no progress bar")
 def compare(file: str, target: str, positive: str | None, metric: str, budget: str, models: str | None,
             strategies: str | None, cost_fn: float | None, cost_fp: float | None, out: str | None, jobs: int,
-            seed: int, tracking_uri: str | None, no_mlflow: bool, quiet: bool) -> None:
+            seed: int, tracking_uri: str | None, no_mlflow: bool, plan_file: str | None, quiet: bool) -> None:
     """Which strategy should you use on FILE? Ranked table, recommendation and exported pipeline."""
     from imbench.budget import BudgetPlan, parse_budget
     from imbench.cli_render import compare_progress, console, plan_lines, render_compare
+    from imbench.compare import check_costs, load_for_compare
     from imbench.compare import compare as run_compare
-    from imbench.compare import load_for_compare
     from imbench.datasets import check_evaluable
     from imbench.datasets.inspect import inspect_dataset
     from imbench.metrics import get_metric
 
     con = console()
-    budget_s = parse_budget(budget)  # a bad budget or metric fails before any work
+    budget_s = parse_budget(budget)  # a bad budget, metric, cost pair or plan fails before any work
     get_metric(metric)
+    check_costs(cost_fn, cost_fp)
+    if plan_file:
+        BudgetPlan.load(plan_file)
     ds = load_for_compare(file, target, positive)
     check_evaluable(ds, 3)  # the fewest outer folds any budget uses
     con.print(inspect_dataset(ds, outer_folds=5).to_text(), markup=False, highlight=False)
@@ -220,7 +225,7 @@ def compare(file: str, target: str, positive: str | None, metric: str, budget: s
         res = run_compare(file, target, positive, metric=metric, budget=budget, models=_csv(models),
                           strategies=_csv(strategies), cost_fn=cost_fn, cost_fp=cost_fp, out=out,
                           jobs=jobs or cpu_count(), seed=seed, tracking=not no_mlflow, tracking_uri=tracking_uri,
-                          on_plan=on_plan, on_progress=on_progress, ds=ds)
+                          on_plan=on_plan, on_progress=on_progress, ds=ds, plan_file=plan_file)
     render_compare(con, res, metric, costs=cost_fn is not None)
 
 

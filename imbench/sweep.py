@@ -145,12 +145,13 @@ def run_lock(out: Path) -> Iterator[None]:
 def run_sweep(suite: Suite, out: str | Path, jobs: int = 1, executor: str = "local", scheduler: str | None = None,
               on_progress: Callable[[SweepEvent], None] | None = None,
               tracking: bool = True, tracking_uri: str | None = None, recompute_changed: bool = False,
-              raise_tracking_errors: bool = True) -> SweepResult:
+              raise_tracking_errors: bool = True, extra_files: dict[str, str] | None = None) -> SweepResult:
     """Run (or resume) ``suite`` into run directory ``out`` and export its tables.
 
     Nothing is written before every dataset has loaded and passed the protocol's checks. A logging failure
     (e.g. an unreachable tracking server) never costs the results: they are exported first, then a
     ``TrackingError`` is raised, or, with ``raise_tracking_errors=False``, returned in ``tracking_error``.
+    ``extra_files`` (name → text) are written into the run directory once it is validated and locked.
     """
     out = Path(out)
     if not (out / DB_NAME).exists():
@@ -158,7 +159,7 @@ def run_sweep(suite: Suite, out: str | Path, jobs: int = 1, executor: str = "loc
         validate_datasets(suite)
     with run_lock(out):
         result = _run_locked(suite, out, jobs, executor, scheduler, on_progress, tracking, tracking_uri,
-                             recompute_changed)
+                             recompute_changed, extra_files or {})
     if result.tracking_error and raise_tracking_errors:
         raise TrackingError(result.tracking_error)
     return result
@@ -166,10 +167,13 @@ def run_sweep(suite: Suite, out: str | Path, jobs: int = 1, executor: str = "loc
 
 def _run_locked(suite: Suite, out: Path, jobs: int, executor: str, scheduler: str | None,
                 on_progress: Callable[[SweepEvent], None] | None, tracking: bool, tracking_uri: str | None,
-                recompute_changed: bool) -> SweepResult:
+                recompute_changed: bool, extra_files: dict[str, str]) -> SweepResult:
     t0 = time.perf_counter()
     started = _now()
     store = Store(out, suite.config_hash(), suite.config())
+    for name, text in extra_files.items():
+        if not (out / name).is_file() or (out / name).read_text() != text:
+            write_atomic(out / name, text)
     tracker = None
     try:
         recomputed = check_fingerprints(suite, store, recompute_changed)
