@@ -174,7 +174,7 @@ def plan_budget(budget_s: float, X: Any, y: Any, strategies: list[str], models: 
 
 def format_budget(seconds: float) -> str:
     """``90`` → ``1m30s``; ``600`` → ``10m``."""
-    s = int(math.ceil(seconds))
+    s = math.ceil(seconds)
     h, rest = divmod(s, 3600)
     m, sec = divmod(rest, 60)
     return "".join(f"{v}{u}" for v, u in ((h, "h"), (m, "m"), (sec, "s")) if v) or "0s"

@@ -36,19 +36,27 @@ def file_lock(path: str | os.PathLike[str], wait: bool = True) -> Iterator[None]
         os.close(fd)  # closing the descriptor releases the lock
 
 
+_PAUSE_HITS: dict[str, int] = {}
+
+
 def pause_point(point: str) -> None:
     """A hook for the fault-injection test: pause at a named point so a kill lands there deterministically.
 
-    Only active when ``IMBENCH_TEST_PAUSE`` names ``point`` (comma-separated); the process then creates
-    ``$IMBENCH_TEST_PAUSE_FILE`` and sleeps until it is killed (at most a minute).
+    Only active when ``IMBENCH_TEST_PAUSE`` names ``point`` (comma-separated; ``cell:3`` = at the third hit in this
+    process); the process then appends the point's name to ``$IMBENCH_TEST_PAUSE_FILE`` and sleeps until it is
+    killed (at most a minute).
     """
     names = os.environ.get("IMBENCH_TEST_PAUSE", "")
-    if not names or point not in names.split(","):
+    if not names:
+        return
+    _PAUSE_HITS[point] = hits = _PAUSE_HITS.get(point, 0) + 1
+    wanted = {n.partition(":")[0]: int(n.partition(":")[2] or 1) for n in names.split(",") if n}
+    if wanted.get(point) != hits:
         return
     import time
 
     marker = os.environ.get("IMBENCH_TEST_PAUSE_FILE")
     if marker:
-        with open(marker, "w") as fh:
-            fh.write(point)
+        with open(marker, "a") as fh:
+            fh.write(point + "\n")
     time.sleep(60)
