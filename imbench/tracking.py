@@ -111,8 +111,8 @@ def _client(uri: str, experiment: str) -> tuple[Any, str]:
     logging.getLogger("alembic").setLevel(logging.WARNING)
     logging.getLogger("mlflow").setLevel(logging.WARNING)
 
-    client = MlflowClient(tracking_uri=uri)
     with _init_lock(uri):  # the first use creates (migrates) the database: one process at a time
+        client = MlflowClient(tracking_uri=uri)
         exp = client.get_experiment_by_name(experiment)
         return client, (exp.experiment_id if exp else client.create_experiment(experiment))
 
