@@ -133,11 +133,6 @@ def check_costs(cost_fn: float | None, cost_fp: float | None) -> None:
         raise ConfigError("give both --cost-fn and --cost-fp (or neither)")
 
 
-def untuned(plan: BudgetPlan) -> bool:
-    """True when the plan leaves one trial per cell: every pair runs with default hyperparameters."""
-    return plan.protocol.n_trials <= 1
-
-
 def with_threshold(strategies: Sequence[str]) -> list[str]:
     """With business costs, every strategy gets the cost-minimising threshold (``X+threshold``);
     ``none`` stays as it is: the unbalanced baseline at threshold 0.5 that savings are measured against."""

@@ -16,7 +16,6 @@ from typing import Any
 
 import pandas as pd
 import pytest
-
 from conftest import drop_timing
 
 SUITE = """\
@@ -96,7 +95,7 @@ def test_sigkill_at_random_instants_then_resume_equals_an_uninterrupted_run(tmp_
     for pause, point in KILLS:
         delay = rng.uniform(1.0, 7.0)
         log.append(_kill_at(_args(tmp_path, out, *mlflow), _env(tmp_path, pause), tmp_path / "paused", point, delay))
-    for pause, point in KILLS:
+    for _, point in KILLS:
         if point:  # the named instants were really hit
             assert f"killed at {point}" in log, log
     done = subprocess.run(_args(tmp_path, out, *mlflow), env=_env(tmp_path, ""), capture_output=True, text=True,

@@ -15,7 +15,6 @@ import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-
 from conftest import cap_estimators
 
 pytestmark = pytest.mark.slow
@@ -274,7 +273,7 @@ def test_compare_saves_its_plan_reuses_it_and_accepts_plan(tmp_path: Path, monke
 
     cap_estimators(monkeypatch)
     data = table(tmp_path / "d.csv", n=300)
-    kw: dict[str, Any] = dict(budget="30s", models=["logreg"], strategies=["none", "class_weight"], tracking=False)
+    kw: dict[str, Any] = {"budget": "30s", "models": ["logreg"], "strategies": ["none", "class_weight"], "tracking": False}
     res = compare(str(data), "y", out=tmp_path / "a", **kw)
     saved = json.loads((tmp_path / "a" / "plan.json").read_text())
     assert saved == res.plan.to_dict()
