@@ -112,6 +112,7 @@ def _client(uri: str, experiment: str) -> tuple[Any, str]:
     logging.getLogger("mlflow").setLevel(logging.WARNING)
 
     with _init_lock(uri):  # the first use creates (migrates) the database: one process at a time
+        _drop_stale_migration_tables(uri)
         client = MlflowClient(tracking_uri=uri)
         exp = client.get_experiment_by_name(experiment)
         return client, (exp.experiment_id if exp else client.create_experiment(experiment))
@@ -133,6 +134,25 @@ def check_reachable(uri: str, timeout: float = CONNECT_TIMEOUT) -> None:
         socket.create_connection((u.hostname or "localhost", port), timeout=timeout).close()
     except OSError as e:
         raise ConnectionError(f"cannot connect to the tracking server at {uri} ({e.strerror or e})") from None
+
+
+def _drop_stale_migration_tables(uri: str) -> None:
+    """Drop ``_alembic_tmp_*`` tables a migration cut off by a crash (or by the pre-lock race) left behind: they
+    make every later migration fail with "table _alembic_tmp_… already exists". Called under the init lock."""
+    import sqlite3
+
+    db = Path(uri[len("sqlite:///"):]) if uri.startswith("sqlite:///") else None
+    if db is None or not db.is_file():
+        return
+    con = sqlite3.connect(db, timeout=60)
+    try:
+        names = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table' "
+                                           "AND name LIKE '\\_alembic\\_tmp\\_%' ESCAPE '\\'")]
+        for name in names:
+            con.execute(f'DROP TABLE "{name}"')
+        con.commit()
+    finally:
+        con.close()
 
 
 def _init_lock(uri: str) -> Any:

@@ -135,6 +135,23 @@ def test_first_use_of_a_new_mlflow_db_is_safe_under_concurrency(tmp_path: Path) 
     assert len({o[0].strip() for o in outs}) == 1  # one experiment, created once
 
 
+def test_leftover_migration_tables_are_dropped_so_a_rerun_can_migrate(tmp_path: Path) -> None:
+    import sqlite3
+
+    from imbench.tracking import _drop_stale_migration_tables
+
+    db = tmp_path / "mlflow.db"
+    con = sqlite3.connect(db)
+    con.execute("CREATE TABLE _alembic_tmp_experiments (a)")
+    con.execute("CREATE TABLE experiments (a)")
+    con.commit()
+    con.close()
+    _drop_stale_migration_tables(f"sqlite:///{db}")
+    con = sqlite3.connect(db)
+    assert [r[0] for r in con.execute("SELECT name FROM sqlite_master")] == ["experiments"]
+    con.close()
+
+
 # 6. MLflow groups: an incomplete parent is repaired, a complete one is never logged twice ------------
 def test_interrupted_mlflow_group_is_repaired_not_duplicated(tmp_path: Path) -> None:
     from imbench.suites import parse_suite
