@@ -119,16 +119,15 @@ def _client(uri: str, experiment: str) -> tuple[Any, str]:
 
 
 def check_reachable(uri: str, timeout: float = CONNECT_TIMEOUT) -> None:
-    """Fail within ``timeout`` seconds when an http(s) tracking server does not accept connections
-    (MLflow itself retries for minutes), and make MLflow's own requests give up sooner than its defaults."""
+    """Fail within ``timeout`` seconds when an http(s) tracking server does not accept connections (MLflow itself
+    retries with backoff for minutes: ``MLFLOW_HTTP_REQUEST_MAX_RETRIES``/``_TIMEOUT``, left at their defaults
+    because real servers rate-limit for longer than a connect probe should wait)."""
     import socket
     from urllib.parse import urlparse
 
     u = urlparse(uri)
     if u.scheme not in {"http", "https"}:
         return
-    os.environ.setdefault("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "2")
-    os.environ.setdefault("MLFLOW_HTTP_REQUEST_TIMEOUT", "60")
     port = u.port or (443 if u.scheme == "https" else 80)
     try:
         socket.create_connection((u.hostname or "localhost", port), timeout=timeout).close()
