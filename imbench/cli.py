@@ -84,12 +84,14 @@ def main() -> None:
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True)
 @click.option("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786 (with --executor dask)")
 @click.option("--report/--no-report", default=True, show_default=True, help="write the cheat-sheet and HTML report")
+@click.option("--recompute-changed", is_flag=True,
+              help="recompute the cells of datasets whose content changed since the run directory was made")
 @click.option("--quiet", "-q", is_flag=True, help="plain log lines instead of a live progress bar")
 def run(suite: str, out: str | None, jobs: int, strategies: str | None, models: str | None, datasets: str | None,
         n_trials: int | None, outer_folds: int | None, inner_folds: int | None, repeats: int | None,
         seed: int | None, metric: str | None, timeout_per_cell: float | None, cost_fn: float | None,
         cost_fp: float | None, tracking_uri: str | None, no_mlflow: bool, optuna_storage: str | None, executor: str,
-        scheduler: str | None, report: bool, quiet: bool) -> None:
+        scheduler: str | None, report: bool, recompute_changed: bool, quiet: bool) -> None:
     """Run (or resume) a benchmark SUITE: every dataset × strategy × model × outer fold."""
     import time
     from pathlib import Path
@@ -109,25 +111,40 @@ def run(suite: str, out: str | None, jobs: int, strategies: str | None, models: 
     t0 = time.perf_counter()
     with sweep_progress(con, quiet, s.protocol.metric) as on_progress:
         result = run_sweep(s, run_dir, jobs=jobs, executor=executor, scheduler=scheduler, on_progress=on_progress,
-                           tracking=not no_mlflow, tracking_uri=tracking_uri, optuna_storage=optuna_storage)
+                           tracking=not no_mlflow, tracking_uri=tracking_uri, optuna_storage=optuna_storage,
+                           recompute_changed=recompute_changed, raise_tracking_errors=False)
     wall = time.perf_counter() - t0
-    results_file = run_dir / "results.parquet"
-    render_sweep(con, result, wall, pd.read_parquet(results_file), s.protocol.metric)
-    cheatsheet = run_dir / "report" / "cheatsheet.md"
-    up_to_date = report and result.computed == 0 and cheatsheet.exists() and \
-        cheatsheet.stat().st_mtime >= results_file.stat().st_mtime
+    render_sweep(con, result, wall, pd.read_parquet(run_dir / "results.parquet"), s.protocol.metric)
+    up_to_date = report and _report_current(run_dir)
     paths = None
     if report and not up_to_date:
         from imbench.report import build_report
 
         paths = build_report(run_dir, metric=s.protocol.metric)
-    render_outputs(con, result, paths, cheatsheet.parent if up_to_date else None)
-    if not no_mlflow:  # after the report: the suite-level run holds it
+    render_outputs(con, result, paths, run_dir / "report" if up_to_date else None)
+    if not no_mlflow and not result.tracking_error:  # after the report: the suite-level run holds it
         from imbench.tracking import log_suite
 
         note = log_suite(run_dir, s, tracking_uri, paths, refresh=paths is not None or result.computed > 0)
         if note:
             con.print(note, soft_wrap=True)
+    if result.tracking_error:
+        from imbench.errors import TrackingError
+
+        raise TrackingError(result.tracking_error + (" (the report is written)" if report else ""))
+
+
+REPORT_FILES = ("cheatsheet.md", "report.html", "ranks.csv", "summary.csv", "status.csv")
+
+
+def _report_current(run_dir: Any) -> bool:
+    """Every report file exists and was written after the exports it reads (a run killed while writing its
+    report, or one whose store changed, gets a new report)."""
+    manifest = run_dir / "manifest.json"
+    files = [run_dir / "report" / f for f in REPORT_FILES]
+    if not manifest.exists() or not all(f.exists() for f in files):
+        return False
+    return min(f.stat().st_mtime_ns for f in files) >= manifest.stat().st_mtime_ns
 
 
 @main.command(name="list")
@@ -186,11 +203,13 @@ def report(run_dir: str, metric: str, formats: str, cost_fn: float | None, cost_
 @click.option("--register", metavar="NAME", help="register the recommended model in the MLflow model registry as NAME")
 @click.option("--optuna-storage", metavar="URL",
               help="keep every inner Optuna study in this RDB storage (e.g. sqlite:///optuna.db) for optuna-dashboard")
+@click.option("--plan", "plan_file", type=click.Path(dir_okay=False),
+              help="pin the protocol and models to a saved plan.json (instead of planning from the budget)")
 @click.option("--quiet", "-q", is_flag=True, help="no progress bar")
 def compare(file: str, target: str, positive: str | None, metric: str, budget: str, models: str | None,
             strategies: str | None, cost_fn: float | None, cost_fp: float | None, out: str | None, jobs: int,
             seed: int, tracking_uri: str | None, no_mlflow: bool, register: str | None, optuna_storage: str | None,
-            quiet: bool) -> None:
+            plan_file: str | None, quiet: bool) -> None:
     """Which strategy should you use on FILE? Ranked table, recommendation and exported pipeline."""
     if register and no_mlflow:
         from imbench.errors import ConfigError
@@ -198,15 +217,18 @@ def compare(file: str, target: str, positive: str | None, metric: str, budget: s
         raise ConfigError("--register needs MLflow; leave out --no-mlflow")
     from imbench.budget import BudgetPlan, parse_budget
     from imbench.cli_render import compare_progress, console, plan_lines, render_compare
+    from imbench.compare import check_costs, load_for_compare
     from imbench.compare import compare as run_compare
-    from imbench.compare import load_for_compare
     from imbench.datasets import check_evaluable
     from imbench.datasets.inspect import inspect_dataset
     from imbench.metrics import get_metric
 
     con = console()
-    budget_s = parse_budget(budget)  # a bad budget or metric fails before any work
+    budget_s = parse_budget(budget)  # a bad budget, metric, cost pair or plan fails before any work
     get_metric(metric)
+    check_costs(cost_fn, cost_fp)
+    if plan_file:
+        BudgetPlan.load(plan_file)
     ds = load_for_compare(file, target, positive)
     check_evaluable(ds, 3)  # the fewest outer folds any budget uses
     con.print(inspect_dataset(ds, outer_folds=5).to_text(), markup=False, highlight=False)
@@ -220,7 +242,7 @@ def compare(file: str, target: str, positive: str | None, metric: str, budget: s
                           strategies=_csv(strategies), cost_fn=cost_fn, cost_fp=cost_fp, out=out,
                           jobs=jobs or cpu_count(), seed=seed, tracking=not no_mlflow, tracking_uri=tracking_uri,
                           on_plan=on_plan, on_progress=on_progress, ds=ds, optuna_storage=optuna_storage,
-                          register=register)
+                          register=register, plan_file=plan_file)
     render_compare(con, res, metric, costs=cost_fn is not None)
     for line in res.mlflow_model.usage() if res.mlflow_model is not None else []:
         con.print(line, markup=False, highlight=False, soft_wrap=True)

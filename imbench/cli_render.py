@@ -230,6 +230,9 @@ def render_compare(con: Console, res: CompareOutcome, metric: str, costs: bool) 
     how = ("chosen by cross-validation on all rows" + (" to minimise expected cost" if costs else " to maximise F1")
            if "threshold" in rec.strategy.split("+") else "the default 0.5: this strategy does not tune it")
     con.print(f"Operating threshold: {rec.final_threshold:.4f} ({how})")
+    for cut in res.plan.cuts:
+        if cut.startswith("1 trial per cell"):  # the verdict is untuned: say so beside it, not only in the plan
+            con.print(f"Note: {cut}", markup=False, highlight=False)
     if costs and rec.saving_per_1000 is not None:
         con.print(f"Expected cost per 1,000 cases: {rec.cost_per_1000:.1f} vs {rec.none_cost_per_1000:.1f} "
                   f"for the unbalanced baseline (saving {rec.saving_per_1000:.1f})")

@@ -3,6 +3,7 @@ ranked with confidence intervals, with a recommended pipeline refit on all rows 
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -40,49 +41,72 @@ def load_for_compare(path: str, target: str | None, positive: Any = None) -> Any
     return load_dataset(f"file:{path}", target=target, positive=positive)
 
 
+PLAN_FILE = "plan.json"
+
+
 def compare(path: str, target: str, positive: Any = None, metric: str = "average_precision", budget: str = "10m",
             models: Sequence[str] | None = None, strategies: Sequence[str] | None = None,
             cost_fn: float | None = None, cost_fp: float | None = None, out: str | Path | None = None, jobs: int = 1,
             seed: int = 0, tracking: bool = True, tracking_uri: str | None = None,
             on_plan: Callable[[BudgetPlan], None] | None = None, on_progress: Callable[[Any], None] | None = None,
-            ds: Any = None, optuna_storage: str | None = None, register: str | None = None) -> CompareOutcome:
-    """Nested CV of strategies × models on ``path`` within ``budget``; see the module docstring."""
+            ds: Any = None, optuna_storage: str | None = None, register: str | None = None,
+            plan_file: str | None = None) -> CompareOutcome:
+    """Nested CV of strategies × models on ``path`` within ``budget``; see the module docstring.
+
+    The plan is computed from the data's size (never from measured timings) and saved as ``plan.json`` in the
+    output folder; a rerun reuses it (so a killed compare resumes), and ``plan_file`` pins one.
+    """
     from imbench.datasets import check_evaluable
     from imbench.datasets.files import file_digest
+    from imbench.errors import TrackingError
     from imbench.evaluation.evaluate import with_baseline
     from imbench.strategies import HEADLINE
     from imbench.suites import DatasetEntry, Suite, validate
     from imbench.sweep import run_sweep
 
     budget_s = parse_budget(budget)
-    if (cost_fn is None) != (cost_fp is None):
-        from imbench.errors import ConfigError
-
-        raise ConfigError("give both --cost-fn and --cost-fp (or neither)")
+    check_costs(cost_fn, cost_fp)
+    pinned = BudgetPlan.load(plan_file) if plan_file else None
     ds = ds if ds is not None else load_for_compare(path, target, positive)
     check_evaluable(ds, 3)
     costs = cost_fn is not None
     base = EvalProtocol(metric=metric, seed=seed, cost_fn=cost_fn or 1.0, cost_fp=cost_fp or 1.0,
-                    threshold_objective="cost" if costs else "f1")
+                        threshold_objective="cost" if costs else "f1")
     strategies = with_baseline(strategies or HEADLINE)
     if costs:
         strategies = with_threshold(strategies)
-    plan = plan_budget(budget_s, ds.X, ds.y, strategies, list(models or DEFAULT_MODELS), jobs, base)
-    if plan.protocol.outer_folds > ds.n_pos:
-        plan.cuts.append(f"outer folds cut to {ds.n_pos} (one positive per test fold at least)")
-        plan.protocol = replace(plan.protocol, outer_folds=ds.n_pos)
+    digest = file_digest(path)
+    stem = Path(path).stem
+    request = {"file": digest, "target": target, "positive": positive, "metric": metric, "budget": budget_s,
+               "models": list(models or DEFAULT_MODELS), "strategies": list(strategies), "cost_fn": cost_fn,
+               "cost_fp": cost_fp, "seed": seed, "plan": pinned.to_dict() if pinned else None}
+    key = hashlib.sha256(json.dumps(request, sort_keys=True, default=str).encode()).hexdigest()[:6]
+    out = Path(out or f"runs/compare-{stem}-{key}")
+    saved = out / PLAN_FILE
+    if pinned is not None:
+        plan = pinned
+    elif saved.is_file():  # a rerun (or a resumed, killed compare) keeps the plan it started with
+        plan = BudgetPlan.load(str(saved))
+    else:
+        plan = plan_budget(budget_s, ds.X, ds.y, strategies, list(models or DEFAULT_MODELS), jobs, base,
+                           categorical=list(ds.categorical))
+        if plan.protocol.outer_folds > ds.n_pos:
+            plan.cuts.append(f"outer folds cut to {ds.n_pos} (one positive per test fold at least)")
+            plan.protocol = replace(plan.protocol, outer_folds=ds.n_pos)
+    if pinned is not None or saved.is_file():
+        plan.protocol = replace(plan.protocol, metric=metric, seed=seed, cost_fn=base.cost_fn, cost_fp=base.cost_fp,
+                                threshold_objective=base.threshold_objective)
     if on_plan:
         on_plan(plan)
-    options: tuple[tuple[str, Any], ...] = (("sha256", file_digest(path)), ("target", target))
+    options: tuple[tuple[str, Any], ...] = (("sha256", digest), ("target", target))
     if positive is not None:
         options += (("positive", positive),)
-    stem = Path(path).stem
     suite = validate(Suite(name=f"compare-{stem}", datasets=(DatasetEntry(f"file:{Path(path).resolve()}", options),),
                            strategies=tuple(strategies), models=tuple(plan.models), protocol=plan.protocol,
                            description=f"imbench compare on {path}, target {target}"))
-    out = Path(out or f"runs/compare-{stem}-{suite.config_hash()[:6]}")
-    run_sweep(suite, out, jobs=jobs, on_progress=on_progress, tracking=tracking, tracking_uri=tracking_uri,
-              optuna_storage=optuna_storage)
+    res = run_sweep(suite, out, jobs=jobs, on_progress=on_progress, tracking=tracking, tracking_uri=tracking_uri,
+                    raise_tracking_errors=False, extra_files={PLAN_FILE: json.dumps(plan.to_dict(), indent=2)},
+                    optuna_storage=optuna_storage)
     df = pd.read_parquet(out / "results.parquet")
     table = ranked_table(df, metric, costs)
     rec = recommend(table, df, metric, costs)
@@ -102,12 +126,23 @@ def compare(path: str, target: str, positive: Any = None, metric: str = "average
     data = rec.to_dict() if rec is not None else {"cuts": plan.cuts}
     write_atomic(out / "recommendation.json", json.dumps(data, indent=2, default=str))
     exports["recommendation"] = out / "recommendation.json"
+    exports["plan"] = saved
+    if res.tracking_error:
+        raise TrackingError(res.tracking_error + " (the ranking, recommendation and report are written)")
     outcome = CompareOutcome(out, table, rec, plan, exports)
     if tracking:  # after the report and the export: the suite run holds the report, a model run the pipeline
         from imbench.mlflow_model import log_compare
 
         outcome.mlflow_model = log_compare(outcome, suite, ds.X, tracking_uri, register)
     return outcome
+
+
+def check_costs(cost_fn: float | None, cost_fp: float | None) -> None:
+    """Both costs or neither (checked before any data is read)."""
+    if (cost_fn is None) != (cost_fp is None):
+        from imbench.errors import ConfigError
+
+        raise ConfigError("give both --cost-fn and --cost-fp (or neither)")
 
 
 def with_threshold(strategies: Sequence[str]) -> list[str]:
@@ -192,6 +227,82 @@ def recommend(table: pd.DataFrame, df: pd.DataFrame, metric: str, costs: bool) -
     return rec
 
 
+TRUSTED_TYPES: tuple[str, ...] = (
+    "collections.OrderedDict",
+    "imblearn.pipeline.Pipeline",
+    "imbench.strategies._mean_one.MeanOneWeights",  # rus_boost's weight-normalising wrapper (imbench's own class)
+    "sklearn.frozen._frozen.FrozenEstimator",
+    "sklearn.metrics._dist_metrics.EuclideanDistance64",  # the metric object a fitted KDTree holds
+    "sklearn.model_selection._classification_threshold.FixedThresholdClassifier",
+    "sklearn.tree._tree.Tree",  # the fitted structure of every sklearn tree (forests, balanced_rf)
+)
+"""Types the exported ``model.skops`` may hold beyond skops' defaults: public classes only (listed here, never
+taken from ``get_untrusted_types``). The threshold search's scorer is not exported: the model carries the chosen
+threshold as a FixedThresholdClassifier."""
+
+
+def trusted_types(model_path: str | Path) -> list[str]:
+    """The types to pass to ``skops.io.load``: those the file needs, each checked against ``TRUSTED_TYPES`` and the
+    public estimator classes of the libraries imbench builds on; ImbenchError on anything else."""
+    import skops.io as sio
+
+    from imbench.errors import ImbenchError
+
+    needed = sio.get_untrusted_types(file=model_path)
+    bad = [t for t in needed if t not in TRUSTED_TYPES and not _public_estimator(t)]
+    if bad:
+        raise ImbenchError(f"{model_path} holds types imbench does not trust: {', '.join(bad[:5])}")
+    return list(needed)
+
+
+PUBLIC_PACKAGES = ("imbench", "sklearn", "imblearn", "lightgbm", "xgboost", "numpy", "scipy")
+
+
+def _public_estimator(qualname: str) -> bool:
+    """A public name (no leading underscore) of a library imbench builds models from, importable under that name
+    from the public part of its module path (``imblearn.over_sampling._smote.base.SMOTENC`` from
+    ``imblearn.over_sampling``)."""
+    import importlib
+    from itertools import takewhile
+
+    module, _, name = qualname.rpartition(".")
+    parts = module.split(".")
+    if parts[0] not in PUBLIC_PACKAGES or name.startswith("_"):
+        return False
+    public = ".".join(takewhile(lambda p: not p.startswith("_"), parts))
+    try:
+        return getattr(importlib.import_module(public), name, None) is not None
+    except ImportError:
+        return False
+
+
+def final_context(ds: Any, protocol: EvalProtocol) -> dict[str, Any]:
+    """The FitContext settings of the final refit (the rebuild script passes exactly these)."""
+    return {"cost_fn": protocol.cost_fn, "cost_fp": protocol.cost_fp,
+            "threshold_objective": protocol.threshold_objective, "inner_folds": protocol.inner_folds}
+
+
+def exportable(pipe: Any) -> Any:
+    """The fitted estimator to save: a threshold-tuned model becomes a FixedThresholdClassifier around its fitted
+    pipeline (same scores, same threshold) so the file holds no scorer (private functions) to trust."""
+    from sklearn.frozen import FrozenEstimator
+    from sklearn.model_selection import FixedThresholdClassifier, TunedThresholdClassifierCV
+
+    if not isinstance(pipe, TunedThresholdClassifierCV):
+        return pipe
+    fixed = FixedThresholdClassifier(FrozenEstimator(pipe.estimator_), threshold=float(pipe.best_threshold_),
+                                     response_method="predict_proba")
+    return _fit_frozen(fixed, pipe.classes_)
+
+
+def _fit_frozen(fixed: Any, classes: Any) -> Any:
+    import numpy as np
+
+    # a frozen estimator ignores the data: two rows that name both classes are enough to set classes_
+    X = np.zeros((len(classes), 1))
+    return fixed.fit(X, np.asarray(classes))
+
+
 def export_recommended(ds: Any, rec: Recommendation, protocol: EvalProtocol, out: Path) -> dict[str, Path]:
     """Tune the recommended pair on all rows (same inner CV and trials), refit, save with skops."""
     import skops.io as sio
@@ -205,8 +316,7 @@ def export_recommended(ds: Any, rec: Recommendation, protocol: EvalProtocol, out
 
     strategy, model = parse_strategy(rec.strategy), MODELS.get(rec.model)
     numeric, categorical = split_columns(ds.X, ds.categorical)
-    ctx = context_for(ds.y, numeric, categorical, cost_fn=protocol.cost_fn, cost_fp=protocol.cost_fp,
-                      threshold_objective=protocol.threshold_objective, inner_folds=protocol.inner_folds)
+    ctx = context_for(ds.y, numeric, categorical, **final_context(ds, protocol))
     seed = derive_seed(protocol.seed, "final", rec.strategy, rec.model)
     tuned = tune(strategy, model, ds.X, ds.y, categorical, ctx, protocol, seed)
     pipe = pipeline_for(strategy, model, protocol, categorical, seed, **tuned.params)
@@ -217,36 +327,49 @@ def export_recommended(ds: Any, rec: Recommendation, protocol: EvalProtocol, out
     rec.data_notes = list(getattr(ds, "notes", []))
     model_path = out / "model.skops"
     with atomic_path(model_path) as tmp:
-        sio.dump(pipe, tmp)
+        sio.dump(exportable(pipe.estimator_), tmp)
+        trusted_types(tmp)  # never leave a file behind that the documented load would refuse
     snippet = out / "rebuild_pipeline.py"
-    write_atomic(snippet, _snippet(ds, rec, protocol, seed))
+    write_atomic(snippet, rebuild_script(ds, rec, protocol, seed))
     return {"model": model_path, "snippet": snippet}
 
 
-def _snippet(ds: Any, rec: Recommendation, protocol: EvalProtocol, seed: int) -> str:
-    params = ",\n    ".join(f"{k}={v!r}" for k, v in rec.final_params.items())
+def rebuild_script(ds: Any, rec: Recommendation, protocol: EvalProtocol, seed: int) -> str:
+    """The rebuild script's source. Every value that comes from the user (file path, column names, labels,
+    notes) reaches it only inside one JSON document embedded with ``repr``: data, never code."""
     load = rec.load
     assert load is not None
-    opts = f"target={load.target!r}" + (f", positive={load.positive!r}" if load.positive is not None else "")
-    return f'''"""Rebuild and refit the pipeline imbench recommended ({rec.strategy} × {rec.model}).
+    options: dict[str, Any] = {"target": load.target}
+    if load.positive is not None:
+        options["positive"] = load.positive
+    spec = {"spec": load.spec, "options": options, "strategy": rec.strategy, "model": rec.model, "seed": seed,
+            "context": final_context(ds, protocol), "params": rec.final_params}
+    cols = ", ".join(rec.columns[:12]) + (" …" if len(rec.columns) > 12 else "")
+    doc = (f"Rebuild and refit the pipeline imbench recommended ({rec.strategy} × {rec.model}).\n\n"
+           "Load the saved one instead with skops (the types it needs are listed in imbench.compare.TRUSTED_TYPES):\n"
+           "    import skops.io as sio\n"
+           "    from imbench.compare import trusted_types\n"
+           "    model = sio.load(\"model.skops\", trusted=trusted_types(\"model.skops\"))\n"
+           "    p = model.predict_proba(X)[:, 1]; y_hat = model.predict(X)  # "
+           f"threshold {rec.final_threshold!r}\n"
+           f"X must have the columns imbench used: {cols}\n"
+           "(load new data with imbench.load_dataset to apply the same column handling: "
+           f"{'; '.join(rec.data_notes) or 'none'}).\n")
+    return f"""{doc!r}
+import json
 
-Load the saved one instead with skops:
-    import skops.io as sio
-    untrusted = sio.get_untrusted_types(file="model.skops")  # review this list, then:
-    model = sio.load("model.skops", trusted=untrusted)
-    p = model.predict_proba(X)[:, 1]; y_hat = p >= {rec.final_threshold:.6f}
-X must have the columns imbench used: {", ".join(rec.columns[:12])}{" …" if len(rec.columns) > 12 else ""}
-(load new data with imbench.load_dataset to apply the same column handling: {"; ".join(rec.data_notes) or "none"}).
-"""
 import imbench
 
-ds = imbench.load_dataset({load.spec!r}, {opts})
-pipe = imbench.build_pipeline(
-    {rec.strategy!r}, {rec.model!r}, categorical=ds.categorical, seed={seed},
-    cost_fn={protocol.cost_fn!r}, cost_fp={protocol.cost_fp!r}, threshold_objective={protocol.threshold_objective!r},
-    inner_folds={protocol.inner_folds!r},
-    {params},
-)
+SPEC = json.loads({json.dumps(spec, default=_plain)!r})
+
+ds = imbench.load_dataset(SPEC["spec"], **SPEC["options"])
+pipe = imbench.build_pipeline(SPEC["strategy"], SPEC["model"], categorical=ds.categorical, seed=SPEC["seed"],
+                              **SPEC["context"], **SPEC["params"])
 pipe.fit(ds.X, ds.y)
-print("decision threshold:", pipe.threshold_)
-'''
+print("decision threshold:", repr(float(pipe.threshold_)))
+"""
+
+
+def _plain(o: Any) -> Any:
+    """numpy scalars as Python numbers in JSON (anything else as text)."""
+    return o.item() if hasattr(o, "item") else str(o)

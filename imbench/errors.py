@@ -26,5 +26,9 @@ class RunDirectoryError(ImbenchError):
     """A run directory that belongs to another configuration."""
 
 
+class TrackingError(ImbenchError):
+    """Logging to MLflow failed (the results on disk are complete; a rerun retries the logging)."""
+
+
 class CellTimeout(Exception):
     """Raised inside a cell when it exceeds its time budget (becomes a ``timeout`` row)."""

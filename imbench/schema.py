@@ -222,6 +222,8 @@ class Manifest:
     git_commit: str | None = None
     started_at: str = ""
     finished_at: str = ""
+    store_revision: int | None = None
+    """The store revision the exports were derived from (stale exports are rewritten on the next run)."""
 
     @property
     def imbench_version(self) -> str:

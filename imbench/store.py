@@ -12,6 +12,7 @@ import json
 import os
 import sqlite3
 import time
+import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -30,7 +31,10 @@ CREATE TABLE IF NOT EXISTS cells (
 CREATE TABLE IF NOT EXISTS predictions (id TEXT PRIMARY KEY, idx BLOB, y_true BLOB, score BLOB);
 CREATE TABLE IF NOT EXISTS datasets (spec TEXT PRIMARY KEY, name TEXT, meta TEXT);
 CREATE TABLE IF NOT EXISTS tracked (grp TEXT PRIMARY KEY, run_id TEXT);
+CREATE TABLE IF NOT EXISTS fingerprints (spec TEXT PRIMARY KEY, fingerprint TEXT NOT NULL);
 """
+LOCK_NAME = ".imbench.lock"
+"""The run directory's lock file (held by the process writing to it; see ``sweep.run_sweep``)."""
 
 
 def _json_default(o: Any) -> Any:
@@ -45,8 +49,7 @@ class Store:
     def __init__(self, run_dir: str | Path, config_hash: str, config: dict[str, Any]) -> None:
         self.dir = Path(run_dir)
         db = self.dir / DB_NAME
-        if self.dir.exists() and any(self.dir.iterdir()) and not db.exists():
-            raise RunDirectoryError(f"{self.dir} exists and is not an imbench run directory; choose another --out")
+        self.check_target(self.dir)
         self.dir.mkdir(parents=True, exist_ok=True)
         self.con = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
         self.con.execute("PRAGMA journal_mode=WAL")
@@ -59,6 +62,7 @@ class Store:
                 self._set_meta("config_hash", config_hash)
                 self._set_meta("config", json.dumps(config, sort_keys=True))
                 self._set_meta("created", str(time.time()))
+                self._set_meta("run_id", uuid.uuid4().hex)
         elif found != config_hash:
             old = json.loads(self.get_meta("config") or "{}")
             diff = ", ".join(_diff(old, config)[:4]) or "hash differs"
@@ -66,6 +70,13 @@ class Store:
             raise RunDirectoryError(
                 f"{self.dir} holds a run with a different configuration ({diff}); use another --out or delete it"
             )
+
+    @staticmethod
+    def check_target(run_dir: Path) -> None:
+        """Refuse a folder that holds other files and no store (never write into someone else's folder)."""
+        if run_dir.is_file() or (run_dir.is_dir() and not (run_dir / DB_NAME).exists()
+                                 and any(p.name != LOCK_NAME for p in run_dir.iterdir())):
+            raise RunDirectoryError(f"{run_dir} exists and is not an imbench run directory; choose another --out")
 
     @classmethod
     def open_existing(cls, run_dir: str | Path) -> Store:
@@ -92,6 +103,25 @@ class Store:
         self._set_meta(key, value)
 
     @property
+    def run_id(self) -> str:
+        """A random id of this run directory (tags its MLflow runs; made on first use for older stores)."""
+        rid = self.get_meta("run_id")
+        if rid is None:
+            with self.con:
+                self.con.execute("BEGIN")
+                self.con.execute("INSERT OR IGNORE INTO meta VALUES ('run_id', ?)", (uuid.uuid4().hex,))
+            rid = self.get_meta("run_id")
+        return str(rid)
+
+    def revision(self) -> int:
+        """Counts every change to the cells: the exports record it, so stale exports are detected."""
+        return int(self.get_meta("revision") or 0)
+
+    def _bump_revision(self) -> None:
+        self.con.execute("INSERT INTO meta VALUES ('revision', '1') "
+                         "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1")
+
+    @property
     def config(self) -> dict[str, Any]:
         return dict(json.loads(self.get_meta("config") or "{}"))
 
@@ -103,6 +133,32 @@ class Store:
     def add_dataset(self, spec: str, meta: dict[str, Any]) -> None:
         self.con.execute("INSERT OR REPLACE INTO datasets VALUES (?, ?, ?)",
                          (spec, meta["dataset"], json.dumps(meta, default=_json_default)))
+
+    def fingerprints(self) -> dict[str, str]:
+        """spec → content fingerprint of each dataset this run was computed on."""
+        return dict(self.con.execute("SELECT spec, fingerprint FROM fingerprints").fetchall())
+
+    def set_fingerprint(self, spec: str, fingerprint: str) -> None:
+        self.con.execute("INSERT OR REPLACE INTO fingerprints VALUES (?, ?)", (spec, fingerprint))
+
+    def forget_dataset(self, spec: str, fingerprint: str) -> int:
+        """Drop every cell, prediction and MLflow record of dataset ``spec`` (its content changed) and pin the
+        new ``fingerprint``, in one transaction; the number of cells dropped."""
+        meta = self.dataset_names().get(spec)
+        with self.con:
+            self.con.execute("BEGIN")
+            n = 0
+            if meta is not None:
+                name = meta["dataset"]
+                ids = [r[0] for r in self.con.execute("SELECT id FROM cells WHERE dataset=?", (name,))]
+                self.con.executemany("DELETE FROM predictions WHERE id=?", [(i,) for i in ids])
+                self.con.execute("DELETE FROM cells WHERE dataset=?", (name,))
+                self.con.execute("DELETE FROM tracked WHERE instr(grp, ?) > 0", (f" {name}|",))
+                n = len(ids)
+                self._bump_revision()
+            self.con.execute("DELETE FROM datasets WHERE spec=?", (spec,))
+            self.set_fingerprint(spec, fingerprint)
+        return n
 
     # cells ----------------------------------------------------------------------------------
     def done_ids(self, retry_prefix: str | None = None) -> set[str]:
@@ -120,6 +176,7 @@ class Store:
             self.con.execute("INSERT OR REPLACE INTO cells VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                              (cell_id, row["dataset"], row["strategy"], row["model"], int(row["fold"]),
                               row["status"], data, time.time()))
+            self._bump_revision()
             if predictions is not None:
                 self.con.execute("INSERT OR REPLACE INTO predictions VALUES (?, ?, ?, ?)",
                                  (cell_id, predictions["index"].astype(np.int64).tobytes(),

@@ -29,11 +29,16 @@ from imbench.tracking_artifacts import (
     run_status,
     tag_experiment,
 )
+from imbench.system import file_lock, pause_point
 
 DEFAULT_URI = "sqlite:///mlflow.db"
 TAG_KEYS = ("dataset", "source", "tier", "strategy", "family", "model")
 FOLD_METRIC_KEYS = ("threshold", *TIMING_COLUMNS)
 """Row columns logged as metrics of a fold's child run, beside its ``test_*`` metrics."""
+KEY_TAG, RUN_TAG, COMPLETE_TAG = "imbench.group_key", "imbench.run", "imbench.complete"
+"""Parent-run tags: the group's key, the run directory's id, and the mark set once every child is logged."""
+CONNECT_TIMEOUT = 5.0
+"""Seconds to wait for a tracking server to accept a connection before giving up."""
 
 
 def resolve_uri(uri: str | None) -> str:
@@ -49,10 +54,14 @@ class Tracker:
     recorded in the run's store at once (keyed by tracking URI): a rerun logs only what is missing.
     """
 
-    def __init__(self, store_path: Path, suite: Suite, uri: str | None = None) -> None:
+    def __init__(self, store_path: Path, suite: Suite, uri: str | None = None, run_id: str = "",
+                 fingerprints: dict[str, str] | None = None) -> None:
         self.store_path = store_path
         self.suite = suite
         self.uri = resolve_uri(uri)
+        self.run_id = run_id
+        """The run directory's id: with the dataset fingerprint, it keys each group's parent run in MLflow."""
+        self.fingerprints = dict(fingerprints or {})
         self.queue: queue.Queue[list[dict[str, Any]] | None] = queue.Queue()
         self.thread = threading.Thread(target=self._loop, name="imbench-mlflow", daemon=True)
         self.error: BaseException | None = None
@@ -81,11 +90,15 @@ class Tracker:
             con = sqlite3.connect(self.store_path, timeout=60)
             inputs = DatasetInputs(con)
             done = {r[0] for r in con.execute("SELECT grp FROM tracked")}
+            existing = existing_parents(client, exp_id, self.run_id) if self.run_id else {}
             while (rows := self.queue.get()) is not None:
                 gid = group_id(rows[0])
                 if f"{self.uri} {gid}" in done:
                     continue
-                pid = log_group(client, exp_id, rows, self.suite, con, inputs)
+                key = group_key(self.run_id, gid, self.fingerprints.get(str(rows[0]["dataset"]), ""))
+                pid = repair_group(client, existing.get(key, []))  # a complete parent from a killed run, or None
+                if pid is None:
+                    pid = log_group(client, exp_id, rows, self.suite, con, inputs, key, self.run_id)
                 with con:  # at once: a kill while logging leaves no duplicates on rerun
                     con.execute("INSERT OR REPLACE INTO tracked VALUES (?, ?)", (f"{self.uri} {gid}", pid))
                 done.add(f"{self.uri} {gid}")
@@ -105,6 +118,7 @@ def group_id(row: dict[str, Any]) -> str:
 def _client(uri: str, experiment: str) -> tuple[Any, str]:
     import logging
 
+    check_reachable(uri)
     os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")  # offline by default; set it to false to opt in
     from mlflow.tracking import MlflowClient
 
@@ -112,19 +126,112 @@ def _client(uri: str, experiment: str) -> tuple[Any, str]:
     logging.getLogger("alembic").setLevel(logging.WARNING)
     logging.getLogger("mlflow").setLevel(logging.WARNING)
 
-    client = MlflowClient(tracking_uri=uri)
-    exp = client.get_experiment_by_name(experiment)
-    return client, (exp.experiment_id if exp else client.create_experiment(experiment))
+    with _init_lock(uri):  # the first use creates (migrates) the database: one process at a time
+        _drop_stale_migration_tables(uri)
+        client = MlflowClient(tracking_uri=uri)
+        exp = client.get_experiment_by_name(experiment)
+        return client, (exp.experiment_id if exp else client.create_experiment(experiment))
+
+
+def check_reachable(uri: str, timeout: float = CONNECT_TIMEOUT) -> None:
+    """Fail within ``timeout`` seconds when an http(s) tracking server does not accept connections (MLflow itself
+    retries with backoff for minutes: ``MLFLOW_HTTP_REQUEST_MAX_RETRIES``/``_TIMEOUT``, left at their defaults
+    because real servers rate-limit for longer than a connect probe should wait)."""
+    import socket
+    from urllib.parse import urlparse
+
+    u = urlparse(uri)
+    if u.scheme not in {"http", "https"}:
+        return
+    port = u.port or (443 if u.scheme == "https" else 80)
+    try:
+        socket.create_connection((u.hostname or "localhost", port), timeout=timeout).close()
+    except OSError as e:
+        raise ConnectionError(f"cannot connect to the tracking server at {uri} ({e.strerror or e})") from None
+
+
+def _drop_stale_migration_tables(uri: str) -> None:
+    """Drop ``_alembic_tmp_*`` tables a migration cut off by a crash (or by the pre-lock race) left behind: they
+    make every later migration fail with "table _alembic_tmp_… already exists". Called under the init lock."""
+    import sqlite3
+
+    db = Path(uri[len("sqlite:///"):]) if uri.startswith("sqlite:///") else None
+    if db is None or not db.is_file():
+        return
+    con = sqlite3.connect(db, timeout=60)
+    try:
+        names = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table' "
+                                           "AND name LIKE '\\_alembic\\_tmp\\_%' ESCAPE '\\'")]
+        for name in names:
+            con.execute(f'DROP TABLE "{name}"')
+        con.commit()
+    finally:
+        con.close()
+
+
+def _init_lock(uri: str) -> Any:
+    """An exclusive file lock beside a ``sqlite:///`` database (so two first runs do not both migrate it);
+    other stores need none."""
+    from contextlib import nullcontext
+
+    if not uri.startswith("sqlite:///"):
+        return nullcontext()
+    db = Path(uri[len("sqlite:///"):])
+    db.parent.mkdir(parents=True, exist_ok=True)
+    return file_lock(db.with_name(db.name + ".lock"))
+
+
+def group_key(run_id: str, gid: str, fingerprint: str = "") -> str:
+    """The ``imbench.group_key`` tag of a group's parent run: its run directory, group and dataset content
+    (hex, so it is safe inside an MLflow filter string whatever the dataset name holds)."""
+    import hashlib
+
+    return hashlib.sha256(f"{run_id}\n{gid}\n{fingerprint}".encode()).hexdigest()[:32]
+
+
+def existing_parents(client: Any, exp_id: str, run_id: str) -> dict[str, list[Any]]:
+    """Parent runs this run directory already created in the experiment, by group key (a killed run's too)."""
+    out: dict[str, list[Any]] = defaultdict(list)
+    token = None
+    while True:
+        page = client.search_runs([exp_id], filter_string=f"tags.`{RUN_TAG}` = '{run_id}'", max_results=1000,
+                                  page_token=token)
+        for r in page:
+            key = r.data.tags.get(KEY_TAG)
+            if key and "mlflow.parentRunId" not in r.data.tags:
+                out[key].append(r)
+        token = page.token
+        if not token:
+            return out
+
+
+def repair_group(client: Any, parents: list[Any]) -> str | None:
+    """The id of a complete parent among ``parents`` (kept); every incomplete one is deleted with its children,
+    so a group killed while logging is logged again once, never twice."""
+    keep = None
+    for r in parents:
+        if keep is None and r.data.tags.get(COMPLETE_TAG) == "true":
+            keep = str(r.info.run_id)
+            continue
+        exp_id, pid = r.info.experiment_id, r.info.run_id
+        children = client.search_runs([exp_id], filter_string=f"tags.`mlflow.parentRunId` = '{pid}'",
+                                      max_results=1000)
+        for c in children:
+            client.delete_run(c.info.run_id)
+        client.delete_run(pid)
+    return keep
 
 
 def log_group(client: Any, exp_id: str, rows: list[dict[str, Any]], suite: Suite,
-              store: sqlite3.Connection | None = None, inputs: DatasetInputs | None = None) -> str:
+              store: sqlite3.Connection | None = None, inputs: DatasetInputs | None = None, key: str = "",
+              run_id: str = "") -> str:
     """Log one group: a parent run (mean/std over ok folds) and one child run per fold; the parent's id.
 
     Every run carries its dataset as an MLflow dataset input and the real times of its cells (from the
     store's commit times); failed and timed-out cells are FAILED runs with the error as a tag and as
     ``error.txt``; not-applicable cells are FINISHED with ``status=not_applicable`` and a ``reason`` tag
-    (see ``run_status``); the parent holds the PR curve of its outer test folds.
+    (see ``run_status``); the parent holds the PR curve of its outer test folds. The parent is tagged
+    ``imbench.complete`` last: a parent without that tag was cut off and is repaired (``repair_group``).
     """
     from mlflow.entities import Metric, Param, RunTag
 
@@ -142,6 +249,7 @@ def log_group(client: Any, exp_id: str, rows: list[dict[str, Any]], suite: Suite
     tags = {k: str(first.get(k, "")) for k in TAG_KEYS}
     tags.update({"ir": str(first.get("ir", "")), "suite": suite.name, "imbench.group": group_id(first),
                  "status": ",".join(sorted({r["status"] for r in rows}))})
+    parent_tags = {KEY_TAG: key, RUN_TAG: run_id} if key else {}
     ok = [r for r in rows if r["status"] == Status.OK]
     errors = sorted({r["error"] for r in rows if r["error"] and r["status"] in BAD_STATUSES})
     reasons = sorted({r["error"] for r in rows if r["error"] and r["status"] == Status.NOT_APPLICABLE})
@@ -149,8 +257,9 @@ def log_group(client: Any, exp_id: str, rows: list[dict[str, Any]], suite: Suite
         tags["error"] = errors[0][:5000]
     if reasons:
         tags[REASON_TAG] = reasons[0][:5000]
-    parent = client.create_run(exp_id, start_time=start,
-                               tags={**tags, LEVEL_TAG: "group", "mlflow.runName": f"{st} × {mo} on {ds}"[:250]})
+    parent_tags = {KEY_TAG: key, RUN_TAG: run_id} if key else {}
+    parent = client.create_run(exp_id, start_time=start, tags={**tags, **parent_tags, LEVEL_TAG: "group",
+                                                               "mlflow.runName": f"{st} × {mo} on {ds}"[:250]})
     pid = parent.info.run_id
     metrics = []
     for col in sorted({k for r in ok for k in r if k.startswith(METRIC_PREFIX)}):
@@ -169,7 +278,6 @@ def log_group(client: Any, exp_id: str, rows: list[dict[str, Any]], suite: Suite
     fig = pr_curve_figure(group_predictions(store, ds, st, mo) if ok else {}, f"{st} × {mo} on {ds}")
     if fig is not None:
         client.log_figure(pid, fig, PR_CURVE_FILE)
-    client.set_terminated(pid, run_status([r["status"] for r in rows]), end_time=end)
     for r in rows:
         c_start, c_end = spans[r["fold"]]
         c_tags = {**tags, LEVEL_TAG: "fold", "status": r["status"], "fold": str(r["fold"]),
@@ -191,6 +299,9 @@ def log_group(client: Any, exp_id: str, rows: list[dict[str, Any]], suite: Suite
         if r["status"] in BAD_STATUSES:
             client.log_text(cid, error_text(r), ERROR_FILE)
         client.set_terminated(cid, run_status([r["status"]]), end_time=c_end or end)
+        pause_point("mlflow")
+    client.set_terminated(pid, run_status([r["status"] for r in rows]), end_time=end)
+    client.set_tag(pid, COMPLETE_TAG, "true")
     return str(pid)
 
 

@@ -106,11 +106,15 @@ class DatasetInputs:
         """(spec, options, meta) of every dataset the store has loaded."""
         if self.store is None:
             return []
+        fingerprints = dict(self.store.execute("SELECT spec, fingerprint FROM fingerprints").fetchall())
         out = []
         for key, meta in self.store.execute("SELECT spec, meta FROM datasets"):
             cfg = json.loads(key)
             spec, opts = (cfg, {}) if isinstance(cfg, str) else (cfg.pop("spec"), cfg)
-            out.append((str(spec), opts, json.loads(meta)))
+            stored = json.loads(meta)
+            if key in fingerprints:  # the content fingerprint pinned in the run's identity
+                stored["fingerprint"] = fingerprints[key]
+            out.append((str(spec), opts, stored))
         return out
 
     def _stored_meta(self, name: str) -> dict[str, Any]:

@@ -29,4 +29,35 @@ def load_dataset(spec: str, **options: Any) -> Dataset:
     return SOURCES.get(prefix).load(name, **options)
 
 
-__all__ = ["SOURCES", "Dataset", "binarize_target", "check_evaluable", "list_sources", "load_dataset", "tier_of"]
+def dataset_fingerprint(spec: str, options: tuple[tuple[str, Any], ...] = ()) -> str:
+    """What identifies a dataset's content: a file by its SHA-256, anything else (generated or bundled data)
+    by its spec, options and loader version (a source bumps its ``version`` attribute when its output changes).
+
+    A run directory pins these, so a resumed run never mixes cells scored on two versions of a dataset.
+    """
+    import hashlib
+    import json
+    import os
+    from importlib.metadata import PackageNotFoundError, version
+
+    prefix, _, name = spec.partition(":")
+    if prefix == "file":
+        from imbench.datasets.files import file_digest
+
+        path = os.path.expanduser(name.strip())
+        return f"sha256:{file_digest(path)}" if os.path.isfile(path) else "missing"
+    src = SOURCES.get(prefix)
+    loader = str(getattr(src, "version", "1"))
+    package = getattr(src, "package", None)  # bundled data: the version of the package that ships it
+    if package:
+        try:
+            loader += f"+{package} {version(package)}"
+        except PackageNotFoundError:
+            loader += f"+{package} not installed"
+    ident = json.dumps({"spec": spec, "options": [list(o) for o in options], "loader": loader}, default=str,
+                       sort_keys=True)
+    return "spec:" + hashlib.sha256(ident.encode()).hexdigest()[:16]
+
+
+__all__ = ["SOURCES", "Dataset", "binarize_target", "check_evaluable", "dataset_fingerprint", "list_sources",
+           "load_dataset", "tier_of"]

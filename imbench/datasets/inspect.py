@@ -13,6 +13,10 @@ from imbench.datasets.columns import id_like_columns
 
 SATURATED_AUC = 0.99
 BASELINE_MAX_ROWS = 3000
+BASELINE_MAX_CELLS = 300_000
+"""Rows × columns the baseline fits at most: a wide table is subsampled (rows first, then columns) so the check
+takes seconds, not minutes, and stays inside compare's budget."""
+BASELINE_MAX_COLUMNS = 300
 
 
 @dataclass
@@ -145,7 +149,8 @@ def _min_pos_per_fold(y: np.ndarray, folds: int, seed: int) -> int:
 def baseline_auc(X: pd.DataFrame, y: np.ndarray, seed: int = 0, max_rows: int = BASELINE_MAX_ROWS) -> float:
     """Best 3-fold ROC-AUC of two quick models (small gradient boosting, logistic regression).
 
-    Uses a stratified subsample of at most ``max_rows`` rows; the best of two unlike models is a
+    Uses a stratified subsample of at most ``max_rows`` rows (fewer on wide tables: ``BASELINE_MAX_CELLS``,
+    and at most ``BASELINE_MAX_COLUMNS`` random columns); the best of two unlike models is a
     fair "is this problem already solved?" check for both axis-aligned and linear structure.
     """
     from sklearn.ensemble import HistGradientBoostingClassifier
@@ -156,6 +161,10 @@ def baseline_auc(X: pd.DataFrame, y: np.ndarray, seed: int = 0, max_rows: int = 
     from sklearn.preprocessing import StandardScaler
     from threadpoolctl import threadpool_limits
 
+    if X.shape[1] > BASELINE_MAX_COLUMNS:  # a seeded random subset of the columns of a very wide table
+        keep = np.sort(np.random.default_rng(seed).choice(X.shape[1], BASELINE_MAX_COLUMNS, replace=False))
+        X = X.iloc[:, keep]
+    max_rows = min(max_rows, max(300, BASELINE_MAX_CELLS // max(X.shape[1], 1)))
     Xn = _numeric(X)
     if len(y) > max_rows:
         from sklearn.model_selection import train_test_split

