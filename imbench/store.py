@@ -50,6 +50,8 @@ class Store:
         self.dir = Path(run_dir)
         db = self.dir / DB_NAME
         self.check_target(self.dir)
+        if db.exists():
+            _refuse_other_config(db, self.dir, config_hash, config)
         self.dir.mkdir(parents=True, exist_ok=True)
         self.con = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
         self.con.execute("PRAGMA journal_mode=WAL")
@@ -215,6 +217,23 @@ class Store:
 
     def close(self) -> None:
         self.con.close()
+
+
+def _refuse_other_config(db: Path, run_dir: Path, config_hash: str, config: dict[str, Any]) -> None:
+    """RunDirectoryError when ``db`` holds another configuration, read without touching the folder: an
+    immutable read-only connection creates no ``-wal``/``-shm`` files, so a refused run leaves no trace."""
+    con = sqlite3.connect(f"{db.resolve().as_uri()}?immutable=1", uri=True)
+    try:
+        rows = dict(con.execute("SELECT key, value FROM meta WHERE key IN ('config_hash', 'config')").fetchall())
+    except sqlite3.DatabaseError:
+        return  # not readable this way (e.g. no meta table yet): the normal path decides
+    finally:
+        con.close()
+    found = rows.get("config_hash")
+    if found is not None and found != config_hash:
+        diff = ", ".join(_diff(json.loads(rows.get("config") or "{}"), config)[:4]) or "hash differs"
+        raise RunDirectoryError(
+            f"{run_dir} holds a run with a different configuration ({diff}); use another --out or delete it")
 
 
 @contextmanager

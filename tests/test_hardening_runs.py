@@ -166,7 +166,7 @@ def test_interrupted_mlflow_group_is_repaired_not_duplicated(tmp_path: Path) -> 
     cut = client.create_run(exp, tags={"imbench.group_key": key, "imbench.run": "run1"})  # killed: no children yet
     client.create_run(exp, tags={"mlflow.parentRunId": cut.info.run_id})
     assert repair_group(client, existing_parents(client, exp, "run1")[key]) is None  # deleted with its child
-    pid = log_group(client, exp, rows, suite, key, "run1")
+    pid = log_group(client, exp, rows, suite, key=key, run_id="run1")
     found = existing_parents(client, exp, "run1")[key]
     assert repair_group(client, found) == pid  # complete: kept, and the rerun logs nothing
     active = client.search_runs([exp])

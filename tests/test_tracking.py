@@ -265,10 +265,16 @@ def test_experiment_opens_in_the_model_training_view(tracked: dict[str, Any]) ->
 
 def test_every_run_logs_its_dataset_as_an_input(tracked: dict[str, Any]) -> None:
     """Name = spec, digest, source, column schema and class counts: the UI's Dataset column and filters."""
+    import sqlite3
+
     from imbench.tracking_artifacts import dataset_digest
 
     df = pd.read_parquet(tracked["run"] / "results.parquet")
     meta = {d: g.iloc[0].to_dict() for d, g in df.groupby("dataset")}
+    con = sqlite3.connect(tracked["run"] / "store.sqlite")
+    pinned = dict(con.execute("SELECT d.name, f.fingerprint FROM datasets d JOIN fingerprints f ON f.spec = d.spec"))
+    con.close()
+    assert set(pinned) == set(meta)
     _, parents, children = all_runs(tracked["uri"])
     for run in [*parents, *children]:
         inputs = run.inputs.dataset_inputs
@@ -276,7 +282,7 @@ def test_every_run_logs_its_dataset_as_an_input(tracked: dict[str, Any]) -> None
         d = inputs[0].dataset
         m = meta[run.data.tags["dataset"]]
         assert d.name == run.data.tags["dataset"]
-        assert d.digest == dataset_digest(m) and len(d.digest) == 16
+        assert d.digest == dataset_digest({**m, "fingerprint": pinned[d.name]}) == pinned[d.name][:16]
         assert d.source_type == "synthetic"
         assert json.loads(d.source)["spec"].startswith("synthetic:")
         cols = json.loads(d.schema)["mlflow_colspec"]
