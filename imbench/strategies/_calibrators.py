@@ -95,8 +95,8 @@ class PriorCorrected(ClassifierMixin, BaseEstimator):
         return np.column_stack([1.0 - corrected, corrected])
 
     def predict(self, X: Any) -> np.ndarray:
-        """The positive class where the corrected probability is at least 0.5."""
-        return self.classes_[(self.predict_proba(X)[:, 1] >= 0.5).astype(int)]
+        """The more probable class after correction (``argmax``: a tie at 0.5 is the negative class)."""
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
 
 class Recalibrated(ClassifierMixin, BaseEstimator):
@@ -136,5 +136,5 @@ class Recalibrated(ClassifierMixin, BaseEstimator):
         return np.asarray(self.calibrated_.predict_proba(X))
 
     def predict(self, X: Any) -> np.ndarray:
-        """The positive class where the calibrated probability is at least 0.5."""
-        return self.classes_[(self.predict_proba(X)[:, 1] >= 0.5).astype(int)]
+        """The more probable class after calibration (``argmax``: a tie at 0.5 is the negative class)."""
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]

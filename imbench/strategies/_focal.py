@@ -154,5 +154,5 @@ class FocalBoosted(ClassifierMixin, BaseEstimator):
         return np.column_stack([1.0 - p, p])
 
     def predict(self, X: Any) -> np.ndarray:
-        """The positive class where the margin is at least 0 (p ≥ 0.5)."""
-        return self.classes_[(self.decision_function(X) >= 0).astype(int)]
+        """The more probable class (``argmax`` of ``predict_proba``: a tie at 0.5 is the negative class)."""
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
