@@ -325,3 +325,17 @@ def test_list_strategies_documents_the_new_components() -> None:
     families = dict(zip(names, table.columns[1].cells, strict=True))
     assert families["prior_correction"] == families["calibrate"] == "calibration"
     assert families["focal_loss"] == "loss"
+
+
+def test_calibration_suite_takes_every_third_keel_dataset_per_tier() -> None:
+    from imbench.suites import load_suite
+
+    keel = [d.spec for d in load_suite("keel").datasets]
+    tiers = [keel[0:10], keel[10:20], keel[20:30], keel[30:]]  # keel.yaml: 10 low, 10 medium, 10 high, 7 extreme
+    suite = load_suite("calibration")
+    assert [d.spec for d in suite.datasets] == [d for tier in tiers for d in tier[::3]]
+    assert len(suite.datasets) >= 12 and set(suite.models) == {"logreg", "lightgbm"}
+    for base in ("smote", "random_under", "class_weight", "easy_ensemble"):
+        assert {base, f"{base}+prior_correction", f"{base}+calibrate"} <= set(suite.strategies)
+    assert {"none", "calibrate", "focal_loss"} <= set(suite.strategies)
+    assert "smote+prior_correction" in load_suite("quick").strategies and "focal_loss" in load_suite("quick").strategies

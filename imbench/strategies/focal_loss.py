@@ -18,11 +18,12 @@ from imbench.strategies.base import Component, FitContext, LossComponent, regist
 
 
 @cache
-def _custom_objective_api(model: ModelSpec) -> bool:
-    """Whether the model's estimator takes a callable ``objective`` and predicts raw margins."""
+def _custom_objective_api(model: ModelSpec) -> tuple[bool, str]:
+    """(whether the model's estimator takes a callable ``objective`` and predicts raw margins, its class name)."""
     est = model.build({}, 0)
     predict = inspect.signature(est.predict).parameters
-    return "objective" in est.get_params() and ("raw_score" in predict or "output_margin" in predict)
+    ok = "objective" in est.get_params() and ("raw_score" in predict or "output_margin" in predict)
+    return ok, type(est).__name__
 
 
 @register_component
@@ -44,9 +45,10 @@ class FocalLoss(LossComponent):
         return {"gamma": 2.0, "alpha_on": False}
 
     def skip(self, model: ModelSpec, ctx: FitContext | None = None) -> str | None:
-        if not _custom_objective_api(model):
-            return (f"focal loss is trained through a custom-objective API (XGBoost, LightGBM); {model.name} fits "
-                    "its own fixed criterion (logistic regression's log-loss solver, a forest's impurity splits)")
+        ok, estimator = _custom_objective_api(model)
+        if not ok:
+            return (f"focal loss replaces a boosting objective through a custom-objective API (XGBoost, LightGBM); "
+                    f"{model.name} ({estimator}) has none: it fits its own fixed criterion")
         return None
 
     def conflict(self, others: tuple[Component, ...]) -> str | None:
