@@ -19,7 +19,14 @@ from imbench.errors import ConfigError
 from imbench.models import MODELS, ModelSpec
 from imbench.preprocessing import impute_encode, one_hot
 from imbench.strategies import FitContext, Strategy, parse_strategy
-from imbench.strategies.base import CostComponent, DecisionComponent, EnsembleComponent, ResampleComponent
+from imbench.strategies.base import (
+    CalibrationComponent,
+    CostComponent,
+    DecisionComponent,
+    EnsembleComponent,
+    LossComponent,
+    ResampleComponent,
+)
 
 MODEL_PREFIX = "model__"
 
@@ -68,8 +75,9 @@ def assemble(strat: Strategy, spec: ModelSpec, params: dict[str, Any], ctx: FitC
              categorical: Sequence[Any], seed: int, with_decision: bool = True) -> Any:
     """The concrete, unfitted estimator for training rows described by ``ctx`` and the column split.
 
-    ``prep → [sampler] → [onehot] → model`` as an imblearn Pipeline, inside sklearn's
-    ``TunedThresholdClassifierCV`` when the strategy has a decision component.
+    ``prep → [sampler] → [onehot] → model`` as an imblearn Pipeline, inside the calibration
+    component's wrapper when there is one, all inside sklearn's ``TunedThresholdClassifierCV`` when
+    the strategy has a decision component (so the threshold is chosen on calibrated scores).
     """
     from imblearn.pipeline import Pipeline
 
@@ -88,11 +96,16 @@ def assemble(strat: Strategy, spec: ModelSpec, params: dict[str, Any], ctx: FitC
         steps.append(("sampler", resample.sampler(strat.params_of(resample, params), ctx, seed, [])))
     steps.append(("model", _model_step(strat, spec, params, ctx, seed)))
     pipe = Pipeline(steps)
+    est: Any = pipe
+    calibration = strat.get("calibration")
+    if calibration is not None:  # part of tuning (its method is a hyper-parameter), unlike the decision
+        assert isinstance(calibration, CalibrationComponent)
+        est = calibration.wrap(pipe, strat.params_of(calibration, params), ctx, seed)
     decision = strat.get("decision")
     if decision is not None and with_decision:
         assert isinstance(decision, DecisionComponent)
-        return decision.wrap(pipe, strat.params_of(decision, params), ctx, seed)
-    return pipe
+        return decision.wrap(est, strat.params_of(decision, params), ctx, seed)
+    return est
 
 
 def _model_step(strat: Strategy, spec: ModelSpec, params: dict[str, Any], ctx: FitContext, seed: int) -> Any:
@@ -103,6 +116,10 @@ def _model_step(strat: Strategy, spec: ModelSpec, params: dict[str, Any], ctx: F
         assert isinstance(cost, CostComponent)
         kwargs.update(cost.model_kwargs(strat.params_of(cost, params), ctx))
     est = spec.build(kwargs, seed)
+    loss = strat.get("loss")
+    if loss is not None:
+        assert isinstance(loss, LossComponent)
+        est = loss.wrap_model(est, spec, strat.params_of(loss, params), seed)
     ensemble = strat.get("ensemble")
     if ensemble is not None:
         assert isinstance(ensemble, EnsembleComponent)
@@ -190,7 +207,8 @@ class ImbalancePipeline(ClassifierMixin, BaseEstimator):
                        self.with_decision)
         self.estimator_ = est.fit(X, y_fit)
         decided = self.with_decision and strat.get("decision") is not None
-        self.pipeline_ = self.estimator_.estimator_ if decided else self.estimator_
+        inner = self.estimator_.estimator_ if decided else self.estimator_
+        self.pipeline_ = getattr(inner, "pipeline_", inner)  # a calibration wrapper exposes its pipeline
         self.threshold_ = float(self.estimator_.best_threshold_) if decided else 0.5
         if decided:
             self.best_threshold_ = self.threshold_

@@ -38,7 +38,7 @@ COMPOSITES = sorted(
 )
 """Every two-component strategy (one component from each of two families)."""
 RUN_COMPOSITES = ["smote+threshold", "class_weight+threshold", "smote+class_weight", "random_under+easy_ensemble",
-                  "scale_pos_weight+threshold", "adasyn+balanced_rf"]
+                  "scale_pos_weight+threshold", "adasyn+balanced_rf", "smote+prior_correction", "focal_loss+calibrate"]
 """Composites also run end to end as cells (the rest are built, fitted and predicted)."""
 KNOWN_FAILING_TRIALS = {COMPONENTS.get("adasyn")}
 """Known issue: a tuned ratio that adds only one or two rows makes ADASYN refuse ("No samples will
@@ -115,7 +115,8 @@ def _fit_and_check(strategy: str, model: str, ds: Dataset) -> None:
         s = est.predict_proba(X_te)[:, 1]
         np.testing.assert_array_equal(pred, (s >= est.best_threshold_).astype(pred.dtype))
     base_type = type(spec.build({}, 0))
-    assert (type(steps["model"]) is base_type) == (strat.get("ensemble") is None)
+    wrapped = strat.get("ensemble") is not None or strat.get("loss") is not None  # a loss trains a wrapped model
+    assert (type(steps["model"]) is base_type) != wrapped
     cost = strat.get("cost")
     if cost is not None:
         assert isinstance(cost, CostComponent)
@@ -146,9 +147,13 @@ def test_composite_pipeline_builds_fits_and_predicts(strategy: str, model: str, 
 
 @pytest.mark.parametrize("strategy", COMPOSITES)
 def test_composite_skips_where_a_component_skips(strategy: str) -> None:
+    """A component's reason for the model first, else a reason why the components cannot act together."""
     ds = dataset("mixed")
+    comps = parse_strategy(strategy).components
+    ctx = context_for(ds.y, *split_columns(ds.X, ds.categorical))
     for model in MODEL_NAMES:
-        reasons = [r for c in parse_strategy(strategy).components if (r := skip_reason(c.name, model, ds))]
+        reasons = [r for c in comps if (r := c.skip(MODELS.get(model), ctx))]
+        reasons += [r for c in comps if (r := c.conflict(tuple(o for o in comps if o is not c)))]
         assert skip_reason(strategy, model, ds) == (reasons[0] if reasons else None)
 
 

@@ -68,6 +68,7 @@ def record_rows(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, np.ndarray]]
 
     recorder(Pipeline, "fit", "fit")
     recorder(Pipeline, "predict_proba", "predict_proba")
+    recorder(Pipeline, "decision_function", "predict_proba")  # calibrators score by the margin where there is one
     recorder(TunedThresholdClassifierCV, "fit", "threshold_fit")
     return calls
 
@@ -170,7 +171,8 @@ def run_recorded(strategy: str, monkeypatch: pytest.MonkeyPatch) -> tuple[CellRe
 
 
 @pytest.mark.parametrize("strategy", ["none", "smote", "class_weight", "easy_ensemble", "random_under",
-                                      "threshold", "smote+threshold"])
+                                      "threshold", "smote+threshold", "smote+prior_correction", "calibrate",
+                                      "class_weight+calibrate+threshold"])
 def test_no_fit_during_a_cell_sees_test_rows(strategy: str, monkeypatch: pytest.MonkeyPatch,
                                               fast_models: None) -> None:
     res, fold, calls = run_recorded(strategy, monkeypatch)
@@ -191,7 +193,7 @@ def test_no_fit_during_a_cell_sees_test_rows(strategy: str, monkeypatch: pytest.
     assert calls[-1][0] == "predict_proba"
 
 
-@pytest.mark.parametrize("strategy", ["threshold", "smote+threshold"])
+@pytest.mark.parametrize("strategy", ["threshold", "smote+threshold", "smote+calibrate+threshold"])
 def test_threshold_is_chosen_on_training_rows_only(strategy: str, monkeypatch: pytest.MonkeyPatch,
                                                    fast_models: None) -> None:
     res, fold, calls = run_recorded(strategy, monkeypatch)
@@ -215,7 +217,8 @@ def _scramble_test_rows(ds: Dataset, fold: OuterFold) -> Dataset:
     return Dataset(ds.name, X, ds.y, ds.source, categorical=list(ds.categorical))
 
 
-@pytest.mark.parametrize("strategy", ["smote", "threshold", "smote+threshold"])
+@pytest.mark.parametrize("strategy", ["smote", "threshold", "smote+threshold", "random_under+prior_correction",
+                                      "calibrate+threshold"])
 def test_tuning_and_threshold_do_not_change_when_test_rows_change(strategy: str, fast_models: None) -> None:
     ds = make_tiny(categorical=True, missing=True, name="leak-blind")
     fold = outer_folds(ds.y, P, ds.name)[0]

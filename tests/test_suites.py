@@ -11,7 +11,7 @@ import yaml
 from imbench.errors import ConfigError, ImbenchError, UnknownNameError
 from imbench.suites import Suite, builtin_suites, load_suite, parse_suite
 
-BUILTIN = ("quick", "keel", "ir_ladder", "imblearn27", "climb")
+BUILTIN = ("quick", "keel", "ir_ladder", "imblearn27", "climb", "calibration")
 
 
 

@@ -1,4 +1,4 @@
-"""Strategy components: four families, one base class each, and the registry.
+"""Strategy components: six families, one base class each, and the registry.
 
 A component declares its family, its Optuna search space (``suggest``), the models it applies to
 (``skip`` returns a reason or None) and how it changes the pipeline. Components compose by name
@@ -14,7 +14,10 @@ from typing import Any, ClassVar
 from imbench.models.base import ModelSpec
 from imbench.registry import Registry
 
-FAMILIES = ("resample", "cost", "ensemble", "decision")
+FAMILIES = ("resample", "cost", "loss", "ensemble", "calibration", "decision")
+"""Family order is the order of composition, inside out: rows are resampled, the model is weighted or given
+its loss, wrapped by an ensemble, its probabilities mapped by a calibration, and ``decision`` (the threshold,
+chosen on the final scores) stays outermost."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,14 @@ class Component(ABC):
 
     def skip(self, model: ModelSpec, ctx: FitContext | None = None) -> str | None:
         """A reason why this component does not apply to ``model`` (or to the data), else None."""
+        return None
+
+    def conflict(self, others: tuple[Component, ...]) -> str | None:
+        """A reason why this component cannot act together with the strategy's ``others``, else None.
+
+        For rules between families (a prior correction needs something that moved the prior); the
+        one-per-family rule is checked by ``parse_strategy``.
+        """
         return None
 
 
@@ -115,6 +126,27 @@ class EnsembleComponent(Component):
     def wrap(self, model_estimator: Any, model: ModelSpec, model_params: dict[str, Any],
              params: dict[str, Any], seed: int) -> Any:
         """The estimator that takes the model's place in the pipeline."""
+
+
+class LossComponent(Component):
+    """Replaces the model's training objective (a custom loss); needs a model with that API."""
+
+    family = "loss"
+
+    @abstractmethod
+    def wrap_model(self, model_estimator: Any, model: ModelSpec, params: dict[str, Any], seed: int) -> Any:
+        """The estimator that trains ``model_estimator`` on this loss (it keeps the model's own parameters)."""
+
+
+class CalibrationComponent(Component):
+    """Maps the pipeline's probabilities after training (fitted on training rows only); wraps the pipeline."""
+
+    family = "calibration"
+
+    @abstractmethod
+    def wrap(self, pipeline: Any, params: dict[str, Any], ctx: FitContext, seed: int) -> Any:
+        """A meta-estimator around ``pipeline`` whose ``predict_proba`` is the mapped probability
+        and whose fitted ``pipeline_`` is the wrapped pipeline refitted on all its rows."""
 
 
 class DecisionComponent(Component):

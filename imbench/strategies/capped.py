@@ -21,7 +21,8 @@ class NeighbourCapped(BaseEstimator):
     - a float ``sampling_strategy`` (target minority/majority ratio) that would not change the
       fold — at or below its own ratio, which imblearn refuses — is raised to the smallest ratio
       that does (one more minority row, or one fewer majority row).
-    Each adaptation is recorded in ``adaptations_``; nested samplers (``smote`` inside
+    Each adaptation is recorded in ``adaptations_``, the class counts it returns in ``counts_``
+    (the prior correction reads them); nested samplers (``smote`` inside
     SMOTETomek / SMOTEENN) are adapted too.
     """
 
@@ -55,4 +56,6 @@ class NeighbourCapped(BaseEstimator):
                 target.set_params(sampling_strategy=fixed)
                 self.adaptations_.append(f"{type(target).__name__}.sampling_strategy {r:.4g}->{fixed:.4g}")
         self.sampler_ = sampler
-        return sampler.fit_resample(X, y, **kw)
+        out = sampler.fit_resample(X, y, **kw)
+        self.counts_ = np.bincount(np.asarray(out[1], dtype=int), minlength=2)  # what the model is fitted on
+        return out

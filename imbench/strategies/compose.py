@@ -43,9 +43,14 @@ class Strategy:
         return next((c for c in self.components if c.family == family), None)
 
     def skip(self, model: ModelSpec, ctx: FitContext | None = None) -> str | None:
-        """Why this strategy does not apply to ``model`` (first component's reason), else None."""
+        """Why this strategy does not apply to ``model`` (first component's reason), else why its
+        components cannot act together (first ``conflict``), else None."""
         for c in self.components:
             reason = c.skip(model, ctx)
+            if reason:
+                return reason
+        for c in self.components:
+            reason = c.conflict(tuple(o for o in self.components if o is not c))
             if reason:
                 return reason
         return None
