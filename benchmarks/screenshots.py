@@ -116,9 +116,9 @@ def publish(run_dir: Path) -> Path:
     """Rebuild ``run_dir/report.html`` (and ``pr_auc_vs_ir.png`` if present) from the folder's results."""
     import tempfile
 
-    from imbench.report import build_report
-    from imbench.report import figures as fig
-    from imbench.report.analysis import label
+    from imbench.reporting import build_report
+    from imbench.reporting import figures as fig
+    from imbench.reporting.analysis import label
 
     with tempfile.TemporaryDirectory() as tmp:
         out = build_report(run_dir, formats=("html",), out_dir=tmp)

@@ -3,6 +3,9 @@
 Public API (heavy libraries load on first use)::
 
     import imbench
+    result = imbench.run_suite("quick")                       # journey 1: a suite, resumable, with its report
+    outcome = imbench.compare("data.csv", target="is_fraud")  # journey 2: strategies on your own data
+    files = imbench.report("runs/quick")                      # journey 3: cheat-sheet and HTML report
     df = imbench.evaluate("synthetic:ir=50", ["none", "smote", "threshold"], ["logreg", "lightgbm"])
     pipe = imbench.build_pipeline("smote+threshold", "logreg", smote__k_neighbors=3).fit(X, y)
 """
@@ -14,8 +17,11 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _LAZY = {
+    "run_suite": "imbench.sweep",
+    "compare": "imbench.comparison",
+    "report": "imbench.reporting.build",
     "build_pipeline": "imbench.pipeline",
-    "evaluate": "imbench.evaluation.evaluate",
+    "evaluate": "imbench.experiment",
     "Protocol": "imbench.evaluation.protocol",
     "EvalProtocol": "imbench.evaluation.protocol",
     "results_frame": "imbench.results",
@@ -31,11 +37,17 @@ _LAZY = {
     "RunDirectoryError": "imbench.errors",
 }
 
+_ATTR = {"report": "build_report"}
+"""Public names that differ from the attribute they stand for."""
+
 if TYPE_CHECKING:  # names resolved lazily by __getattr__ below
+    from imbench.comparison import compare
+    from imbench.reporting.build import build_report as report
+    from imbench.sweep import run_suite
     from imbench.datasets import load_dataset
     from imbench.datasets.base import Dataset
     from imbench.errors import ConfigError, DataValidationError, ImbenchError, RunDirectoryError, UnknownNameError
-    from imbench.evaluation.evaluate import evaluate
+    from imbench.experiment import evaluate
     from imbench.evaluation.protocol import EvalProtocol, Protocol
     from imbench.metrics import score_all
     from imbench.pipeline import build_pipeline
@@ -47,7 +59,7 @@ def __getattr__(name: str) -> Any:
     if name in _LAZY:
         import importlib
 
-        return getattr(importlib.import_module(_LAZY[name]), name)
+        return getattr(importlib.import_module(_LAZY[name]), _ATTR.get(name, name))
     raise AttributeError(f"module 'imbench' has no attribute {name!r}")
 
 
@@ -61,10 +73,13 @@ __all__ = [
     "RunDirectoryError",
     "UnknownNameError",
     "build_pipeline",
+    "compare",
     "evaluate",
     "load_dataset",
     "parse_strategy",
+    "report",
     "results_frame",
+    "run_suite",
     "score_all",
     "summarize",
 ]

@@ -118,7 +118,7 @@ def run(suite: str, out: str | None, jobs: int, strategies: str | None, models: 
     up_to_date = report and _report_current(run_dir)
     paths = None
     if report and not up_to_date:
-        from imbench.report import build_report
+        from imbench.reporting import build_report
 
         paths = build_report(run_dir, metric=s.protocol.metric)
     render_outputs(con, result, paths, run_dir / "report" if up_to_date else None)
@@ -177,7 +177,7 @@ def inspect(dataset: str, target: str | None, positive: str | None, outer_folds:
 @click.option("--cost-fp", type=click.FloatRange(min=0, min_open=True), help="re-score: cost of a false positive")
 def report(run_dir: str, metric: str, formats: str, cost_fn: float | None, cost_fp: float | None) -> None:
     """Cheat-sheet (Markdown), self-contained HTML report and CSV tables of a RUN_DIR."""
-    from imbench.report import build_report
+    from imbench.reporting import build_report
 
     paths = build_report(run_dir, metric=metric, formats=tuple(_csv(formats) or ()), cost_fn=cost_fn, cost_fp=cost_fp)
     for name, path in paths.items():
@@ -217,8 +217,8 @@ def compare(file: str, target: str, positive: str | None, metric: str, budget: s
         raise ConfigError("--register needs MLflow; leave out --no-mlflow")
     from imbench.budget import BudgetPlan, parse_budget
     from imbench.cli_render import compare_progress, console, plan_lines, render_compare
-    from imbench.compare import check_costs, load_for_compare
-    from imbench.compare import compare as run_compare
+    from imbench.comparison import check_costs, load_for_compare
+    from imbench.comparison import compare as run_compare
     from imbench.datasets import check_evaluable
     from imbench.datasets.inspect import inspect_dataset
     from imbench.metrics import get_metric

@@ -18,7 +18,7 @@ from imbench.suites import Suite
 
 if TYPE_CHECKING:
     from imbench.budget import BudgetPlan
-    from imbench.compare import CompareOutcome
+    from imbench.comparison import CompareOutcome
     from imbench.sweep import SweepEvent, SweepResult
 
 

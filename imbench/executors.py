@@ -149,12 +149,3 @@ def _error_result(t: Task, error: str) -> CellResult:
     k = t.key
     return CellResult(ResultRow(k.dataset, k.strategy, k.model, k.fold, status=Status.FAILED, error=error,
                                 dataset_meta=dict(t.meta)))
-
-
-def make_executor(jobs: int = 1, kind: str = "local", scheduler: str | None = None) -> Executor:
-    """``local`` (in-process for jobs=1, worker processes otherwise) or ``dask``."""
-    if kind == "dask":
-        from imbench.dask_executor import DaskExecutor
-
-        return DaskExecutor(scheduler=scheduler, jobs=jobs)
-    return InProcessExecutor() if jobs <= 1 else ProcessExecutor(jobs)

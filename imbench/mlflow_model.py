@@ -67,7 +67,7 @@ def log_recommended(model_path: Path, X: Any, rec: Recommendation, experiment: s
     from imbench.tracking_artifacts import LEVEL_TAG, tag_experiment
 
     # trusted: imbench wrote this file a moment ago, in this process; MLflow stores the same list in the model
-    from imbench.compare import trusted_types
+    from imbench.export import trusted_types
 
     trusted = trusted_types(model_path)  # only public types imbench lists (ImbenchError otherwise)
     pipe = sio.load(model_path, trusted=trusted)

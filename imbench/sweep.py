@@ -16,7 +16,8 @@ from typing import Any
 
 from imbench.errors import RunDirectoryError, TrackingError
 from imbench.evaluation.evaluate import cell_keys
-from imbench.executors import DatasetRef, Task, make_executor
+from imbench.execution import make_executor
+from imbench.executors import DatasetRef, Task
 from imbench.schema import BAD_STATUSES, TIMING_COLUMNS, WORKER_DIED, Manifest
 from imbench.store import DB_NAME, LOCK_NAME, Store, atomic_path, write_atomic
 from imbench.suites import Suite
@@ -46,6 +47,8 @@ class SweepResult:
     tracking: str = ""
     tracking_error: str = ""
     """Why logging to MLflow failed (the results and exports are complete regardless); empty when it did not."""
+    report: dict[str, Path] = field(default_factory=dict)
+    """Files of the report written by ``run_suite`` (name → path); empty when none was written."""
 
 
 def dataset_refs(suite: Suite) -> list[tuple[Any, str, DatasetRef, str]]:
@@ -328,3 +331,21 @@ def _git_commit() -> str | None:
         return r.stdout.strip() or None
     except (OSError, subprocess.SubprocessError):
         return None
+
+
+def run_suite(suite: str | Path | Suite, out: str | Path | None = None, *, jobs: int = 1, executor: str = "local",
+              scheduler: str | None = None, tracking: bool = True, tracking_uri: str | None = None,
+              report: bool = True) -> SweepResult:
+    """The first journey from a notebook: run (or resume) a built-in suite, a YAML file or a Suite into ``out``
+    (default ``runs/NAME``), then write its report, as ``imbench run`` does."""
+    from imbench.suites import load_suite
+
+    s = suite if isinstance(suite, Suite) else load_suite(str(suite))
+    run_dir = Path(out) if out is not None else Path("runs") / s.name
+    result = run_sweep(s, run_dir, jobs=jobs, executor=executor, scheduler=scheduler, tracking=tracking,
+                       tracking_uri=tracking_uri)
+    if report:
+        from imbench.reporting.build import build_report
+
+        result.report = build_report(run_dir)
+    return result

@@ -18,7 +18,7 @@ from sklearn.model_selection import train_test_split
 
 from imbench.errors import ConfigError
 from imbench.evaluation.cell import CellKey, run_cell
-from imbench.evaluation.evaluate import evaluate
+from imbench.experiment import evaluate
 from imbench.evaluation.protocol import Protocol
 from imbench.evaluation.splits import outer_folds
 from imbench.models import MODELS

@@ -29,7 +29,7 @@ def csv(tmp_path: Path) -> Path:
 
 
 def _compare(csv: Path, out: Path, **kw: object):  # type: ignore[no-untyped-def]
-    from imbench.compare import compare
+    from imbench.comparison import compare
 
     args = dict(positive="yes", budget="30s", models=["logreg"], strategies=["none", "smote", "class_weight", "threshold"],
                 out=out, tracking=False)

@@ -7,7 +7,7 @@ import pytest
 from conftest import TIMING_COLUMNS, drop_timing, make_tiny
 
 from imbench.evaluation.cell import CellKey, run_cell
-from imbench.evaluation.evaluate import evaluate
+from imbench.experiment import evaluate
 from imbench.evaluation.protocol import Protocol
 
 STRATEGIES = ["smote", "class_weight+threshold", "scale_pos_weight"]

@@ -11,7 +11,7 @@ from conftest import make_tiny
 from imbench.datasets.base import Dataset
 from imbench.errors import ConfigError, UnknownNameError
 from imbench.evaluation.cell import CellKey, run_cell
-from imbench.evaluation.evaluate import evaluate
+from imbench.experiment import evaluate
 from imbench.evaluation.protocol import Protocol
 from imbench.pipeline import build_pipeline
 from imbench.strategies import COMPONENTS, parse_strategy

@@ -189,7 +189,7 @@ HOSTILE = 'x""";import os;os.system("touch PWNED");"""'
 
 
 def test_rebuild_script_with_hostile_names_runs_no_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from imbench.compare import compare
+    from imbench.comparison import compare
 
     cap_estimators(monkeypatch)
     rng = np.random.default_rng(1)
@@ -214,7 +214,7 @@ def test_rebuild_script_reproduces_the_exported_model_exactly(tmp_path: Path, mo
 
     import skops.io as sio
 
-    from imbench.compare import TRUSTED_TYPES, compare, trusted_types
+    from imbench.comparison import TRUSTED_TYPES, compare, trusted_types
 
     cap_estimators(monkeypatch)
     data = table(tmp_path / "d.csv", n=400)
@@ -286,7 +286,7 @@ def test_hopeless_budget_on_a_wide_table_is_refused_at_once(tmp_path: Path) -> N
 def test_compare_saves_its_plan_reuses_it_and_accepts_plan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import json
 
-    from imbench.compare import compare
+    from imbench.comparison import compare
 
     cap_estimators(monkeypatch)
     data = table(tmp_path / "d.csv", n=300)

@@ -12,7 +12,7 @@ import pytest
 
 from imbench.datasets.base import tier_of
 from imbench.errors import ConfigError, DataValidationError, ImbenchError
-from imbench.report import build_report
+from imbench.reporting import build_report
 
 METRIC_COLUMNS = ["test_average_precision", "test_roc_auc", "test_f1", "test_precision", "test_recall",
                   "test_balanced_accuracy", "test_mcc", "test_gmean", "test_accuracy", "test_brier", "test_log_loss",

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from imbench.report import build_report
+from imbench.reporting import build_report
 from imbench.suites import parse_suite
 from imbench.sweep import run_sweep
 
@@ -92,7 +92,7 @@ def test_report_content_a_reader_needs(report: tuple[Path, Path]) -> None:
 
 def test_pr_legend_ap_is_the_tables_number(report: tuple[Path, Path]) -> None:
     """The AP the PR figure names is the mean over folds of the stored PR-AUC, as in the cheat-sheet."""
-    from imbench.report.figures import pr_curve_data
+    from imbench.reporting.figures import pr_curve_data
 
     run, _ = report
     res = pd.read_parquet(run / "results.parquet")

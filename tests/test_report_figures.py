@@ -13,10 +13,10 @@ import pytest
 from matplotlib.colors import to_hex
 from test_report import make_run
 
-from imbench.report import figures as fig
-from imbench.report import palette
-from imbench.report.analysis import Analysis, analyse
-from imbench.report.load import load_run
+from imbench.reporting import figures as fig
+from imbench.reporting import palette
+from imbench.reporting.analysis import Analysis, analyse
+from imbench.reporting.load import load_run
 
 DATASETS = {"low0": 2.0, "low1": 3.0, "med0": 7.0, "high0": 20.0, "ext0": 80.0}
 EFFECTS = {"none": 0.0, "smote": 0.02, "threshold": 0.0, "class_weight": 0.01, "my_custom+threshold": -0.01}

@@ -1,4 +1,4 @@
-"""Statistics and pure tables of imbench.report on fixed inputs with known answers."""
+"""Statistics and pure tables of imbench.reporting on fixed inputs with known answers."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from imbench.report import stats
-from imbench.report.costs import bayes_threshold, check_costs, rescore_cells
-from imbench.report.render import html_inline, md_inline
-from imbench.report.tables import Group, compare_strategies, dataset_meta, status_table
+from imbench.reporting import stats
+from imbench.reporting.costs import bayes_threshold, check_costs, rescore_cells
+from imbench.reporting.render import html_inline, md_inline
+from imbench.reporting.tables import Group, compare_strategies, dataset_meta, status_table
 
 
 def test_holm_matches_hand_computation() -> None:

@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 
 from imbench.datasets.base import tier_of
-from imbench.report import stats
-from imbench.report.quality import degenerate_cells, few_positive_datasets, under_budget
-from imbench.report.selection import nested_selection, selection_summary
-from imbench.report.tables import (
+from imbench.reporting import stats
+from imbench.reporting.quality import degenerate_cells, few_positive_datasets, under_budget
+from imbench.reporting.selection import nested_selection, selection_summary
+from imbench.reporting.tables import (
     Group,
     adjust_family,
     cheat_groups,
@@ -20,7 +20,7 @@ from imbench.report.tables import (
     merge_small,
     minority_groups,
 )
-from imbench.report.verdicts import verdict
+from imbench.reporting.verdicts import verdict
 
 
 def table(effects: dict[str, list[float]], folds: int = 3, brier: dict[str, float] | None = None,

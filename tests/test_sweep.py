@@ -331,7 +331,7 @@ def test_timeouts_become_rows(tmp_path: Path) -> None:
 
 
 def test_the_report_shows_the_manifest_provenance(reference: Path, tmp_path: Path) -> None:
-    from imbench.report import build_report
+    from imbench.reporting import build_report
 
     m = json.loads((reference / "manifest.json").read_text())
     assert m["started_at"] and m["finished_at"] and m["libraries"]["imbench"]

@@ -431,7 +431,7 @@ def test_compare_logs_and_registers_the_recommended_model(tmp_path: Path, monkey
     from conftest import cap_estimators
     from mlflow.tracking import MlflowClient
 
-    from imbench.compare import compare
+    from imbench.comparison import compare
     from imbench.datasets import load_dataset
     from imbench.example_data import make_transactions
 

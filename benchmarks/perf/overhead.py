@@ -34,7 +34,7 @@ from pathlib import Path
 
 T_CHILD_START = time.perf_counter()
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import PY, ROOT, Report, bench_env, env_note, loadavg  # noqa: E402
+from _common import PY, Report, bench_env, env_note, loadavg  # noqa: E402
 
 GOAL_PCT = 3.0
 SMALL_DATASETS = "synthetic:ir=10,n=1500,sep=0.7,flip=0.0"

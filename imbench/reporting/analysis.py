@@ -9,10 +9,10 @@ import pandas as pd
 from imbench.errors import DataValidationError
 from imbench.metrics import METRICS, get_metric
 from imbench.metrics import label as metrics_label
-from imbench.report import costs as cost_mod
-from imbench.report import quality
-from imbench.report.load import RunData
-from imbench.report.tables import (
+from imbench.reporting import costs as cost_mod
+from imbench.reporting import quality
+from imbench.reporting.load import RunData
+from imbench.reporting.tables import (
     RankComparison,
     Group,
     adjust_family,
@@ -26,7 +26,7 @@ from imbench.report.tables import (
     summary_table,
     wilcoxon_table,
 )
-from imbench.report.verdicts import CALIBRATION_METRICS, Verdict, verdict
+from imbench.reporting.verdicts import CALIBRATION_METRICS, Verdict, verdict
 
 CHEAT_METRICS = ("average_precision", "f1", "brier")
 """The cheat-sheet's columns: PR-AUC, F1 at the decision threshold, Brier score."""

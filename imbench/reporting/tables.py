@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from imbench.metrics import label as metric_label
-from imbench.report import stats
+from imbench.reporting import stats
 
 BASELINE = "none"
 TIER_ORDER = ("low", "medium", "high", "extreme")
@@ -285,7 +285,7 @@ class RankComparison:
 
     @property
     def winner(self) -> str | None:
-        """The best mean rank (a description, not a verdict: see ``imbench.report.verdicts``)."""
+        """The best mean rank (a description, not a verdict: see ``imbench.reporting.verdicts``)."""
         return self.mean_ranks.index[0] if self.ok else None
 
     def tied_with(self, strategy: str) -> list[str]:

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from imbench.report import stats
-from imbench.report.tables import BASELINE, RankComparison, strategy_base
+from imbench.reporting import stats
+from imbench.reporting.tables import BASELINE, RankComparison, strategy_base
 
 CALIBRATION_METRICS = ("brier", "ece")
 
@@ -86,7 +86,7 @@ def calibration_harm(strategy: str, calibration: Sequence[RankComparison]) -> li
 
 def degenerate_flags(degenerate: pd.DataFrame, model: str, strategy: str, datasets: Sequence[str]) -> list[str]:
     """'constant scores in 2 of the datasets' etc. for one strategy × model over the group's datasets."""
-    from imbench.report.quality import FLAG_TEXT
+    from imbench.reporting.quality import FLAG_TEXT
 
     d = degenerate[(degenerate["model"] == model) & (degenerate["strategy"] == strategy)
                    & degenerate["dataset"].isin(datasets)]

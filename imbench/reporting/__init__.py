@@ -11,14 +11,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from imbench.report.build import build_report
+    from imbench.reporting.build import build_report
 
 __all__ = ["build_report"]
 
 
 def __getattr__(name: str) -> Any:
     if name == "build_report":
-        from imbench.report.build import build_report
+        from imbench.reporting.build import build_report
 
         return build_report
-    raise AttributeError(f"module 'imbench.report' has no attribute {name!r}")
+    raise AttributeError(f"module 'imbench.reporting' has no attribute {name!r}")

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from imbench.report import palette
-from imbench.report.analysis import label
-from imbench.report.tables import BASELINE, TIER_ORDER, RankComparison
+from imbench.reporting import palette
+from imbench.reporting.analysis import label
+from imbench.reporting.tables import BASELINE, TIER_ORDER, RankComparison
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -64,7 +64,7 @@ def metric_vs_ir_data(results: pd.DataFrame, metric: str) -> pd.DataFrame:
 
 def calibration_harm_data(comparisons: Sequence[RankComparison]) -> pd.DataFrame:
     """Per calibration comparison (Brier or ECE, one model): each strategy's mean difference vs none over datasets."""
-    from imbench.report.stats import t_interval
+    from imbench.reporting.stats import t_interval
 
     rows = []
     for c in comparisons:

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from imbench.report import stats
+from imbench.reporting import stats
 
 BASELINE = "none"
 ESTIMATE = ("nested selection: strategy × model chosen by its inner-CV score inside each outer training split, "

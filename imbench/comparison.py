@@ -17,6 +17,8 @@ from imbench.budget import BudgetPlan, parse_budget, plan_budget
 from imbench.evaluation.protocol import EvalProtocol
 from imbench.schema import BASELINE, DataSource, Recommendation
 
+from imbench.export import TRUSTED_TYPES, exportable, trusted_types  # noqa: F401  (also public here)
+
 DEFAULT_MODELS = ("logreg", "random_forest", "lightgbm", "xgboost")
 
 
@@ -111,12 +113,12 @@ def compare(path: str, target: str, positive: Any = None, metric: str = "average
     table = ranked_table(df, metric, costs)
     rec = recommend(table, df, metric, costs)
     if rec is not None:
-        from imbench.report.selection import NAIVE, selection_summary
+        from imbench.reporting.selection import NAIVE, selection_summary
 
         rec.gain_vs_none_estimate, rec.selection_aware = NAIVE, selection_summary(df, metric)
         rec.load = DataSource(f"file:{path}", target, positive)
     exports = export_recommended(ds, rec, plan.protocol, out) if rec is not None else {}
-    from imbench.report import build_report
+    from imbench.reporting import build_report
 
     exports.update(build_report(out, metric=metric, cost_fn=cost_fn, cost_fp=cost_fp))
     from imbench.store import write_atomic
@@ -166,7 +168,7 @@ def ranked_table(df: pd.DataFrame, metric: str, costs: bool = False) -> pd.DataF
     rows, so the interval uses the Nadeau–Bengio corrected resampled t, not the naive one.
     """
     from imbench.metrics import get_metric
-    from imbench.report.stats import nadeau_bengio_interval
+    from imbench.reporting.stats import nadeau_bengio_interval
     from imbench.results import aggregate_folds
 
     m = get_metric(metric)
@@ -227,80 +229,10 @@ def recommend(table: pd.DataFrame, df: pd.DataFrame, metric: str, costs: bool) -
     return rec
 
 
-TRUSTED_TYPES: tuple[str, ...] = (
-    "collections.OrderedDict",
-    "imblearn.pipeline.Pipeline",
-    "imbench.strategies._mean_one.MeanOneWeights",  # rus_boost's weight-normalising wrapper (imbench's own class)
-    "sklearn.frozen._frozen.FrozenEstimator",
-    "sklearn.metrics._dist_metrics.EuclideanDistance64",  # the metric object a fitted KDTree holds
-    "sklearn.model_selection._classification_threshold.FixedThresholdClassifier",
-    "sklearn.tree._tree.Tree",  # the fitted structure of every sklearn tree (forests, balanced_rf)
-)
-"""Types the exported ``model.skops`` may hold beyond skops' defaults: public classes only (listed here, never
-taken from ``get_untrusted_types``). The threshold search's scorer is not exported: the model carries the chosen
-threshold as a FixedThresholdClassifier."""
-
-
-def trusted_types(model_path: str | Path) -> list[str]:
-    """The types to pass to ``skops.io.load``: those the file needs, each checked against ``TRUSTED_TYPES`` and the
-    public estimator classes of the libraries imbench builds on; ImbenchError on anything else."""
-    import skops.io as sio
-
-    from imbench.errors import ImbenchError
-
-    needed = sio.get_untrusted_types(file=model_path)
-    bad = [t for t in needed if t not in TRUSTED_TYPES and not _public_estimator(t)]
-    if bad:
-        raise ImbenchError(f"{model_path} holds types imbench does not trust: {', '.join(bad[:5])}")
-    return list(needed)
-
-
-PUBLIC_PACKAGES = ("imbench", "sklearn", "imblearn", "lightgbm", "xgboost", "numpy", "scipy")
-
-
-def _public_estimator(qualname: str) -> bool:
-    """A public name (no leading underscore) of a library imbench builds models from, importable under that name
-    from the public part of its module path (``imblearn.over_sampling._smote.base.SMOTENC`` from
-    ``imblearn.over_sampling``)."""
-    import importlib
-    from itertools import takewhile
-
-    module, _, name = qualname.rpartition(".")
-    parts = module.split(".")
-    if parts[0] not in PUBLIC_PACKAGES or name.startswith("_"):
-        return False
-    public = ".".join(takewhile(lambda p: not p.startswith("_"), parts))
-    try:
-        return getattr(importlib.import_module(public), name, None) is not None
-    except ImportError:
-        return False
-
-
 def final_context(ds: Any, protocol: EvalProtocol) -> dict[str, Any]:
     """The FitContext settings of the final refit (the rebuild script passes exactly these)."""
     return {"cost_fn": protocol.cost_fn, "cost_fp": protocol.cost_fp,
             "threshold_objective": protocol.threshold_objective, "inner_folds": protocol.inner_folds}
-
-
-def exportable(pipe: Any) -> Any:
-    """The fitted estimator to save: a threshold-tuned model becomes a FixedThresholdClassifier around its fitted
-    pipeline (same scores, same threshold) so the file holds no scorer (private functions) to trust."""
-    from sklearn.frozen import FrozenEstimator
-    from sklearn.model_selection import FixedThresholdClassifier, TunedThresholdClassifierCV
-
-    if not isinstance(pipe, TunedThresholdClassifierCV):
-        return pipe
-    fixed = FixedThresholdClassifier(FrozenEstimator(pipe.estimator_), threshold=float(pipe.best_threshold_),
-                                     response_method="predict_proba")
-    return _fit_frozen(fixed, pipe.classes_)
-
-
-def _fit_frozen(fixed: Any, classes: Any) -> Any:
-    import numpy as np
-
-    # a frozen estimator ignores the data: two rows that name both classes are enough to set classes_
-    X = np.zeros((len(classes), 1))
-    return fixed.fit(X, np.asarray(classes))
 
 
 def export_recommended(ds: Any, rec: Recommendation, protocol: EvalProtocol, out: Path) -> dict[str, Path]:
@@ -346,9 +278,9 @@ def rebuild_script(ds: Any, rec: Recommendation, protocol: EvalProtocol, seed: i
             "context": final_context(ds, protocol), "params": rec.final_params}
     cols = ", ".join(rec.columns[:12]) + (" …" if len(rec.columns) > 12 else "")
     doc = (f"Rebuild and refit the pipeline imbench recommended ({rec.strategy} × {rec.model}).\n\n"
-           "Load the saved one instead with skops (the types it needs are listed in imbench.compare.TRUSTED_TYPES):\n"
+           "Load the saved one instead with skops (the types it needs are listed in imbench.comparison.TRUSTED_TYPES):\n"
            "    import skops.io as sio\n"
-           "    from imbench.compare import trusted_types\n"
+           "    from imbench.comparison import trusted_types\n"
            "    model = sio.load(\"model.skops\", trusted=trusted_types(\"model.skops\"))\n"
            "    p = model.predict_proba(X)[:, 1]; y_hat = model.predict(X)  # "
            f"threshold {rec.final_threshold!r}\n"

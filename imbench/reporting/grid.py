@@ -16,9 +16,9 @@ import numpy as np
 import pandas as pd
 
 from imbench.evaluation.metrics import METRICS
-from imbench.report import palette
-from imbench.report.analysis import Analysis, label
-from imbench.report.render import Cell, Table, code
+from imbench.reporting import palette
+from imbench.reporting.analysis import Analysis, label
+from imbench.reporting.render import Cell, Table, code
 
 STATUS_LABELS = {"ok": "ok", "failed": "failed", "timeout": "timed out", "not_applicable": "not applicable"}
 """The one vocabulary for statuses wherever a person reads them."""

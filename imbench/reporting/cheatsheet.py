@@ -1,7 +1,7 @@
 """The cheat-sheet: what the run supports, as sentences and tables filled from the run's numbers only.
 
 Every sentence is a template; a sentence whose numbers are missing is left out rather than guessed. A winner
-is named only where the verdict rule (``imbench.report.verdicts``) finds one; otherwise the cell says
+is named only where the verdict rule (``imbench.reporting.verdicts``) finds one; otherwise the cell says
 "no reliable difference — keep none" or that the row has too few datasets to test.
 """
 
@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from imbench.report import stats
-from imbench.report.analysis import Analysis, label
-from imbench.report.render import Bullets, Document, Heading, Para, Table, code
-from imbench.report.tables import (
+from imbench.reporting import stats
+from imbench.reporting.analysis import Analysis, label
+from imbench.reporting.render import Bullets, Document, Heading, Para, Table, code
+from imbench.reporting.tables import (
     BASELINE,
     MIN_DATASETS,
     MINORITY_BINS,
@@ -22,7 +22,7 @@ from imbench.report.tables import (
     strategy_base,
     uses_threshold,
 )
-from imbench.report.verdicts import Verdict
+from imbench.reporting.verdicts import Verdict
 
 MAX_TIED_SHOWN = 4
 MATCH_TOLERANCE = 0.01
@@ -119,7 +119,7 @@ def cell_text(c: RankComparison, v: Verdict, scale: float = 1.0, digits: int = 3
 
 def datasets_text(a: Analysis, g: Group) -> str:
     """'10: IR 1.8–4.9, 35–268 positives' (+ how many have test folds with < 5 positives)."""
-    from imbench.report.quality import MIN_TEST_POSITIVES, few_positive_datasets
+    from imbench.reporting.quality import MIN_TEST_POSITIVES, few_positive_datasets
 
     ds = g.datasets(a.meta)
     m = a.meta.loc[ds]
@@ -309,7 +309,7 @@ def threshold_vs_resampling(a: Analysis) -> str | None:
 
 def cost_section(a: Analysis) -> list:
     """Cheapest strategy per tier × model at the stored and at the Bayes threshold, per 1,000 cases."""
-    from imbench.report.costs import bayes_threshold
+    from imbench.reporting.costs import bayes_threshold
 
     assert a.cost_fn is not None and a.cost_fp is not None
     t_star = bayes_threshold(a.cost_fn, a.cost_fp)
@@ -350,7 +350,7 @@ def _cost_cells(c: RankComparison | None, v: Verdict | None) -> list[str]:
 
 def flags_section(a: Analysis) -> list:
     """Degenerate cells and cells tuned below the protocol's budget, plainly listed."""
-    from imbench.report.quality import FLAG_TEXT, MIN_TEST_POSITIVES, few_positive_datasets
+    from imbench.reporting.quality import FLAG_TEXT, MIN_TEST_POSITIVES, few_positive_datasets
 
     items = []
     few = few_positive_datasets(a.results)

@@ -9,12 +9,12 @@ from pathlib import Path
 import pandas as pd
 
 from imbench.errors import ConfigError
-from imbench.report import figures as fig
-from imbench.report import grid
-from imbench.report.analysis import Analysis, analyse, label
-from imbench.report.cheatsheet import cheatsheet_document, group_title
-from imbench.report.load import load_run
-from imbench.report.render import (
+from imbench.reporting import figures as fig
+from imbench.reporting import grid
+from imbench.reporting.analysis import Analysis, analyse, label
+from imbench.reporting.cheatsheet import cheatsheet_document, group_title
+from imbench.reporting.load import load_run
+from imbench.reporting.render import (
     Block,
     Bullets,
     Details,
