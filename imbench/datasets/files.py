@@ -73,7 +73,7 @@ def _header(path: str) -> list[str]:
 
     opener = gzip.open if path.lower().endswith(".gz") else open
     try:
-        with opener(path, "rt", newline="", encoding="utf-8-sig", errors="replace") as fh:  # type: ignore[operator]
+        with opener(path, "rt", newline="", encoding="utf-8-sig", errors="replace") as fh:
             delimiter = "\t" if path.lower().endswith((".tsv", ".tsv.gz", ".tab")) else ","
             return next(csv.reader(fh, delimiter=delimiter), [])
     except (OSError, csv.Error, UnicodeError) as exc:

@@ -18,7 +18,7 @@ class LightGBM(ModelSpec):
     def build(self, params: dict[str, Any], seed: int) -> Any:
         from lightgbm import LGBMClassifier
 
-        extra = {"subsample_freq": 1} if params.get("subsample", 1.0) < 1.0 else {}
+        extra: dict[str, Any] = {"subsample_freq": 1} if params.get("subsample", 1.0) < 1.0 else {}
         return LGBMClassifier(n_jobs=1, random_state=seed, verbose=-1, deterministic=True,
                               force_col_wise=True, **extra, **params)
 

@@ -89,6 +89,11 @@ def evidence_text(c: RankComparison, strategy: str, scale: float = 1.0, digits: 
     return text
 
 
+def _median_diff(c: RankComparison, strategy: str) -> float:
+    v = c.versus_baseline(strategy)
+    return float("nan") if v is None else float(v["median_diff"])
+
+
 def cell_text(c: RankComparison, v: Verdict, scale: float = 1.0, digits: int = 3) -> str:
     """One cheat-sheet cell: the verdict, the evidence for the strategy it names, harms, warnings and flags."""
     if v.kind == "empty" or not c.ok:
@@ -106,7 +111,7 @@ def cell_text(c: RankComparison, v: Verdict, scale: float = 1.0, digits: int = 3
         if v.strategy is not None:
             text += f"; best other {code(v.strategy)}: " + evidence_text(c, v.strategy, scale, digits)
     if v.avoid:
-        text += "; avoid " + ", ".join(f"{code(s)} (median Δ {_f(c.versus_baseline(s)['median_diff'], scale, digits)})"
+        text += "; avoid " + ", ".join(f"{code(s)} (median Δ {_f(_median_diff(c, s), scale, digits)})"
                                        for s in v.avoid[:MAX_TIED_SHOWN])
         if len(v.avoid) > MAX_TIED_SHOWN:
             text += f" +{len(v.avoid) - MAX_TIED_SHOWN} more"

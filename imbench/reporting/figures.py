@@ -239,7 +239,7 @@ def draw_gain_heatmap(data: pd.DataFrame, metric: str, greater: bool) -> Figure:
         ax.set_yticks(range(len(imp)), [_short(s, 30) for s in imp.index])
         for i in range(imp.shape[0]):
             for j in range(imp.shape[1]):
-                v, p = float(diff.iat[i, j]), float(pv.iat[i, j])  # type: ignore[arg-type]
+                v, p = float(diff.iat[i, j]), float(pv.iat[i, j])
                 if np.isfinite(v):
                     ax.text(j, i, f"{v:+.3f}" + ("*" if p < 0.05 else ""), ha="center", va="center", fontsize=8)
         fig.colorbar(im, ax=ax, label="improvement over none" + ("" if greater else " (sign flipped)"))

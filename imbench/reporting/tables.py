@@ -389,7 +389,7 @@ def adjust_family(comparisons: Sequence[RankComparison], alpha: float = stats.AL
     """
     tables = [t for c in comparisons for t in (c.wilcoxon, c.decision) if not t.empty]
     ps = np.concatenate([t["p"].to_numpy(dtype=float) for t in tables]) if tables else np.array([])
-    adj = stats.fdr_bh(ps)
+    adj = stats.fdr_bh(list(ps))
     i = 0
     for t in tables:
         k = len(t)
