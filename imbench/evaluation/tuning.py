@@ -1,4 +1,4 @@
-"""Inner loop: an Optuna study (seeded TPE, median pruner across inner folds) per outer-train split."""
+"""Inner loop: an Optuna study (seeded TPE, a pruner across inner folds) per outer-train split."""
 
 from __future__ import annotations
 
@@ -44,6 +44,19 @@ def pipeline_for(strategy: Strategy, model: ModelSpec, protocol: EvalProtocol, c
                           inner_folds=protocol.inner_folds, **kw)
 
 
+def make_pruner(protocol: EvalProtocol, n_folds: int) -> Any:
+    """The protocol's Optuna pruner; inner folds are its steps (resources)."""
+    import optuna
+
+    if protocol.pruner == "halving":
+        return optuna.pruners.SuccessiveHalvingPruner(min_resource=1, reduction_factor=3)
+    if protocol.pruner == "hyperband":
+        return optuna.pruners.HyperbandPruner(min_resource=1, max_resource=n_folds, reduction_factor=3)
+    if protocol.pruner == "none":
+        return optuna.pruners.NopPruner()
+    return optuna.pruners.MedianPruner(n_startup_trials=2, n_warmup_steps=0)
+
+
 def tune(strategy: Strategy, model: ModelSpec, X: Any, y: np.ndarray, categorical: list[Any], ctx: FitContext,
          protocol: EvalProtocol, seed: int, deadline: float | None = None) -> TuneResult:
     """Tune strategy + model parameters on inner folds of the outer-train rows ``X, y``.
@@ -51,32 +64,53 @@ def tune(strategy: Strategy, model: ModelSpec, X: Any, y: np.ndarray, categorica
     The decision step (threshold) is not part of the inner loop: it is fitted at refit time by
     its own cross-validation, so tuning targets the ranking/probability quality of the pipeline.
     The first trial is always the defaults, so tuning can only improve on an untuned pipeline.
+    Under ``protocol.fast`` trials run on prepared folds (:mod:`imbench.evaluation.prepared`) and
+    boosting models learn ``n_estimators`` by early stopping on the inner validation folds: the
+    returned parameters then hold the mean of the folds' best rounds for the refit.
     """
     import optuna
+
+    from imbench.evaluation.prepared import TrialFitter, uses_early_stopping
 
     optuna.logging.set_verbosity(optuna.logging.ERROR)  # failed trials are recorded, not logged
     metric = get_metric(protocol.metric)
     folds = inner_folds(y, protocol.inner_folds, seed)
+    early = uses_early_stopping(strategy, model, protocol)
     sampler = optuna.samplers.TPESampler(seed=seed, n_startup_trials=max(2, min(10, protocol.n_trials // 2)))
-    pruner = optuna.pruners.MedianPruner(n_startup_trials=2, n_warmup_steps=0)
-    study = optuna.create_study(direction="maximize" if metric.greater else "minimize", sampler=sampler, pruner=pruner)
-    defaults = {**{f"model__{k}": v for k, v in model.defaults().items()}, **strategy.defaults(ctx)}
+    study = optuna.create_study(direction="maximize" if metric.greater else "minimize", sampler=sampler,
+                                pruner=make_pruner(protocol, len(folds)))
+    defaults = {**{f"model__{k}": v for k, v in model.defaults(early_stopping=early).items()}, **strategy.defaults(ctx)}
     study.enqueue_trial(defaults)
     errors: list[str] = []
     timed_out: list[CellTimeout] = []
+    fitter: list[TrialFitter] = []  # prepared on the first trial, inside the study's time budget
+
+    def fold_scores(params: dict[str, Any]) -> Any:
+        """(fold index, validation scores, rounds kept or None) for every inner fold, lazily."""
+        if protocol.fast:
+            if not fitter:
+                fitter.append(TrialFitter.prepare(strategy, model, protocol, X, y, folds, categorical, seed))
+            for i in range(len(folds)):
+                yield (i, *fitter[0].fit_score(i, params))
+            return
+        # each fit reads its inner-train rows' class counts, not the outer-train's
+        est = pipeline_for(strategy, model, protocol, categorical, seed, with_decision=False, **params)
+        for i, (tr, va) in enumerate(folds):
+            est.fit(X.iloc[tr], y[tr])
+            yield i, est.predict_proba(X.iloc[va])[:, 1], None
 
     def objective(trial: optuna.Trial) -> float:
-        params = {**{f"model__{k}": v for k, v in model.suggest(PrefixedTrial(trial, "model")).items()},
+        params = {**{f"model__{k}": v
+                     for k, v in model.suggest(PrefixedTrial(trial, "model"), early_stopping=early).items()},
                   **strategy.suggest(trial, ctx)}
-        trial.set_user_attr("params", params)
         scores: list[float] = []
+        rounds: list[int] = []
         try:
-            # each fit reads its inner-train rows' class counts, not the outer-train's
-            est = pipeline_for(strategy, model, protocol, categorical, seed, with_decision=False, **params)
-            for step, (tr, va) in enumerate(folds):
-                est.fit(X.iloc[tr], y[tr])
-                s = est.predict_proba(X.iloc[va])[:, 1]
+            for step, s, kept in fold_scores(params):
+                va = folds[step][1]
                 scores.append(score_one(metric.name, y[va], s, 0.5, protocol.cost_fn, protocol.cost_fp))
+                if kept is not None:
+                    rounds.append(kept)
                 trial.report(float(np.mean(scores)), step)
                 if trial.should_prune():
                     raise optuna.TrialPruned()
@@ -89,6 +123,9 @@ def tune(strategy: Strategy, model: ModelSpec, X: Any, y: np.ndarray, categorica
         except Exception as e:  # a failed trial is data: recorded, the study goes on
             errors.append(f"{type(e).__name__}: {e}")
             raise
+        if rounds:  # the refit has no validation rows: it grows the folds' mean best round
+            params["model__n_estimators"] = max(1, round(float(np.mean(rounds))))
+        trial.set_user_attr("params", params)
         return float(np.mean(scores))
 
     t0 = time.perf_counter()
