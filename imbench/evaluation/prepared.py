@@ -34,7 +34,7 @@ class PreparedFold:
 
 
 def uses_early_stopping(strategy: Strategy, model: ModelSpec, protocol: EvalProtocol) -> bool:
-    """Whether tuning learns the boosting rounds by early stopping (a bare booster under the fast protocol).
+    """Whether tuning learns the rounds (trees) by early stopping (a bare booster or forest under the fast protocol).
 
     Inside an ensemble the members are fitted on bags by the ensemble itself, without a validation
     set, so their ``n_estimators`` stays in the search space.
@@ -96,9 +96,8 @@ class TrialFitter:
         if not self.early_stopping:
             model.fit(X, y)
             return model.predict_proba(X_va)[:, 1], None
-        model, kw = self.model.early_stopping_fit(model, X_va, fold.y_valid)
-        model.fit(X, y, **kw)
-        return model.predict_proba(X_va)[:, 1], self.model.best_rounds(model)
+        rounds = self.model.fit_early(model, X, y, X_va, fold.y_valid)
+        return model.predict_proba(X_va)[:, 1], rounds
 
     def _resample(self, index: int, params: dict[str, Any], sampler: Any, X: np.ndarray,
                   y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -57,6 +57,25 @@ def make_pruner(protocol: EvalProtocol, n_folds: int) -> Any:
     return optuna.pruners.MedianPruner(n_startup_trials=2, n_warmup_steps=0)
 
 
+MIN_MEMBER_TREES = 10
+"""Fewest trees (boosting rounds) an ensemble member grows when members share the model's tree budget."""
+
+
+def share_tree_budget(strategy: Strategy, params: dict[str, Any]) -> dict[str, Any]:
+    """``params`` with an ensemble's members sharing the model's tree budget (fast protocol).
+
+    EasyEnsemble, balanced bagging and RUSBoost fit one model per member on a bag of 2 × n_pos rows: ten
+    members of a 100-tree model grow 1000 trees on tiny bags. Each member grows ``n_estimators / members``
+    (at least ``MIN_MEMBER_TREES``), so the ensemble as a whole has the tree budget of the model alone.
+    """
+    ens = strategy.get("ensemble")
+    members = params.get(f"{ens.name}__n_estimators") if ens is not None else None
+    trees = params.get("model__n_estimators")
+    if members is None or trees is None:
+        return params
+    return {**params, "model__n_estimators": max(MIN_MEMBER_TREES, round(int(trees) / int(members)))}
+
+
 def tune(strategy: Strategy, model: ModelSpec, X: Any, y: np.ndarray, categorical: list[Any], ctx: FitContext,
          protocol: EvalProtocol, seed: int, deadline: float | None = None) -> TuneResult:
     """Tune strategy + model parameters on inner folds of the outer-train rows ``X, y``.
@@ -103,6 +122,8 @@ def tune(strategy: Strategy, model: ModelSpec, X: Any, y: np.ndarray, categorica
         params = {**{f"model__{k}": v
                      for k, v in model.suggest(PrefixedTrial(trial, "model"), early_stopping=early).items()},
                   **strategy.suggest(trial, ctx)}
+        if protocol.fast:
+            params = share_tree_budget(strategy, params)
         scores: list[float] = []
         rounds: list[int] = []
         try:

@@ -42,7 +42,7 @@ class ModelSpec(ABC):
     scale: ClassVar[bool] = True
     """Whether numeric features are standardised for this model (distance/gradient-based models)."""
     early_stopping: ClassVar[bool] = False
-    """Whether the model can stop boosting on a validation set (the tuner then learns ``n_estimators``)."""
+    """Whether the model can stop growing on a validation set (the tuner then learns ``n_estimators``)."""
 
     @abstractmethod
     def build(self, params: dict[str, Any], seed: int) -> Any:
@@ -64,12 +64,8 @@ class ModelSpec(ABC):
         """
         return dict(params)
 
-    def early_stopping_fit(self, estimator: Any, X_val: Any, y_val: Any) -> tuple[Any, dict[str, Any]]:
-        """(estimator set up to stop early, fit keywords) to stop on the validation rows ``X_val, y_val``."""
-        raise NotImplementedError(f"{self.name} does not stop early")
-
-    def best_rounds(self, fitted: Any) -> int:
-        """Boosting rounds kept by early stopping in a fitted estimator."""
+    def fit_early(self, estimator: Any, X: Any, y: Any, X_val: Any, y_val: Any) -> int:
+        """Fit ``estimator`` on ``X, y``, stopping on the validation rows; return the rounds (trees) it keeps."""
         raise NotImplementedError(f"{self.name} does not stop early")
 
 

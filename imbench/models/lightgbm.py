@@ -53,12 +53,10 @@ class LightGBM(ModelSpec):
         out.setdefault("min_data_in_bin", min(3, max(1, n_min // 10)))  # bins of 3 rows hide a 10-row minority
         return out
 
-    def early_stopping_fit(self, estimator: Any, X_val: Any, y_val: Any) -> tuple[Any, dict[str, Any]]:
+    def fit_early(self, estimator: Any, X: Any, y: Any, X_val: Any, y_val: Any) -> int:
         import lightgbm
 
         estimator.set_params(n_estimators=MAX_ROUNDS)
-        return estimator, {"eval_X": X_val, "eval_y": y_val,
-                           "callbacks": [lightgbm.early_stopping(EARLY_STOPPING_ROUNDS, verbose=False)]}
-
-    def best_rounds(self, fitted: Any) -> int:
-        return max(1, int(fitted.best_iteration_ or fitted.n_estimators))
+        estimator.fit(X, y, eval_X=X_val, eval_y=y_val,
+                      callbacks=[lightgbm.early_stopping(EARLY_STOPPING_ROUNDS, verbose=False)])
+        return max(1, int(estimator.best_iteration_ or estimator.n_estimators))

@@ -54,9 +54,7 @@ class XGBoost(ModelSpec):
         out.setdefault("min_child_weight", min(10.0, frac * min(n_pos, n_neg) * p * (1.0 - p)))
         return out
 
-    def early_stopping_fit(self, estimator: Any, X_val: Any, y_val: Any) -> tuple[Any, dict[str, Any]]:
+    def fit_early(self, estimator: Any, X: Any, y: Any, X_val: Any, y_val: Any) -> int:
         estimator.set_params(n_estimators=MAX_ROUNDS, early_stopping_rounds=EARLY_STOPPING_ROUNDS)
-        return estimator, {"eval_set": [(X_val, y_val)], "verbose": False}
-
-    def best_rounds(self, fitted: Any) -> int:
-        return int(fitted.best_iteration) + 1
+        estimator.fit(X, y, eval_set=[(X_val, y_val)], verbose=False)
+        return int(estimator.best_iteration) + 1

@@ -75,7 +75,9 @@ class NeighbourSampler(RatioSampler):
         return {self.neighbour_param: k, **super().suggest(trial, ctx)}
 
     def defaults(self, ctx: FitContext) -> dict[str, Any]:
-        return {self.neighbour_param: 5, **super().defaults(ctx)}
+        """5 neighbours (imblearn's default), fewer when an inner training fold has too few minority rows."""
+        k = min(5, max(self.neighbour_low, inner_minority(ctx) - 1))
+        return {self.neighbour_param: k, **super().defaults(ctx)}
 
     def neighbours(self, params: dict[str, Any]) -> int:
         """The neighbour count in ``params`` (5 by default)."""

@@ -29,7 +29,8 @@ class NeighbourCapped(BaseEstimator):
       that does (one more minority row, or one fewer majority row).
     - from ``TREE_SEARCH_ROWS`` rows, neighbour counts are passed as a ball-tree ``NearestNeighbors``
       (same neighbours, a search that grows about linearly instead of quadratically);
-    - when ADASYN has nothing to generate, the rows are returned as they are (recorded), not an error.
+    - when ADASYN has nothing to generate, the rows are returned as they are (recorded), not an error;
+    - when SMOTEENN/SMOTETomek's cleaning removes a whole class, SMOTE's rows are kept (recorded).
     Each adaptation is recorded in ``adaptations_``; nested samplers (``smote`` inside
     SMOTETomek / SMOTEENN) are adapted too.
     """
@@ -67,12 +68,17 @@ class NeighbourCapped(BaseEstimator):
                 _tree_search(target)
         self.sampler_ = sampler
         try:
-            return sampler.fit_resample(X, y, **kw)
+            X_res, y_res = sampler.fit_resample(X, y, **kw)
         except (RuntimeError, ValueError) as e:
             if not any(m in str(e) for m in NOTHING_GENERATED):
                 raise
             self.adaptations_.append(f"{type(sampler).__name__}: nothing generated ({str(e).split('.')[0]})")
             return X, y
+        smote = getattr(sampler, "smote_", None)
+        if smote is not None and len(np.unique(y_res)) < 2:  # the cleaning step erased a class: keep SMOTE's rows
+            self.adaptations_.append(f"{type(sampler).__name__}: cleaning removed a whole class; SMOTE rows kept")
+            return clone(sampler.smote).fit_resample(X, y, **kw)
+        return X_res, y_res
 
 
 def _tree_search(sampler: Any) -> None:
