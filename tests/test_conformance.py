@@ -187,8 +187,8 @@ def _run_and_check(strategy: str, model: str, ds: Dataset) -> None:
     params = {k for k in row if k.startswith("p_")}
     assert all(k.split("__")[0] in {"p_model", *(f"p_{c.name}" for c in strat.components)} for k in params)
     for name in ("model", *(c.name for c in strat.components)):
-        drawn = name == "model" and MODELS.get(model).defaults() or name != "model" and COMPONENTS.get(name).defaults(
-            context_for(ds.y[fold.train], *split_columns(ds.X, ds.categorical)))
+        drawn = (name == "model" and MODELS.get(model).defaults()) or (name != "model" and COMPONENTS.get(name).defaults(
+            context_for(ds.y[fold.train], *split_columns(ds.X, ds.categorical))))
         assert bool(drawn) <= any(k.startswith(f"p_{name}__") for k in params), name
 
 

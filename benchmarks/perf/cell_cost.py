@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import Report, loadavg  # noqa: E402
+from _common import Report, loadavg
 
 DATASETS = ["keel:pima", "keel:glass0", "keel:yeast_0_5_6_7_9_vs_4", "keel:ecoli_0_4_6_vs_5", "keel:yeast_1_vs_7",
             "keel:poker_9_vs_7", "keel:winequality_red_3_vs_5", "keel:poker_8_vs_6"]

@@ -7,7 +7,6 @@ from typing import Any
 
 from imbench.errors import ConfigError
 
-
 PRUNERS = ("median", "halving", "hyperband", "none")
 
 
