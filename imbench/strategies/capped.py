@@ -11,9 +11,6 @@ NEIGHBOUR_PARAMS = ("k_neighbors", "n_neighbors")
 """Neighbour counts among the minority rows."""
 ALL_ROWS_NEIGHBOUR_PARAMS = ("m_neighbors",)
 """Neighbour counts among all rows (Borderline-SMOTE's danger test)."""
-TREE_SEARCH_ROWS = 20_000
-"""From this many rows, neighbour searches use a ball tree instead of imblearn's default (brute force in more
-than 15 dimensions, which grows with minority × all rows: ADASYN took 41× longer at 1M rows than at 100k)."""
 NOTHING_GENERATED = ("No samples will be generated", "Not any neigbours belong to the majority class",
                      "Not any neighbours belong to the majority class")
 """ADASYN's errors when no minority row is "hard" (or every share rounds to zero): nothing to generate."""
@@ -27,8 +24,6 @@ class NeighbourCapped(BaseEstimator):
     - a float ``sampling_strategy`` (target minority/majority ratio) that would not change the
       fold — at or below its own ratio, which imblearn refuses — is raised to the smallest ratio
       that does (one more minority row, or one fewer majority row).
-    - from ``TREE_SEARCH_ROWS`` rows, neighbour counts are passed as a ball-tree ``NearestNeighbors``
-      (same neighbours, a search that grows about linearly instead of quadratically);
     - when ADASYN has nothing to generate, the rows are returned as they are (recorded), not an error;
     - when SMOTEENN/SMOTETomek's cleaning removes a whole class, SMOTE's rows are kept (recorded).
     Each adaptation is recorded in ``adaptations_``; nested samplers (``smote`` inside
@@ -64,8 +59,6 @@ class NeighbourCapped(BaseEstimator):
                 fixed = min((n_min + 1.5) / n_maj, 1.0)
                 target.set_params(sampling_strategy=fixed)
                 self.adaptations_.append(f"{type(target).__name__}.sampling_strategy {r:.4g}->{fixed:.4g}")
-            if len(y) >= TREE_SEARCH_ROWS:
-                _tree_search(target)
         self.sampler_ = sampler
         try:
             X_res, y_res = sampler.fit_resample(X, y, **kw)
@@ -80,12 +73,3 @@ class NeighbourCapped(BaseEstimator):
             return clone(sampler.smote).fit_resample(X, y, **kw)
         return X_res, y_res
 
-
-def _tree_search(sampler: Any) -> None:
-    """Replace integer neighbour counts of ``sampler`` by a ball-tree NearestNeighbors asking the same neighbours."""
-    from sklearn.neighbors import NearestNeighbors
-
-    for p in (*NEIGHBOUR_PARAMS, *ALL_ROWS_NEIGHBOUR_PARAMS):
-        k = sampler.get_params().get(p)
-        if isinstance(k, int):  # imblearn asks an integer k for k + 1 neighbours (the row itself first)
-            sampler.set_params(**{p: NearestNeighbors(n_neighbors=k + 1, algorithm="ball_tree", n_jobs=1)})
