@@ -71,21 +71,34 @@ def resolve(strategy: str | Strategy, model: str | ModelSpec, params: dict[str, 
     return strat, spec
 
 
+def prep_step(strat: Strategy, spec: ModelSpec, numeric: Sequence[Any], categorical: Sequence[Any]) -> Any:
+    """The unfitted impute/encode(/scale) step of ``strat`` × ``spec``: output columns numeric first, then codes.
+
+    It is not tuned, so the tuner fits it once per training fold and reuses it (``assemble(prepared=True)``).
+    """
+    resample = strat.get("resample")
+    scale = spec.scale or (isinstance(resample, ResampleComponent) and resample.uses_distances)
+    return impute_encode(numeric, categorical, scale)
+
+
 def assemble(strat: Strategy, spec: ModelSpec, params: dict[str, Any], ctx: FitContext, numeric: Sequence[Any],
-             categorical: Sequence[Any], seed: int, with_decision: bool = True) -> Any:
+             categorical: Sequence[Any], seed: int, with_decision: bool = True, prepared: bool = False) -> Any:
     """The concrete, unfitted estimator for training rows described by ``ctx`` and the column split.
 
     ``prep → [sampler] → [onehot] → model`` as an imblearn Pipeline, inside the calibration
     component's wrapper when there is one, all inside sklearn's ``TunedThresholdClassifierCV`` when
-    the strategy has a decision component (so the threshold is chosen on calibrated scores).
+    the strategy has a decision component (so the threshold is chosen on calibrated scores). With
+    ``prepared`` the ``prep`` step is left out: the input is the output of an already fitted :func:`prep_step`.
     """
     from imblearn.pipeline import Pipeline
 
     resample = strat.get("resample")
     assert resample is None or isinstance(resample, ResampleComponent)
-    scale = spec.scale or (resample is not None and resample.uses_distances)
     n_num, n_cat = len(numeric), len(categorical)
-    steps: list[tuple[str, Any]] = [("prep", impute_encode(numeric, categorical, scale))]
+    steps: list[tuple[str, Any]] = [] if prepared else [("prep", prep_step(strat, spec, numeric, categorical))]
+    seen = ctx
+    if resample is not None:
+        seen = resample.resampled(strat.params_of(resample, params), ctx)
     if resample is not None and not (resample.needs_numeric and n_cat):
         codes = list(range(n_num, n_num + n_cat))
         steps.append(("sampler", resample.sampler(strat.params_of(resample, params), ctx, seed, codes)))
@@ -94,7 +107,7 @@ def assemble(strat: Strategy, spec: ModelSpec, params: dict[str, Any], ctx: FitC
         steps.append(("onehot", one_hot(n_num, n_cat)))
     if resample is not None:  # interpolating sampler without a categorical variant: after one-hot
         steps.append(("sampler", resample.sampler(strat.params_of(resample, params), ctx, seed, [])))
-    steps.append(("model", _model_step(strat, spec, params, ctx, seed)))
+    steps.append(("model", _model_step(strat, spec, params, ctx, seen, seed)))
     pipe = Pipeline(steps)
     est: Any = pipe
     calibration = strat.get("calibration")
@@ -108,21 +121,28 @@ def assemble(strat: Strategy, spec: ModelSpec, params: dict[str, Any], ctx: FitC
     return est
 
 
-def _model_step(strat: Strategy, spec: ModelSpec, params: dict[str, Any], ctx: FitContext, seed: int) -> Any:
+def _model_step(strat: Strategy, spec: ModelSpec, params: dict[str, Any], ctx: FitContext, seen: FitContext,
+                seed: int) -> Any:
+    """The model (or the ensemble around it), its settings resolved for the class counts it will be fitted on.
+
+    ``seen`` holds the counts after the sampler; an ensemble's members see its bags instead.
+    """
     model_params = {k[len(MODEL_PREFIX):]: v for k, v in params.items() if k.startswith(MODEL_PREFIX)}
     kwargs = dict(model_params)
     cost = strat.get("cost")
     if cost is not None:
         assert isinstance(cost, CostComponent)
         kwargs.update(cost.model_kwargs(strat.params_of(cost, params), ctx))
-    est = spec.build(kwargs, seed)
+    ensemble = strat.get("ensemble")
+    if ensemble is not None:
+        assert isinstance(ensemble, EnsembleComponent)
+        seen = ensemble.bag(strat.params_of(ensemble, params), seen)
+    est = spec.build(spec.resolve(kwargs, seen.n_pos, seen.n_neg), seed)
     loss = strat.get("loss")
     if loss is not None:
         assert isinstance(loss, LossComponent)
         est = loss.wrap_model(est, spec, strat.params_of(loss, params), seed)
-    ensemble = strat.get("ensemble")
     if ensemble is not None:
-        assert isinstance(ensemble, EnsembleComponent)
         est = ensemble.wrap(est, spec, model_params, strat.params_of(ensemble, params), seed)
     return est
 
@@ -142,13 +162,14 @@ class ImbalancePipeline(ClassifierMixin, BaseEstimator):
 
     ``fit(X, y)`` reads, from the training rows only: the column types (non-numeric DataFrame
     columns are categorical unless ``categorical`` names them; array columns are numeric unless
-    ``categorical`` lists their indices), the class counts (cost weights ``neg/pos × multiplier``,
-    sampling ratios, neighbour caps, threshold CV folds capped by the positives), then builds and
+    ``categorical`` lists their indices), the class counts (cost weights ``(neg/pos)^alpha``,
+    sampling ratios, neighbour caps, leaf sizes scaled to the minority the model sees, threshold CV
+    folds capped by the positives), then builds and
     fits the concrete pipeline (:func:`assemble`). The positive (minority) class is ``classes_[1]``,
     the larger label, as in scikit-learn's binary metrics.
 
     Hyper-parameters are keyword arguments prefixed by component (``model__C``,
-    ``smote__k_neighbors``, ``class_weight__multiplier``); ``get_params``/``set_params`` expose
+    ``smote__k_neighbors``, ``class_weight__alpha``); ``get_params``/``set_params`` expose
     them, so ``GridSearchCV`` can tune them. Fitted attributes: ``estimator_`` (the fitted concrete
     estimator), ``pipeline_`` (its imblearn Pipeline; for a decision strategy the one refitted on
     all rows), ``classes_``, ``threshold_`` (0.5 without a decision component),
@@ -284,7 +305,7 @@ def build_pipeline(
 ) -> ImbalancePipeline:
     """An unfitted :class:`ImbalancePipeline` for ``strategy`` × ``model`` with hyper-parameters ``params``.
 
-    Parameters are prefixed: ``model__C``, ``smote__k_neighbors``, ``class_weight__multiplier``.
+    Parameters are prefixed: ``model__C``, ``smote__k_neighbors``, ``class_weight__alpha``.
     Names, applicability and parameter prefixes are checked now (``ConfigError``); column types
     and class counts are read by ``fit``. Every preprocessing step, sampler and threshold is fitted
     inside the estimator, so it only ever learns from the rows it is fitted on.

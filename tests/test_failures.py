@@ -13,6 +13,7 @@ from imbench.errors import ConfigError, UnknownNameError
 from imbench.evaluation.cell import CellKey, run_cell
 from imbench.experiment import evaluate
 from imbench.evaluation.protocol import Protocol
+from imbench.evaluation.splits import outer_folds
 from imbench.pipeline import build_pipeline
 from imbench.strategies import COMPONENTS, parse_strategy
 
@@ -74,18 +75,23 @@ def test_some_failed_trials_do_not_fail_the_cell(monkeypatch: pytest.MonkeyPatch
     assert row["p_smote__k_neighbors"] == 5
 
 
-@pytest.mark.parametrize(("strategy", "expected"), [
-    ("smote", "SMOTE.k_neighbors 5->3"),
-    ("adasyn", "ADASYN.n_neighbors 5->3"),
-    ("smote_tomek", "SMOTE.k_neighbors 5->3"),
-    ("smote+threshold", "SMOTE.k_neighbors 5->3"),
+@pytest.mark.parametrize(("strategy", "param", "expected"), [
+    ("smote", "smote__k_neighbors", "SMOTE.k_neighbors 5->3"),
+    ("adasyn", "adasyn__n_neighbors", "ADASYN.n_neighbors 5->3"),
+    ("smote_tomek", "smote_tomek__k_neighbors", "SMOTE.k_neighbors 5->3"),
+    ("smote+threshold", "smote__k_neighbors", "SMOTE.k_neighbors 5->3"),
 ])
-def test_neighbour_cap_is_recorded_in_adaptations(strategy: str, expected: str, fast_models: None) -> None:
-    # 8 positives, 2 outer folds: the refit sees 4 minority rows, so k=5 is capped to 3
+def test_neighbour_cap_is_recorded_in_adaptations(strategy: str, param: str, expected: str,
+                                                  fast_models: None) -> None:
+    # 8 positives, 2 outer folds: the outer-train has 4 minority rows, so an explicit k=5 is capped to 3
     ds = few_positives(8)
-    row = run_cell(ds, CellKey(ds.name, strategy, "logreg", 0), Protocol(n_trials=1, outer_folds=2, inner_folds=2)).row
+    fold = outer_folds(ds.y, Protocol(outer_folds=2), ds.name)[0]
+    est = build_pipeline(strategy, "logreg", **{param: 5}).fit(ds.X.iloc[fold.train], ds.y[fold.train])
+    assert "; ".join(est.adaptations_) == expected
+    # tuned cells draw neighbour counts valid for their folds: nothing to cap, no trial lost
+    row = run_cell(ds, CellKey(ds.name, strategy, "logreg", 0), Protocol(n_trials=2, outer_folds=2, inner_folds=2)).row
     assert row["status"] == "ok", row["error"]
-    assert row["adaptations"] == expected
+    assert row["adaptations"] == "" and row["trials_failed"] == 0
 
 
 def test_no_adaptation_when_there_are_enough_minority_rows(fast_models: None) -> None:

@@ -161,11 +161,16 @@ def test_smote_synthesises_only_between_training_minority_rows(monkeypatch: pyte
 # (c) and (d) ----------------------------------------------------------------------------------
 
 
+P_FULL_REFIT = Protocol(outer_folds=2, inner_folds=2, n_trials=2, seed=0, fast=False)
+"""Every trial fits the whole pipeline on DataFrame rows, so pipeline fits can be traced row by row
+(the fast protocol's prepared folds are traced in ``tests/test_fast_protocol.py``)."""
+
+
 def run_recorded(strategy: str, monkeypatch: pytest.MonkeyPatch) -> tuple[CellResult, OuterFold, list[Any]]:
     ds = make_tiny(categorical=True, missing=True, name="leak-trace")
     fold = outer_folds(ds.y, P, ds.name)[1]
     calls = record_rows(monkeypatch)
-    res = run_cell(ds, CellKey(ds.name, strategy, "logreg", 1), P)
+    res = run_cell(ds, CellKey(ds.name, strategy, "logreg", 1), P_FULL_REFIT)
     assert res.row["status"] == "ok", res.row["error"]
     return res, fold, calls
 

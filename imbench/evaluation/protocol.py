@@ -7,6 +7,8 @@ from typing import Any
 
 from imbench.errors import ConfigError
 
+PRUNERS = ("median", "halving", "hyperband", "none")
+
 
 @dataclass(frozen=True)
 class EvalProtocol:
@@ -24,6 +26,14 @@ class EvalProtocol:
     cost_fn: float = 1.0
     cost_fp: float = 1.0
     threshold_objective: str = "f1"
+    fast: bool = True
+    """Tuning machinery that saves compute without changing what is measured: preprocessing fitted once per
+    inner training fold, sampler outputs reused when their parameters repeat, and early stopping of
+    XGBoost/LightGBM on the inner validation fold (the refit uses the folds' mean best round).
+    ``False`` refits the whole pipeline in every trial and searches ``n_estimators`` (for side-by-side runs)."""
+    pruner: str = "median"
+    """Pruner across inner folds: ``median`` (Optuna's MedianPruner), ``halving`` (SuccessiveHalvingPruner),
+    ``hyperband`` (HyperbandPruner) or ``none``."""
 
     def __post_init__(self) -> None:
         from imbench.metrics import get_metric
@@ -36,6 +46,8 @@ class EvalProtocol:
             raise ConfigError("cost_fn and cost_fp must be positive")
         if self.timeout_per_cell is not None and self.timeout_per_cell <= 0:
             raise ConfigError("timeout_per_cell must be positive")
+        if self.pruner not in PRUNERS:
+            raise ConfigError(f"pruner must be one of {', '.join(PRUNERS)}, not {self.pruner!r}")
         get_metric(self.metric)
         if self.threshold_objective != "cost":
             get_metric(self.threshold_objective)

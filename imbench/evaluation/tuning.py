@@ -1,4 +1,4 @@
-"""Inner loop: an Optuna study (seeded TPE, median pruner across inner folds) per outer-train split."""
+"""Inner loop: an Optuna study (seeded TPE, a pruner across inner folds) per outer-train split."""
 
 from __future__ import annotations
 
@@ -46,6 +46,38 @@ def pipeline_for(strategy: Strategy, model: ModelSpec, protocol: EvalProtocol, c
                           inner_folds=protocol.inner_folds, **kw)
 
 
+def make_pruner(protocol: EvalProtocol, n_folds: int) -> Any:
+    """The protocol's Optuna pruner; inner folds are its steps (resources)."""
+    import optuna
+
+    if protocol.pruner == "halving":
+        return optuna.pruners.SuccessiveHalvingPruner(min_resource=1, reduction_factor=3)
+    if protocol.pruner == "hyperband":
+        return optuna.pruners.HyperbandPruner(min_resource=1, max_resource=n_folds, reduction_factor=3)
+    if protocol.pruner == "none":
+        return optuna.pruners.NopPruner()
+    return optuna.pruners.MedianPruner(n_startup_trials=2, n_warmup_steps=0)
+
+
+MIN_MEMBER_TREES = 10
+"""Fewest trees (boosting rounds) an ensemble member grows when members share the model's tree budget."""
+
+
+def share_tree_budget(strategy: Strategy, params: dict[str, Any]) -> dict[str, Any]:
+    """``params`` with an ensemble's members sharing the model's tree budget (fast protocol).
+
+    EasyEnsemble, balanced bagging and RUSBoost fit one model per member on a bag of 2 × n_pos rows: ten
+    members of a 100-tree model grow 1000 trees on tiny bags. Each member grows ``n_estimators / members``
+    (at least ``MIN_MEMBER_TREES``), so the ensemble as a whole has the tree budget of the model alone.
+    """
+    ens = strategy.get("ensemble")
+    members = params.get(f"{ens.name}__n_estimators") if ens is not None else None
+    trees = params.get("model__n_estimators")
+    if members is None or trees is None:
+        return params
+    return {**params, "model__n_estimators": max(MIN_MEMBER_TREES, round(int(trees) / int(members)))}
+
+
 def tune(strategy: Strategy, model: ModelSpec, X: Any, y: np.ndarray, categorical: list[Any], ctx: FitContext,
          protocol: EvalProtocol, seed: int, deadline: float | None = None,
          storage: StudyStorage | None = None, study_id: str = "") -> TuneResult:
@@ -54,15 +86,21 @@ def tune(strategy: Strategy, model: ModelSpec, X: Any, y: np.ndarray, categorica
     The decision step (threshold) is not part of the inner loop: it is fitted at refit time by
     its own cross-validation, so tuning targets the ranking/probability quality of the pipeline.
     The first trial is always the defaults, so tuning can only improve on an untuned pipeline.
+    Under ``protocol.fast`` trials run on prepared folds (:mod:`imbench.evaluation.prepared`) and
+    boosting models learn ``n_estimators`` by early stopping on the inner validation folds: the
+    returned parameters then hold the mean of the folds' best rounds for the refit.
     With ``storage`` the study is kept there under ``study_id`` (see ``study_storage``); in memory otherwise.
     """
     import optuna
 
+    from imbench.evaluation.prepared import TrialFitter, uses_early_stopping
+
     optuna.logging.set_verbosity(optuna.logging.ERROR)  # failed trials are recorded, not logged
     metric = get_metric(protocol.metric)
     folds = inner_folds(y, protocol.inner_folds, seed)
+    early = uses_early_stopping(strategy, model, protocol)
     sampler = optuna.samplers.TPESampler(seed=seed, n_startup_trials=max(2, min(10, protocol.n_trials // 2)))
-    pruner = optuna.pruners.MedianPruner(n_startup_trials=2, n_warmup_steps=0)
+    pruner = make_pruner(protocol, len(folds))
     create_kw: dict[str, Any] = {"direction": "maximize" if metric.greater else "minimize", "sampler": sampler,
                                  "pruner": pruner}
     if storage is None:
@@ -74,24 +112,41 @@ def tune(strategy: Strategy, model: ModelSpec, X: Any, y: np.ndarray, categorica
         study.set_metric_names([metric.name])
         study.set_user_attr("seed", seed)
     tried: dict[int, dict[str, Any]] = {}  # the best params come from here, never back from a storage
-    defaults = {**{f"model__{k}": v for k, v in model.defaults().items()}, **strategy.defaults(ctx)}
+    defaults = {**{f"model__{k}": v for k, v in model.defaults(early_stopping=early).items()}, **strategy.defaults(ctx)}
     study.enqueue_trial(defaults)
     errors: list[str] = []
     timed_out: list[CellTimeout] = []
+    fitter: list[TrialFitter] = []  # prepared on the first trial, inside the study's time budget
+
+    def fold_scores(params: dict[str, Any]) -> Any:
+        """(fold index, validation scores, rounds kept or None) for every inner fold, lazily."""
+        if protocol.fast:
+            if not fitter:
+                fitter.append(TrialFitter.prepare(strategy, model, protocol, X, y, folds, categorical, seed))
+            for i in range(len(folds)):
+                yield (i, *fitter[0].fit_score(i, params))
+            return
+        # each fit reads its inner-train rows' class counts, not the outer-train's
+        est = pipeline_for(strategy, model, protocol, categorical, seed, with_decision=False, **params)
+        for i, (tr, va) in enumerate(folds):
+            est.fit(X.iloc[tr], y[tr])
+            yield i, est.predict_proba(X.iloc[va])[:, 1], None
 
     def objective(trial: optuna.Trial) -> float:
-        params = {**{f"model__{k}": v for k, v in model.suggest(PrefixedTrial(trial, "model")).items()},
+        params = {**{f"model__{k}": v
+                     for k, v in model.suggest(PrefixedTrial(trial, "model"), early_stopping=early).items()},
                   **strategy.suggest(trial, ctx)}
+        if protocol.fast:
+            params = share_tree_budget(strategy, params)
         tried[trial.number] = params
-        trial.set_user_attr("params", json.loads(json.dumps(params, default=str)))  # what a storage can hold
         scores: list[float] = []
+        rounds: list[int] = []
         try:
-            # each fit reads its inner-train rows' class counts, not the outer-train's
-            est = pipeline_for(strategy, model, protocol, categorical, seed, with_decision=False, **params)
-            for step, (tr, va) in enumerate(folds):
-                est.fit(X.iloc[tr], y[tr])
-                s = est.predict_proba(X.iloc[va])[:, 1]
+            for step, s, kept in fold_scores(params):
+                va = folds[step][1]
                 scores.append(score_one(metric.name, y[va], s, 0.5, protocol.cost_fn, protocol.cost_fp))
+                if kept is not None:
+                    rounds.append(kept)
                 trial.report(float(np.mean(scores)), step)
                 if trial.should_prune():
                     raise optuna.TrialPruned()
@@ -104,6 +159,9 @@ def tune(strategy: Strategy, model: ModelSpec, X: Any, y: np.ndarray, categorica
         except Exception as e:  # a failed trial is data: recorded, the study goes on
             errors.append(f"{type(e).__name__}: {e}")
             raise
+        if rounds:  # the refit has no validation rows: it grows the folds' mean best round
+            params["model__n_estimators"] = max(1, round(float(np.mean(rounds))))
+        trial.set_user_attr("params", json.loads(json.dumps(params, default=str)))  # what a storage can hold
         return float(np.mean(scores))
 
     t0 = time.perf_counter()

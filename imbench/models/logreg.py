@@ -20,8 +20,8 @@ class LogReg(ModelSpec):
 
         return LogisticRegression(max_iter=2000, random_state=seed, **params)
 
-    def suggest(self, trial: Any) -> dict[str, Any]:
+    def suggest(self, trial: Any, early_stopping: bool = False) -> dict[str, Any]:
         return {"C": trial.suggest_float("C", 1e-3, 1e2, log=True)}
 
-    def defaults(self) -> dict[str, Any]:
+    def defaults(self, early_stopping: bool = False) -> dict[str, Any]:
         return {"C": 1.0}

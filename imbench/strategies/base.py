@@ -8,7 +8,7 @@ A component declares its family, its Optuna search space (``suggest``), the mode
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 from imbench.models.base import ModelSpec
@@ -89,18 +89,33 @@ class ResampleComponent(Component):
     def sampler(self, params: dict[str, Any], ctx: FitContext, seed: int, categorical: list[int]) -> Any:
         """An unfitted imblearn sampler. ``categorical`` holds the indices of categorical codes."""
 
+    def resampled(self, params: dict[str, Any], ctx: FitContext) -> FitContext:
+        """The class counts the model sees after this sampler (oversampling to ``sampling_strategy``, 1 by default)."""
+        ratio = float(params.get("sampling_strategy") or 1.0)
+        return replace(ctx, n_pos=max(ctx.n_pos, int(ratio * ctx.n_neg)))
+
+
+ALPHA_RANGE = (0.0, 1.25)
+"""Cost exponent range: the positive weight (neg/pos)^alpha spans no weighting (0) to beyond full balance (1)."""
+DEFAULT_ALPHA = 1.0
+"""Default cost exponent: full balance, weight = neg/pos (the textbook setting users start from)."""
+
 
 class CostComponent(Component):
-    """A cost-sensitive setting of the model (a constructor keyword); needs that capability."""
+    """A cost-sensitive setting of the model (a constructor keyword); needs that capability.
+
+    The positive class weighs ``(neg/pos)^alpha`` with ``alpha`` tuned in [0, 1.25]: mild weights
+    (often best for probability quality) are searched as well as full balance (``alpha = 1``, the default).
+    """
 
     family = "cost"
     keyword: ClassVar[str]
 
     def suggest(self, trial: Any, ctx: FitContext) -> dict[str, Any]:
-        return {"multiplier": trial.suggest_float("multiplier", 0.25, 4.0, log=True)}
+        return {"alpha": trial.suggest_float("alpha", *ALPHA_RANGE)}
 
     def defaults(self, ctx: FitContext) -> dict[str, Any]:
-        return {"multiplier": 1.0}
+        return {"alpha": DEFAULT_ALPHA}
 
     def skip(self, model: ModelSpec, ctx: FitContext | None = None) -> str | None:
         if self.keyword not in model.capabilities:
@@ -109,8 +124,10 @@ class CostComponent(Component):
         return None
 
     def positive_weight(self, params: dict[str, Any], ctx: FitContext) -> float:
-        """neg/pos of the training rows times the tuned multiplier."""
-        return ctx.neg_pos * float(params.get("multiplier", 1.0))
+        """(neg/pos)^alpha of the training rows; an explicit ``multiplier`` (pre-0.3 parameter) gives neg/pos × it."""
+        if "multiplier" in params:
+            return ctx.neg_pos * float(params["multiplier"])
+        return float(ctx.neg_pos ** float(params.get("alpha", DEFAULT_ALPHA)))
 
     @abstractmethod
     def model_kwargs(self, params: dict[str, Any], ctx: FitContext) -> dict[str, Any]:
@@ -121,6 +138,10 @@ class EnsembleComponent(Component):
     """Replaces or wraps the model with an imbalance-aware ensemble."""
 
     family = "ensemble"
+
+    def bag(self, params: dict[str, Any], ctx: FitContext) -> FitContext:
+        """The class counts one member is fitted on: a balanced bag of n_pos + n_pos rows by default."""
+        return replace(ctx, n_neg=min(ctx.n_neg, ctx.n_pos))
 
     @abstractmethod
     def wrap(self, model_estimator: Any, model: ModelSpec, model_params: dict[str, Any],

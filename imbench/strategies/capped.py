@@ -11,6 +11,9 @@ NEIGHBOUR_PARAMS = ("k_neighbors", "n_neighbors")
 """Neighbour counts among the minority rows."""
 ALL_ROWS_NEIGHBOUR_PARAMS = ("m_neighbors",)
 """Neighbour counts among all rows (Borderline-SMOTE's danger test)."""
+NOTHING_GENERATED = ("No samples will be generated", "Not any neigbours belong to the majority class",
+                     "Not any neighbours belong to the majority class")
+"""ADASYN's errors when no minority row is "hard" (or every share rounds to zero): nothing to generate."""
 
 
 class NeighbourCapped(BaseEstimator):
@@ -21,6 +24,8 @@ class NeighbourCapped(BaseEstimator):
     - a float ``sampling_strategy`` (target minority/majority ratio) that would not change the
       fold — at or below its own ratio, which imblearn refuses — is raised to the smallest ratio
       that does (one more minority row, or one fewer majority row).
+    - when ADASYN has nothing to generate, the rows are returned as they are (recorded), not an error;
+    - when SMOTEENN/SMOTETomek's cleaning removes a whole class, SMOTE's rows are kept (recorded).
     Each adaptation is recorded in ``adaptations_``, the class counts it returns in ``counts_``
     (the prior correction reads them); nested samplers (``smote`` inside
     SMOTETomek / SMOTEENN) are adapted too.
@@ -56,6 +61,21 @@ class NeighbourCapped(BaseEstimator):
                 target.set_params(sampling_strategy=fixed)
                 self.adaptations_.append(f"{type(target).__name__}.sampling_strategy {r:.4g}->{fixed:.4g}")
         self.sampler_ = sampler
-        out = sampler.fit_resample(X, y, **kw)
-        self.counts_ = np.bincount(np.asarray(out[1], dtype=int), minlength=2)  # what the model is fitted on
-        return out
+        X_res, y_res = self._resample(sampler, X, y, **kw)
+        self.counts_ = np.bincount(np.asarray(y_res, dtype=int), minlength=2)  # what the model is fitted on
+        return X_res, y_res
+
+    def _resample(self, sampler: Any, X: Any, y: Any, **kw: Any) -> Any:
+        try:
+            X_res, y_res = sampler.fit_resample(X, y, **kw)
+        except (RuntimeError, ValueError) as e:
+            if not any(m in str(e) for m in NOTHING_GENERATED):
+                raise
+            self.adaptations_.append(f"{type(sampler).__name__}: nothing generated ({str(e).split('.')[0]})")
+            return X, y
+        smote = getattr(sampler, "smote_", None)
+        if smote is not None and len(np.unique(y_res)) < 2:  # the cleaning step erased a class: keep SMOTE's rows
+            self.adaptations_.append(f"{type(sampler).__name__}: cleaning removed a whole class; SMOTE rows kept")
+            return clone(sampler.smote).fit_resample(X, y, **kw)
+        return X_res, y_res
+

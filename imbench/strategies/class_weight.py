@@ -9,10 +9,10 @@ from imbench.strategies.base import CostComponent, FitContext, register_componen
 
 @register_component
 class ClassWeight(CostComponent):
-    """``class_weight={0: 1, 1: neg/pos × multiplier}``, neg/pos of the rows the pipeline is fitted on."""
+    """``class_weight={0: 1, 1: (neg/pos)^alpha}``, neg/pos of the rows the pipeline is fitted on."""
 
     name = "class_weight"
-    summary = "weight minority errors by neg/pos (tuned multiplier); a model setting, no resampling"
+    summary = "weight minority errors by (neg/pos)^alpha, alpha tuned in [0, 1.25]; a model setting, no resampling"
     keyword = "class_weight"
 
     def model_kwargs(self, params: dict[str, Any], ctx: FitContext) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from imbench.strategies._samplers import RatioSampler, cap, ratio_param
@@ -20,3 +21,7 @@ class RandomUnder(RatioSampler):
         from imblearn.under_sampling import RandomUnderSampler
 
         return cap(RandomUnderSampler(sampling_strategy=ratio_param(params, ctx), random_state=seed))
+
+    def resampled(self, params: dict[str, Any], ctx: FitContext) -> FitContext:
+        ratio = float(params.get("sampling_strategy") or 1.0)
+        return replace(ctx, n_neg=min(ctx.n_neg, max(ctx.n_pos, int(ctx.n_pos / ratio))))

@@ -1,4 +1,4 @@
-"""Gradient-boosting ``scale_pos_weight`` set around the training fold's neg/pos ratio."""
+"""Gradient-boosting ``scale_pos_weight`` set from the training fold's neg/pos ratio."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from imbench.strategies.base import CostComponent, FitContext, register_componen
 
 @register_component
 class ScalePosWeight(CostComponent):
-    """``scale_pos_weight = neg/pos × multiplier`` (multiplier tuned in [0.25, 4])."""
+    """``scale_pos_weight = (neg/pos)^alpha`` (alpha tuned in [0, 1.25], 1 by default)."""
 
     name = "scale_pos_weight"
-    summary = "boosting's positive-class gradient weight, neg/pos × a tuned multiplier"
+    summary = "boosting's positive-class gradient weight (neg/pos)^alpha, alpha tuned in [0, 1.25] (1 = full balance)"
     keyword = "scale_pos_weight"
 
     def model_kwargs(self, params: dict[str, Any], ctx: FitContext) -> dict[str, Any]:
