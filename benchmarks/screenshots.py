@@ -45,8 +45,10 @@ def find_chromium() -> str:
         path = shutil.which(name)
         if path:
             return path
-    raise RuntimeError("no Chromium found (looked for 'chromium' and 'chromium-browser' on PATH); "
-                       "install Debian's package: apt-get install chromium")
+    raise RuntimeError(
+        "no Chromium found (looked for 'chromium' and 'chromium-browser' on PATH); "
+        "install Debian's package: apt-get install chromium"
+    )
 
 
 @contextmanager
@@ -140,8 +142,10 @@ def main(argv: list[str]) -> int:
         return 2
     m = screenshots(Path(argv[0]), Path(argv[1]))
     for width, v in m.items():
-        v = {k: x for k, x in v.items() if k != "images"} | {"images": len(v["images"]),
-                                                             "undecoded": sum(i["w"] == 0 for i in v["images"])}
+        v = {k: x for k, x in v.items() if k != "images"} | {
+            "images": len(v["images"]),
+            "undecoded": sum(i["w"] == 0 for i in v["images"]),
+        }
         print(width, json.dumps(v))
     return 0
 

@@ -33,7 +33,7 @@ def family(name: str) -> str:
 
 def main() -> int:
     rows = []
-    for name, entry in catalogue().items():
+    for name, _entry in catalogue().items():
         ds = load_dataset(f"keel:{name}")
         if ds.n > MAX_ROWS[ds.tier] or ds.n_pos < MIN_POS:
             continue

@@ -42,17 +42,17 @@ _ATTR = {"report": "build_report"}
 
 if TYPE_CHECKING:  # names resolved lazily by __getattr__ below
     from imbench.comparison import compare
-    from imbench.reporting.build import build_report as report
-    from imbench.sweep import run_suite
     from imbench.datasets import load_dataset
     from imbench.datasets.base import Dataset
     from imbench.errors import ConfigError, DataValidationError, ImbenchError, RunDirectoryError, UnknownNameError
-    from imbench.experiment import evaluate
     from imbench.evaluation.protocol import EvalProtocol, Protocol
+    from imbench.experiment import evaluate
     from imbench.metrics import score_all
     from imbench.pipeline import build_pipeline
+    from imbench.reporting.build import build_report as report
     from imbench.results import results_frame, summarize
     from imbench.strategies import parse_strategy
+    from imbench.sweep import run_suite
 
 
 def __getattr__(name: str) -> Any:

@@ -14,7 +14,14 @@ from imbench.evaluation.protocol import EvalProtocol
 _UNIT = {"s": 1, "m": 60, "h": 3600}
 LADDER: tuple[tuple[int, int, int, int], ...] = (
     # (outer folds, repeats, inner folds, trials), most thorough first
-    (5, 2, 3, 20), (5, 1, 3, 15), (5, 1, 3, 10), (5, 1, 3, 6), (5, 1, 2, 4), (4, 1, 2, 3), (3, 1, 2, 2), (3, 1, 2, 1),
+    (5, 2, 3, 20),
+    (5, 1, 3, 15),
+    (5, 1, 3, 10),
+    (5, 1, 3, 6),
+    (5, 1, 2, 4),
+    (4, 1, 2, 3),
+    (3, 1, 2, 2),
+    (3, 1, 2, 1),
 )
 FAMILY_COST = {"baseline": 1.0, "resample": 1.6, "cost": 1.0, "ensemble": 4.0, "decision": 1.0}
 
@@ -45,23 +52,35 @@ class BudgetPlan:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of ``plan.json`` (saved in compare's output folder, reused by a rerun, ``--plan``)."""
-        return {"protocol": self.protocol.to_dict(), "models": list(self.models),
-                "estimated_seconds": round(self.estimated_seconds, 3), "cuts": list(self.cuts)}
+        return {
+            "protocol": self.protocol.to_dict(),
+            "models": list(self.models),
+            "estimated_seconds": round(self.estimated_seconds, 3),
+            "cuts": list(self.cuts),
+        }
 
     @classmethod
     def from_dict(cls, d: Any, where: str = "plan") -> BudgetPlan:
         """Parse a saved plan; ConfigError (one line) when it is not one."""
         from imbench.errors import UnknownNameError
 
-        if not isinstance(d, dict) or not isinstance(d.get("protocol"), dict) or not isinstance(d.get("models"), list) \
-                or not d["models"]:
+        if (
+            not isinstance(d, dict)
+            or not isinstance(d.get("protocol"), dict)
+            or not isinstance(d.get("models"), list)
+            or not d["models"]
+        ):
             raise ConfigError(f"{where}: not an imbench plan (needs 'protocol' and a non-empty 'models' list)")
         try:
             proto = EvalProtocol.from_dict(d["protocol"])
         except (TypeError, ValueError, UnknownNameError) as e:
             raise ConfigError(f"{where}: bad protocol ({e})") from None
-        return cls(proto, [str(m) for m in d["models"]], float(d.get("estimated_seconds") or 0.0),
-                   [str(c) for c in d.get("cuts") or []])
+        return cls(
+            proto,
+            [str(m) for m in d["models"]],
+            float(d.get("estimated_seconds") or 0.0),
+            [str(c) for c in d.get("cuts") or []],
+        )
 
     @classmethod
     def load(cls, path: str) -> BudgetPlan:
@@ -104,8 +123,16 @@ def fit_seconds(n_rows: int, width: int, model: str) -> float:
     return fixed + per_cell * (2 * n_rows / 3) * max(width, 1)
 
 
-def plan_budget(budget_s: float, X: Any, y: Any, strategies: list[str], models: list[str], jobs: int,
-                base: EvalProtocol, categorical: list[str] | None = None) -> BudgetPlan:
+def plan_budget(
+    budget_s: float,
+    X: Any,
+    y: Any,
+    strategies: list[str],
+    models: list[str],
+    jobs: int,
+    base: EvalProtocol,
+    categorical: list[str] | None = None,
+) -> BudgetPlan:
     """The most thorough protocol from LADDER whose estimated run time fits the budget.
 
     Estimate per cell = (trials × inner folds + 1 refit [+ inner folds for threshold]) × one
@@ -137,8 +164,14 @@ def plan_budget(budget_s: float, X: Any, y: Any, strategies: list[str], models: 
     cuts: list[str] = []
 
     def done(p: tuple[int, int, int, int], ms: list[str], est: float) -> BudgetPlan:
-        proto = replace(base, outer_folds=p[0], repeats=p[1], inner_folds=p[2], n_trials=p[3],
-                        timeout_per_cell=max(10.0, budget_s * max(jobs, 1) / 4))
+        proto = replace(
+            base,
+            outer_folds=p[0],
+            repeats=p[1],
+            inner_folds=p[2],
+            n_trials=p[3],
+            timeout_per_cell=max(10.0, budget_s * max(jobs, 1) / 4),
+        )
         if p[3] <= 1:
             cuts.append(untuned_note(ms))
         return BudgetPlan(proto, [m for m in models if m in ms], est, cuts)
@@ -146,8 +179,10 @@ def plan_budget(budget_s: float, X: Any, y: Any, strategies: list[str], models: 
     def untuned_note(ms: list[str]) -> str:
         tuned = next(q for q in reversed(LADDER) if q[3] > 1)
         need = math.ceil((estimate(tuned, ms) / 0.7 + checks) / 10) * 10
-        return (f"1 trial per cell: the ranking and recommendation are UNTUNED (default hyperparameters); "
-                f"--budget {format_budget(need)} or more would tune them ({tuned[3]} trials)")
+        return (
+            f"1 trial per cell: the ranking and recommendation are UNTUNED (default hyperparameters); "
+            f"--budget {format_budget(need)} or more would tune them ({tuned[3]} trials)"
+        )
 
     while True:
         for i, p in enumerate(LADDER):
@@ -155,17 +190,21 @@ def plan_budget(budget_s: float, X: Any, y: Any, strategies: list[str], models: 
             if est <= usable:
                 if i:
                     top = LADDER[0]
-                    cuts.append(f"protocol cut from {top[0]}×{top[1]} outer folds, {top[2]} inner, {top[3]} trials "
-                                f"to {p[0]}×{p[1]}, {p[2]}, {p[3]} to fit the budget")
+                    cuts.append(
+                        f"protocol cut from {top[0]}×{top[1]} outer folds, {top[2]} inner, {top[3]} trials "
+                        f"to {p[0]}×{p[1]}, {p[2]}, {p[3]} to fit the budget"
+                    )
                 return done(p, kept, est)
         if len(kept) == 1:
             p = LADDER[-1]
             est = estimate(p, kept)
             if est + checks > OVERRUN * budget_s:  # refuse rather than take several times the budget
-                raise ConfigError(f"budget {format_budget(budget_s)} is too small for this table: even the lightest "
-                                  f"plan ({kept[0]}, {p[0]} outer folds, 1 trial) is estimated at {est + checks:.0f}s; "
-                                  f"use --budget {format_budget(math.ceil((est + checks) / 0.7 / 60) * 60)} or more, or "
-                                  "fewer strategies")
+                raise ConfigError(
+                    f"budget {format_budget(budget_s)} is too small for this table: even the lightest "
+                    f"plan ({kept[0]}, {p[0]} outer folds, 1 trial) is estimated at {est + checks:.0f}s; "
+                    f"use --budget {format_budget(math.ceil((est + checks) / 0.7 / 60) * 60)} or more, or "
+                    "fewer strategies"
+                )
             cuts.append(f"even the lightest protocol is estimated at {est:.0f}s; running it anyway")
             return done(p, kept, est)
         dropped = kept.pop()

@@ -9,8 +9,6 @@ import click
 
 from imbench.system import cpu_count
 
-SUITE_HELP = "a built-in suite (quick, keel, ir_ladder, imblearn27, climb) or a path to a suite YAML file"
-
 
 def _csv(value: str | None) -> list[str] | None:
     return [v.strip() for v in value.split(",") if v.strip()] if value else None
@@ -63,8 +61,13 @@ def main() -> None:
 @main.command()
 @click.argument("suite")
 @click.option("--out", type=click.Path(file_okay=False), help="run directory [default: runs/SUITE]")
-@click.option("--jobs", "-j", type=click.IntRange(0), default=0,
-              help="cells run in parallel [default: 0 = one per CPU core; results do not depend on it]")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(0),
+    default=0,
+    help="cells run in parallel [default: 0 = one per CPU core; results do not depend on it]",
+)
 @click.option("--strategies", help="comma-separated strategies (overrides the suite; 'none' is always added)")
 @click.option("--models", help="comma-separated models (overrides the suite)")
 @click.option("--datasets", help="comma-separated dataset specs (overrides the suite)")
@@ -74,24 +77,54 @@ def main() -> None:
 @click.option("--repeats", type=click.IntRange(1), help="outer CV repeats")
 @click.option("--seed", type=int, help="run seed")
 @click.option("--metric", help="tuning metric (default average_precision = PR-AUC)")
-@click.option("--timeout-per-cell", type=click.FloatRange(min=0, min_open=True), help="seconds per cell before it becomes a timeout row")
+@click.option(
+    "--timeout-per-cell",
+    type=click.FloatRange(min=0, min_open=True),
+    help="seconds per cell before it becomes a timeout row",
+)
 @click.option("--cost-fn", type=click.FloatRange(min=0, min_open=True), help="cost of a false negative")
 @click.option("--cost-fp", type=click.FloatRange(min=0, min_open=True), help="cost of a false positive")
 @click.option("--tracking-uri", help="MLflow tracking URI [default: $MLFLOW_TRACKING_URI or sqlite:///mlflow.db]")
 @click.option("--no-mlflow", is_flag=True, help="do not log to MLflow")
-@click.option("--optuna-storage", metavar="URL",
-              help="keep every inner Optuna study in this RDB storage (e.g. sqlite:///optuna.db) for optuna-dashboard")
+@click.option(
+    "--optuna-storage",
+    metavar="URL",
+    help="keep every inner Optuna study in this RDB storage (e.g. sqlite:///optuna.db) for optuna-dashboard",
+)
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True)
 @click.option("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786 (with --executor dask)")
 @click.option("--report/--no-report", default=True, show_default=True, help="write the cheat-sheet and HTML report")
-@click.option("--recompute-changed", is_flag=True,
-              help="recompute the cells of datasets whose content changed since the run directory was made")
+@click.option(
+    "--recompute-changed",
+    is_flag=True,
+    help="recompute the cells of datasets whose content changed since the run directory was made",
+)
 @click.option("--quiet", "-q", is_flag=True, help="plain log lines instead of a live progress bar")
-def run(suite: str, out: str | None, jobs: int, strategies: str | None, models: str | None, datasets: str | None,
-        n_trials: int | None, outer_folds: int | None, inner_folds: int | None, repeats: int | None,
-        seed: int | None, metric: str | None, timeout_per_cell: float | None, cost_fn: float | None,
-        cost_fp: float | None, tracking_uri: str | None, no_mlflow: bool, optuna_storage: str | None, executor: str,
-        scheduler: str | None, report: bool, recompute_changed: bool, quiet: bool) -> None:
+def run(
+    suite: str,
+    out: str | None,
+    jobs: int,
+    strategies: str | None,
+    models: str | None,
+    datasets: str | None,
+    n_trials: int | None,
+    outer_folds: int | None,
+    inner_folds: int | None,
+    repeats: int | None,
+    seed: int | None,
+    metric: str | None,
+    timeout_per_cell: float | None,
+    cost_fn: float | None,
+    cost_fp: float | None,
+    tracking_uri: str | None,
+    no_mlflow: bool,
+    optuna_storage: str | None,
+    executor: str,
+    scheduler: str | None,
+    report: bool,
+    recompute_changed: bool,
+    quiet: bool,
+) -> None:
     """Run (or resume) a benchmark SUITE: every dataset × strategy × model × outer fold."""
     import time
     from pathlib import Path
@@ -103,16 +136,36 @@ def run(suite: str, out: str | None, jobs: int, strategies: str | None, models: 
     from imbench.sweep import run_sweep
 
     s = load_suite(suite).with_overrides(
-        datasets=_specs(datasets), strategies=_csv(strategies), models=_csv(models), n_trials=n_trials,
-        outer_folds=outer_folds, inner_folds=inner_folds, repeats=repeats, seed=seed, metric=metric,
-        timeout_per_cell=timeout_per_cell, cost_fn=cost_fn, cost_fp=cost_fp)
+        datasets=_specs(datasets),
+        strategies=_csv(strategies),
+        models=_csv(models),
+        n_trials=n_trials,
+        outer_folds=outer_folds,
+        inner_folds=inner_folds,
+        repeats=repeats,
+        seed=seed,
+        metric=metric,
+        timeout_per_cell=timeout_per_cell,
+        cost_fn=cost_fn,
+        cost_fp=cost_fp,
+    )
     run_dir, jobs, con = Path(out or f"runs/{s.name}"), jobs or cpu_count(), console()
     con.print(sweep_header(s, str(run_dir), jobs), soft_wrap=True)
     t0 = time.perf_counter()
     with sweep_progress(con, quiet, s.protocol.metric) as on_progress:
-        result = run_sweep(s, run_dir, jobs=jobs, executor=executor, scheduler=scheduler, on_progress=on_progress,
-                           tracking=not no_mlflow, tracking_uri=tracking_uri, optuna_storage=optuna_storage,
-                           recompute_changed=recompute_changed, raise_tracking_errors=False)
+        result = run_sweep(
+            s,
+            run_dir,
+            jobs=jobs,
+            executor=executor,
+            scheduler=scheduler,
+            on_progress=on_progress,
+            tracking=not no_mlflow,
+            tracking_uri=tracking_uri,
+            optuna_storage=optuna_storage,
+            recompute_changed=recompute_changed,
+            raise_tracking_errors=False,
+        )
     wall = time.perf_counter() - t0
     render_sweep(con, result, wall, pd.read_parquet(run_dir / "results.parquet"), s.protocol.metric)
     up_to_date = report and _report_current(run_dir)
@@ -195,21 +248,49 @@ def report(run_dir: str, metric: str, formats: str, cost_fn: float | None, cost_
 @click.option("--cost-fn", type=click.FloatRange(min=0, min_open=True), help="cost of a missed positive")
 @click.option("--cost-fp", type=click.FloatRange(min=0, min_open=True), help="cost of a false alarm")
 @click.option("--out", type=click.Path(file_okay=False), help="output folder [default: runs/compare-FILE-HASH]")
-@click.option("--jobs", "-j", type=click.IntRange(0), default=0,
-              help="cells run in parallel [default: 0 = one per CPU core; results do not depend on it]")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(0),
+    default=0,
+    help="cells run in parallel [default: 0 = one per CPU core; results do not depend on it]",
+)
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--tracking-uri", help="MLflow tracking URI [default: $MLFLOW_TRACKING_URI or sqlite:///mlflow.db]")
 @click.option("--no-mlflow", is_flag=True, help="do not log to MLflow")
 @click.option("--register", metavar="NAME", help="register the recommended model in the MLflow model registry as NAME")
-@click.option("--optuna-storage", metavar="URL",
-              help="keep every inner Optuna study in this RDB storage (e.g. sqlite:///optuna.db) for optuna-dashboard")
-@click.option("--plan", "plan_file", type=click.Path(dir_okay=False),
-              help="pin the protocol and models to a saved plan.json (instead of planning from the budget)")
+@click.option(
+    "--optuna-storage",
+    metavar="URL",
+    help="keep every inner Optuna study in this RDB storage (e.g. sqlite:///optuna.db) for optuna-dashboard",
+)
+@click.option(
+    "--plan",
+    "plan_file",
+    type=click.Path(dir_okay=False),
+    help="pin the protocol and models to a saved plan.json (instead of planning from the budget)",
+)
 @click.option("--quiet", "-q", is_flag=True, help="no progress bar")
-def compare(file: str, target: str, positive: str | None, metric: str, budget: str, models: str | None,
-            strategies: str | None, cost_fn: float | None, cost_fp: float | None, out: str | None, jobs: int,
-            seed: int, tracking_uri: str | None, no_mlflow: bool, register: str | None, optuna_storage: str | None,
-            plan_file: str | None, quiet: bool) -> None:
+def compare(
+    file: str,
+    target: str,
+    positive: str | None,
+    metric: str,
+    budget: str,
+    models: str | None,
+    strategies: str | None,
+    cost_fn: float | None,
+    cost_fp: float | None,
+    out: str | None,
+    jobs: int,
+    seed: int,
+    tracking_uri: str | None,
+    no_mlflow: bool,
+    register: str | None,
+    optuna_storage: str | None,
+    plan_file: str | None,
+    quiet: bool,
+) -> None:
     """Which strategy should you use on FILE? Ranked table, recommendation and exported pipeline."""
     if register and no_mlflow:
         from imbench.errors import ConfigError
@@ -238,11 +319,28 @@ def compare(file: str, target: str, positive: str | None, metric: str, budget: s
             con.print(line, markup=False)
 
     with compare_progress(con, quiet) as on_progress:
-        res = run_compare(file, target, positive, metric=metric, budget=budget, models=_csv(models),
-                          strategies=_csv(strategies), cost_fn=cost_fn, cost_fp=cost_fp, out=out,
-                          jobs=jobs or cpu_count(), seed=seed, tracking=not no_mlflow, tracking_uri=tracking_uri,
-                          on_plan=on_plan, on_progress=on_progress, ds=ds, optuna_storage=optuna_storage,
-                          register=register, plan_file=plan_file)
+        res = run_compare(
+            file,
+            target,
+            positive,
+            metric=metric,
+            budget=budget,
+            models=_csv(models),
+            strategies=_csv(strategies),
+            cost_fn=cost_fn,
+            cost_fp=cost_fp,
+            out=out,
+            jobs=jobs or cpu_count(),
+            seed=seed,
+            tracking=not no_mlflow,
+            tracking_uri=tracking_uri,
+            on_plan=on_plan,
+            on_progress=on_progress,
+            ds=ds,
+            optuna_storage=optuna_storage,
+            register=register,
+            plan_file=plan_file,
+        )
     render_compare(con, res, metric, costs=cost_fn is not None)
     for line in res.mlflow_model.usage() if res.mlflow_model is not None else []:
         con.print(line, markup=False, highlight=False, soft_wrap=True)

@@ -30,15 +30,18 @@ def console() -> Console:
 def sweep_header(suite: Suite, out: str, jobs: int) -> str:
     """One line saying what a sweep will run."""
     p = suite.protocol
-    return (f"[bold]{suite.name}[/]: {len(suite.datasets)} datasets × {len(suite.strategies)} strategies × "
-            f"{len(suite.models)} models × {p.n_outer} outer folds; {p.n_trials} trials × {p.inner_folds} inner "
-            f"folds per cell; metric {p.metric}; seed {p.seed}; jobs {jobs} → {out}")
+    return (
+        f"[bold]{suite.name}[/]: {len(suite.datasets)} datasets × {len(suite.strategies)} strategies × "
+        f"{len(suite.models)} models × {p.n_outer} outer folds; {p.n_trials} trials × {p.inner_folds} inner "
+        f"folds per cell; metric {p.metric}; seed {p.seed}; jobs {jobs} → {out}"
+    )
 
 
 @contextmanager
 def sweep_progress(con: Console, quiet: bool, metric: str) -> Iterator[Callable[[SweepEvent], None]]:
     """A progress callback for ``run_sweep``: a live bar, or one plain line per cell when ``quiet``."""
     if quiet:
+
         def log_line(ev: SweepEvent) -> None:
             r = ev.row
             if r is None:
@@ -46,14 +49,34 @@ def sweep_progress(con: Console, quiet: bool, metric: str) -> Iterator[Callable[
                 return
             val = r.get(metric_column(metric))
             score = f" {metric}={val:.4f}" if isinstance(val, float) else ""
-            con.print(f"[{ev.done}/{ev.total}] {r['dataset']} {r['strategy']} {r['model']} fold {r['fold']}: "
-                      f"{r['status']}{score}", highlight=False, markup=False, soft_wrap=True)
+            con.print(
+                f"[{ev.done}/{ev.total}] {r['dataset']} {r['strategy']} {r['model']} fold {r['fold']}: "
+                f"{r['status']}{score}",
+                highlight=False,
+                markup=False,
+                soft_wrap=True,
+            )
+
         yield log_line
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
-    columns = (TextColumn("cells"), BarColumn(), MofNCompleteColumn(), TextColumn("failures {task.fields[failed]}"),
-               TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn())
+    columns = (
+        TextColumn("cells"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("failures {task.fields[failed]}"),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+    )
     with Progress(*columns, console=con, transient=False) as prog:
         task = prog.add_task("cells", total=None, failed=0)
 
@@ -62,20 +85,25 @@ def sweep_progress(con: Console, quiet: bool, metric: str) -> Iterator[Callable[
                 prog.reset(task, total=ev.total, completed=ev.done, failed=ev.failed)
             else:
                 prog.update(task, completed=ev.done, failed=ev.failed)
+
         yield update
 
 
 def render_sweep(con: Console, result: SweepResult, wall: float, df: Any, metric: str) -> None:
     """Print what a finished sweep did: counts, winners, tracking note."""
-    con.print(f"{result.computed} cells computed, {result.skipped_done} already done, in {wall:.1f} s; "
-              f"status: {', '.join(f'{k} {v}' for k, v in sorted(result.status_counts.items()))}", soft_wrap=True)
+    con.print(
+        f"{result.computed} cells computed, {result.skipped_done} already done, in {wall:.1f} s; "
+        f"status: {', '.join(f'{k} {v}' for k, v in sorted(result.status_counts.items()))}",
+        soft_wrap=True,
+    )
     con.print(winners_table(df, metric))
     if result.tracking:
         con.print(result.tracking, soft_wrap=True)
 
 
-def render_outputs(con: Console, result: SweepResult, report_paths: dict[str, Path] | None,
-                   report_up_to_date: Path | None) -> None:
+def render_outputs(
+    con: Console, result: SweepResult, report_paths: dict[str, Path] | None, report_up_to_date: Path | None
+) -> None:
     """Print where the report and results are."""
     if report_up_to_date is not None:
         con.print(f"report up to date: {report_up_to_date}")
@@ -105,8 +133,16 @@ def winners_table(df: Any, metric: str) -> Table:
         base = g.get(BASELINE, float("nan"))
         bad = df[(df["dataset"] == ds) & (df["model"] == mo) & (df["status"].isin(BAD_STATUSES))]
         ir = df.loc[df["dataset"] == ds, "ir"].iloc[0]
-        t.add_row(ds, f"{ir:.0f}", mo, best, f"{g[best]:.4f}", f"{base:.4f}", f"{g[best] - base:+.4f}",
-                  ", ".join(sorted(set(bad["strategy"]))) or "")
+        t.add_row(
+            ds,
+            f"{ir:.0f}",
+            mo,
+            best,
+            f"{g[best]:.4f}",
+            f"{base:.4f}",
+            f"{g[best] - base:+.4f}",
+            ", ".join(sorted(set(bad["strategy"]))) or "",
+        )
     return t
 
 
@@ -161,12 +197,16 @@ def listing_table(what: str) -> Table:
 def plan_lines(plan: BudgetPlan, budget_s: float, cost_fn: float | None, cost_fp: float | None) -> list[str]:
     """What ``compare`` chose to fit its budget, and what it cut."""
     p = plan.protocol
-    out = [f"plan: {len(plan.models)} models ({', '.join(plan.models)}), {p.outer_folds}×{p.repeats} outer "
-           f"folds, {p.inner_folds} inner folds, {p.n_trials} trials per cell; estimated "
-           f"{plan.estimated_seconds:.0f}s of a {budget_s:.0f}s budget"]
+    out = [
+        f"plan: {len(plan.models)} models ({', '.join(plan.models)}), {p.outer_folds}×{p.repeats} outer "
+        f"folds, {p.inner_folds} inner folds, {p.n_trials} trials per cell; estimated "
+        f"{plan.estimated_seconds:.0f}s of a {budget_s:.0f}s budget"
+    ]
     if cost_fn is not None:
-        out.append(f"costs: a missed positive costs {cost_fn:g}, a false alarm {cost_fp:g}; every strategy but "
-                   f"{BASELINE} gets its threshold chosen by expected cost on training rows (X+threshold)")
+        out.append(
+            f"costs: a missed positive costs {cost_fn:g}, a false alarm {cost_fp:g}; every strategy but "
+            f"{BASELINE} gets its threshold chosen by expected cost on training rows (X+threshold)"
+        )
     return out + [f"cut: {c}" for c in plan.cuts]
 
 
@@ -198,16 +238,29 @@ def render_compare(con: Console, res: CompareOutcome, metric: str, costs: bool) 
     from imbench.metrics import get_metric
 
     m = get_metric(metric)
-    t = Table(title=f"Strategies × models ranked by {'expected cost per 1,000 cases' if costs else 'mean ' + m.name} "
-                    f"(95 % CI over {int(res.table['folds'].max())} outer folds)")
-    cols = ["rank", "strategy", "model", m.name, "95 % CI", "F1", "threshold"] + (["cost/1000"] if costs else []) + ["status"]
+    t = Table(
+        title=f"Strategies × models ranked by {'expected cost per 1,000 cases' if costs else 'mean ' + m.name} "
+        f"(95 % CI over {int(res.table['folds'].max())} outer folds)"
+    )
+    cols = (
+        ["rank", "strategy", "model", m.name, "95 % CI", "F1", "threshold"]
+        + (["cost/1000"] if costs else [])
+        + ["status"]
+    )
     for c in cols:
         t.add_column(c, justify="right" if c not in ("strategy", "model", "status") else "left")
     na = res.table[res.table["status"] == Status.NOT_APPLICABLE]
     for _, r in res.table[res.table["status"] != Status.NOT_APPLICABLE].iterrows():
         status = r["status"] if r["status"] == Status.OK else f"{r['status']}: {r['error'][:80]}"
-        cells = [str(r["rank"]), r["strategy"], r["model"], f"{r['mean']:.4f}",
-                 f"[{r['ci_low']:.3f}, {r['ci_high']:.3f}]", f"{r['f1']:.3f}", f"{r['threshold']:.3f}"]
+        cells = [
+            str(r["rank"]),
+            r["strategy"],
+            r["model"],
+            f"{r['mean']:.4f}",
+            f"[{r['ci_low']:.3f}, {r['ci_high']:.3f}]",
+            f"{r['f1']:.3f}",
+            f"{r['threshold']:.3f}",
+        ]
         if costs:
             cells.append(f"{r['cost_per_1000']:.1f}")
         t.add_row(*cells, status)
@@ -219,22 +272,36 @@ def render_compare(con: Console, res: CompareOutcome, metric: str, costs: bool) 
         con.print("no strategy × model completed every fold; see the status column")
         return
     gain = rec.gain_vs_none
-    con.print(f"[bold]Recommended:[/] {rec.strategy} with {rec.model}: {m.name} {rec.mean:.4f} "
-              f"[{rec.ci_low:.3f}, {rec.ci_high:.3f}]"
-              + (f", {gain:+.4f} vs doing nothing ({rec.none_mean:.4f}); F1 {rec.f1:.3f} vs "
-                 f"{rec.none_f1:.3f} for doing nothing" if gain is not None else ""))
+    con.print(
+        f"[bold]Recommended:[/] {rec.strategy} with {rec.model}: {m.name} {rec.mean:.4f} "
+        f"[{rec.ci_low:.3f}, {rec.ci_high:.3f}]"
+        + (
+            f", {gain:+.4f} vs doing nothing ({rec.none_mean:.4f}); F1 {rec.f1:.3f} vs "
+            f"{rec.none_f1:.3f} for doing nothing"
+            if gain is not None
+            else ""
+        )
+    )
     sel = rec.selection_aware or {}
     if gain is not None and "gain_vs_none" in sel:
-        con.print(f"Gain above is {rec.gain_vs_none_estimate}. Selection-aware estimate ({sel['estimate']}): "
-                  f"{sel['gain_vs_none']:+.4f} [{sel['gain_ci_low']:.3f}, {sel['gain_ci_high']:.3f}]", markup=False)
-    how = ("chosen by cross-validation on all rows" + (" to minimise expected cost" if costs else " to maximise F1")
-           if "threshold" in rec.strategy.split("+") else "the default 0.5: this strategy does not tune it")
+        con.print(
+            f"Gain above is {rec.gain_vs_none_estimate}. Selection-aware estimate ({sel['estimate']}): "
+            f"{sel['gain_vs_none']:+.4f} [{sel['gain_ci_low']:.3f}, {sel['gain_ci_high']:.3f}]",
+            markup=False,
+        )
+    how = (
+        "chosen by cross-validation on all rows" + (" to minimise expected cost" if costs else " to maximise F1")
+        if "threshold" in rec.strategy.split("+")
+        else "the default 0.5: this strategy does not tune it"
+    )
     con.print(f"Operating threshold: {rec.final_threshold:.4f} ({how})")
     for cut in res.plan.cuts:
         if cut.startswith("1 trial per cell"):  # the verdict is untuned: say so beside it, not only in the plan
             con.print(f"Note: {cut}", markup=False, highlight=False)
     if costs and rec.saving_per_1000 is not None:
-        con.print(f"Expected cost per 1,000 cases: {rec.cost_per_1000:.1f} vs {rec.none_cost_per_1000:.1f} "
-                  f"for the unbalanced baseline (saving {rec.saving_per_1000:.1f})")
+        con.print(
+            f"Expected cost per 1,000 cases: {rec.cost_per_1000:.1f} vs {rec.none_cost_per_1000:.1f} "
+            f"for the unbalanced baseline (saving {rec.saving_per_1000:.1f})"
+        )
     for name, path in res.exports.items():
         con.print(f"{name}: {path}")

@@ -15,9 +15,8 @@ import pandas as pd
 
 from imbench.budget import BudgetPlan, parse_budget, plan_budget
 from imbench.evaluation.protocol import EvalProtocol
-from imbench.schema import BASELINE, DataSource, Recommendation
-
 from imbench.export import TRUSTED_TYPES, exportable, trusted_types  # noqa: F401  (also public here)
+from imbench.schema import BASELINE, DataSource, Recommendation
 
 DEFAULT_MODELS = ("logreg", "random_forest", "lightgbm", "xgboost")
 
@@ -46,13 +45,28 @@ def load_for_compare(path: str, target: str | None, positive: Any = None) -> Any
 PLAN_FILE = "plan.json"
 
 
-def compare(path: str, target: str, positive: Any = None, metric: str = "average_precision", budget: str = "10m",
-            models: Sequence[str] | None = None, strategies: Sequence[str] | None = None,
-            cost_fn: float | None = None, cost_fp: float | None = None, out: str | Path | None = None, jobs: int = 1,
-            seed: int = 0, tracking: bool = True, tracking_uri: str | None = None,
-            on_plan: Callable[[BudgetPlan], None] | None = None, on_progress: Callable[[Any], None] | None = None,
-            ds: Any = None, optuna_storage: str | None = None, register: str | None = None,
-            plan_file: str | None = None) -> CompareOutcome:
+def compare(
+    path: str,
+    target: str,
+    positive: Any = None,
+    metric: str = "average_precision",
+    budget: str = "10m",
+    models: Sequence[str] | None = None,
+    strategies: Sequence[str] | None = None,
+    cost_fn: float | None = None,
+    cost_fp: float | None = None,
+    out: str | Path | None = None,
+    jobs: int = 1,
+    seed: int = 0,
+    tracking: bool = True,
+    tracking_uri: str | None = None,
+    on_plan: Callable[[BudgetPlan], None] | None = None,
+    on_progress: Callable[[Any], None] | None = None,
+    ds: Any = None,
+    optuna_storage: str | None = None,
+    register: str | None = None,
+    plan_file: str | None = None,
+) -> CompareOutcome:
     """Nested CV of strategies × models on ``path`` within ``budget``; see the module docstring.
 
     The plan is computed from the data's size (never from measured timings) and saved as ``plan.json`` in the
@@ -72,16 +86,31 @@ def compare(path: str, target: str, positive: Any = None, metric: str = "average
     ds = ds if ds is not None else load_for_compare(path, target, positive)
     check_evaluable(ds, 3)
     costs = cost_fn is not None
-    base = EvalProtocol(metric=metric, seed=seed, cost_fn=cost_fn or 1.0, cost_fp=cost_fp or 1.0,
-                        threshold_objective="cost" if costs else "f1")
+    base = EvalProtocol(
+        metric=metric,
+        seed=seed,
+        cost_fn=cost_fn or 1.0,
+        cost_fp=cost_fp or 1.0,
+        threshold_objective="cost" if costs else "f1",
+    )
     strategies = with_baseline(strategies or HEADLINE)
     if costs:
         strategies = with_threshold(strategies)
     digest = file_digest(path)
     stem = Path(path).stem
-    request = {"file": digest, "target": target, "positive": positive, "metric": metric, "budget": budget_s,
-               "models": list(models or DEFAULT_MODELS), "strategies": list(strategies), "cost_fn": cost_fn,
-               "cost_fp": cost_fp, "seed": seed, "plan": pinned.to_dict() if pinned else None}
+    request = {
+        "file": digest,
+        "target": target,
+        "positive": positive,
+        "metric": metric,
+        "budget": budget_s,
+        "models": list(models or DEFAULT_MODELS),
+        "strategies": list(strategies),
+        "cost_fn": cost_fn,
+        "cost_fp": cost_fp,
+        "seed": seed,
+        "plan": pinned.to_dict() if pinned else None,
+    }
     key = hashlib.sha256(json.dumps(request, sort_keys=True, default=str).encode()).hexdigest()[:6]
     out = Path(out or f"runs/compare-{stem}-{key}")
     saved = out / PLAN_FILE
@@ -90,25 +119,54 @@ def compare(path: str, target: str, positive: Any = None, metric: str = "average
     elif saved.is_file():  # a rerun (or a resumed, killed compare) keeps the plan it started with
         plan = BudgetPlan.load(str(saved))
     else:
-        plan = plan_budget(budget_s, ds.X, ds.y, strategies, list(models or DEFAULT_MODELS), jobs, base,
-                           categorical=list(ds.categorical))
+        plan = plan_budget(
+            budget_s,
+            ds.X,
+            ds.y,
+            strategies,
+            list(models or DEFAULT_MODELS),
+            jobs,
+            base,
+            categorical=list(ds.categorical),
+        )
         if plan.protocol.outer_folds > ds.n_pos:
             plan.cuts.append(f"outer folds cut to {ds.n_pos} (one positive per test fold at least)")
             plan.protocol = replace(plan.protocol, outer_folds=ds.n_pos)
     if pinned is not None or saved.is_file():
-        plan.protocol = replace(plan.protocol, metric=metric, seed=seed, cost_fn=base.cost_fn, cost_fp=base.cost_fp,
-                                threshold_objective=base.threshold_objective)
+        plan.protocol = replace(
+            plan.protocol,
+            metric=metric,
+            seed=seed,
+            cost_fn=base.cost_fn,
+            cost_fp=base.cost_fp,
+            threshold_objective=base.threshold_objective,
+        )
     if on_plan:
         on_plan(plan)
     options: tuple[tuple[str, Any], ...] = (("sha256", digest), ("target", target))
     if positive is not None:
         options += (("positive", positive),)
-    suite = validate(Suite(name=f"compare-{stem}", datasets=(DatasetEntry(f"file:{Path(path).resolve()}", options),),
-                           strategies=tuple(strategies), models=tuple(plan.models), protocol=plan.protocol,
-                           description=f"imbench compare on {path}, target {target}"))
-    res = run_sweep(suite, out, jobs=jobs, on_progress=on_progress, tracking=tracking, tracking_uri=tracking_uri,
-                    raise_tracking_errors=False, extra_files={PLAN_FILE: json.dumps(plan.to_dict(), indent=2)},
-                    optuna_storage=optuna_storage)
+    suite = validate(
+        Suite(
+            name=f"compare-{stem}",
+            datasets=(DatasetEntry(f"file:{Path(path).resolve()}", options),),
+            strategies=tuple(strategies),
+            models=tuple(plan.models),
+            protocol=plan.protocol,
+            description=f"imbench compare on {path}, target {target}",
+        )
+    )
+    res = run_sweep(
+        suite,
+        out,
+        jobs=jobs,
+        on_progress=on_progress,
+        tracking=tracking,
+        tracking_uri=tracking_uri,
+        raise_tracking_errors=False,
+        extra_files={PLAN_FILE: json.dumps(plan.to_dict(), indent=2)},
+        optuna_storage=optuna_storage,
+    )
     df = pd.read_parquet(out / "results.parquet")
     table = ranked_table(df, metric, costs)
     rec = recommend(table, df, metric, costs)
@@ -190,18 +248,28 @@ def ranked_table(df: pd.DataFrame, metric: str, costs: bool = False) -> pd.DataF
             _, lo, hi = nadeau_bengio_interval(vals, float(sizes[0]), float(sizes[1]))
         else:
             lo = hi = mean
-        row = {"strategy": st, "model": mo, "folds_ok": count, "folds": n_folds, "mean": mean,
-               "ci_low": float(lo), "ci_high": float(hi), "f1": float(f1.loc[(st, mo), "mean"]),
-               "threshold": float(thr.loc[(st, mo), "mean"]),
-               "status": ",".join(sorted(set(g["status"]))),
-               "error": next((e for e in g["error"] if e), "")}
+        row = {
+            "strategy": st,
+            "model": mo,
+            "folds_ok": count,
+            "folds": n_folds,
+            "mean": mean,
+            "ci_low": float(lo),
+            "ci_high": float(hi),
+            "f1": float(f1.loc[(st, mo), "mean"]),
+            "threshold": float(thr.loc[(st, mo), "mean"]),
+            "status": ",".join(sorted(set(g["status"]))),
+            "error": next((e for e in g["error"] if e), ""),
+        }
         if cost is not None:
             row["cost_per_1000"] = float(cost.loc[(st, mo), "mean"] * 1000)
         rows.append(row)
     t = pd.DataFrame(rows)
     # ties on the primary metric (e.g. PR-AUC of none and threshold, which only moves the cut-off)
     # are broken by the quality of the operating point: F1, or expected cost with costs
-    keys, asc = (["cost_per_1000", "mean"], [True, not m.greater]) if costs else (["mean", "f1"], [not m.greater, False])
+    keys, asc = (
+        (["cost_per_1000", "mean"], [True, not m.greater]) if costs else (["mean", "f1"], [not m.greater, False])
+    )
     t["mean"] = t["mean"].round(10)
     complete = t["folds_ok"] == t["folds"]
     t = pd.concat([t[complete].sort_values(keys, ascending=asc), t[~complete].sort_values(keys, ascending=asc)])
@@ -216,8 +284,9 @@ def recommend(table: pd.DataFrame, df: pd.DataFrame, metric: str, costs: bool) -
         return None
     best = complete.iloc[0]
     base = table[(table["strategy"] == BASELINE) & (table["model"] == best["model"])]
-    rec = Recommendation.from_dict({**{k: (v.item() if hasattr(v, "item") else v) for k, v in best.items()},
-                                    "metric": metric})
+    rec = Recommendation.from_dict(
+        {**{k: (v.item() if hasattr(v, "item") else v) for k, v in best.items()}, "metric": metric}
+    )
     if not base.empty:
         b = base.iloc[0]
         rec.none_mean = float(b["mean"])
@@ -231,8 +300,12 @@ def recommend(table: pd.DataFrame, df: pd.DataFrame, metric: str, costs: bool) -
 
 def final_context(ds: Any, protocol: EvalProtocol) -> dict[str, Any]:
     """The FitContext settings of the final refit (the rebuild script passes exactly these)."""
-    return {"cost_fn": protocol.cost_fn, "cost_fp": protocol.cost_fp,
-            "threshold_objective": protocol.threshold_objective, "inner_folds": protocol.inner_folds}
+    return {
+        "cost_fn": protocol.cost_fn,
+        "cost_fp": protocol.cost_fp,
+        "threshold_objective": protocol.threshold_objective,
+        "inner_folds": protocol.inner_folds,
+    }
 
 
 def export_recommended(ds: Any, rec: Recommendation, protocol: EvalProtocol, out: Path) -> dict[str, Path]:
@@ -274,19 +347,28 @@ def rebuild_script(ds: Any, rec: Recommendation, protocol: EvalProtocol, seed: i
     options: dict[str, Any] = {"target": load.target}
     if load.positive is not None:
         options["positive"] = load.positive
-    spec = {"spec": load.spec, "options": options, "strategy": rec.strategy, "model": rec.model, "seed": seed,
-            "context": final_context(ds, protocol), "params": rec.final_params}
+    spec = {
+        "spec": load.spec,
+        "options": options,
+        "strategy": rec.strategy,
+        "model": rec.model,
+        "seed": seed,
+        "context": final_context(ds, protocol),
+        "params": rec.final_params,
+    }
     cols = ", ".join(rec.columns[:12]) + (" …" if len(rec.columns) > 12 else "")
-    doc = (f"Rebuild and refit the pipeline imbench recommended ({rec.strategy} × {rec.model}).\n\n"
-           "Load the saved one instead with skops (the types it needs are listed in imbench.comparison.TRUSTED_TYPES):\n"
-           "    import skops.io as sio\n"
-           "    from imbench.comparison import trusted_types\n"
-           "    model = sio.load(\"model.skops\", trusted=trusted_types(\"model.skops\"))\n"
-           "    p = model.predict_proba(X)[:, 1]; y_hat = model.predict(X)  # "
-           f"threshold {rec.final_threshold!r}\n"
-           f"X must have the columns imbench used: {cols}\n"
-           "(load new data with imbench.load_dataset to apply the same column handling: "
-           f"{'; '.join(rec.data_notes) or 'none'}).\n")
+    doc = (
+        f"Rebuild and refit the pipeline imbench recommended ({rec.strategy} × {rec.model}).\n\n"
+        "Load the saved one instead with skops (the types it needs are listed in imbench.comparison.TRUSTED_TYPES):\n"
+        "    import skops.io as sio\n"
+        "    from imbench.comparison import trusted_types\n"
+        '    model = sio.load("model.skops", trusted=trusted_types("model.skops"))\n'
+        "    p = model.predict_proba(X)[:, 1]; y_hat = model.predict(X)  # "
+        f"threshold {rec.final_threshold!r}\n"
+        f"X must have the columns imbench used: {cols}\n"
+        "(load new data with imbench.load_dataset to apply the same column handling: "
+        f"{'; '.join(rec.data_notes) or 'none'}).\n"
+    )
     return f"""{doc!r}
 import json
 

@@ -32,8 +32,9 @@ class DaskExecutor:
             raise ConfigError(f"--executor dask needs the 'distributed' package ({e})") from None
         if self.scheduler:
             return Client(self.scheduler, timeout="30s"), None
-        cluster = LocalCluster(n_workers=self.jobs, threads_per_worker=1, processes=True, dashboard_address=":0",
-                               host="127.0.0.1")
+        cluster = LocalCluster(
+            n_workers=self.jobs, threads_per_worker=1, processes=True, dashboard_address=":0", host="127.0.0.1"
+        )
         return Client(cluster), cluster
 
     def run(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, CellResult]]:

@@ -15,17 +15,24 @@ import pandas as pd
 def make_transactions(n: int = 4000, seed: int = 0) -> pd.DataFrame:
     """Transactions whose fraud odds depend on amount, channel, age and country."""
     rng = np.random.default_rng(seed)
-    df = pd.DataFrame({
-        "customer_id": np.arange(100000, 100000 + n),
-        "amount": rng.lognormal(3, 1, n).round(2),
-        "age": rng.integers(18, 90, n).astype(float),
-        "country": rng.choice(["DE", "FR", "UK", "US"], n),
-        "channel": rng.choice(["web", "app", "store"], n),
-        "signup": pd.date_range("2024-01-01", periods=n, freq="h").strftime("%Y-%m-%d %H:%M"),
-    })
+    df = pd.DataFrame(
+        {
+            "customer_id": np.arange(100000, 100000 + n),
+            "amount": rng.lognormal(3, 1, n).round(2),
+            "age": rng.integers(18, 90, n).astype(float),
+            "country": rng.choice(["DE", "FR", "UK", "US"], n),
+            "channel": rng.choice(["web", "app", "store"], n),
+            "signup": pd.date_range("2024-01-01", periods=n, freq="h").strftime("%Y-%m-%d %H:%M"),
+        }
+    )
     df.loc[rng.random(n) < 0.05, "age"] = np.nan
-    logit = (-9 + 1.5 * np.log(df["amount"]) + 2.0 * (df["channel"] == "web")
-             - 0.03 * df["age"].fillna(50) + 1.0 * (df["country"] == "US"))
+    logit = (
+        -9
+        + 1.5 * np.log(df["amount"])
+        + 2.0 * (df["channel"] == "web")
+        - 0.03 * df["age"].fillna(50)
+        + 1.0 * (df["country"] == "US")
+    )
     df["is_fraud"] = np.where(rng.random(n) < 1 / (1 + np.exp(-logit)), "yes", "no")
     return df
 

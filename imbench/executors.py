@@ -14,8 +14,13 @@ from imbench.evaluation.protocol import EvalProtocol
 from imbench.evaluation.study_storage import StudyStorage
 from imbench.schema import WORKER_DIED, ResultRow, Status
 
-SINGLE_THREAD_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "VECLIB_MAXIMUM_THREADS",
-                     "NUMEXPR_NUM_THREADS")
+SINGLE_THREAD_ENV = (
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "VECLIB_MAXIMUM_THREADS",
+    "NUMEXPR_NUM_THREADS",
+)
 
 
 @dataclass(frozen=True)
@@ -124,7 +129,7 @@ class ProcessExecutor:
                             res = failed_result(t, e)
                         yield t, res
                     if broken:
-                        for fut, t in list(inflight.items()):
+                        for t in list(inflight.values()):
                             yield t, died_result(t)
                         inflight.clear()
                         break
@@ -147,5 +152,6 @@ def failed_result(t: Task, exc: BaseException) -> CellResult:
 
 def _error_result(t: Task, error: str) -> CellResult:
     k = t.key
-    return CellResult(ResultRow(k.dataset, k.strategy, k.model, k.fold, status=Status.FAILED, error=error,
-                                dataset_meta=dict(t.meta)))
+    return CellResult(
+        ResultRow(k.dataset, k.strategy, k.model, k.fold, status=Status.FAILED, error=error, dataset_meta=dict(t.meta))
+    )

@@ -16,8 +16,9 @@ from imbench.evaluation.protocol import EvalProtocol
 from imbench.executors import DatasetRef, Task
 
 
-def plan_tasks(refs: Iterable[tuple[DatasetRef, Dataset]], strategies: Sequence[str], models: Sequence[str],
-               protocol: EvalProtocol) -> Iterator[Task]:
+def plan_tasks(
+    refs: Iterable[tuple[DatasetRef, Dataset]], strategies: Sequence[str], models: Sequence[str], protocol: EvalProtocol
+) -> Iterator[Task]:
     """Every cell: dataset × strategy × model × outer fold, dataset-major (datasets load once)."""
     from imbench.models import MODELS
 
@@ -29,9 +30,14 @@ def plan_tasks(refs: Iterable[tuple[DatasetRef, Dataset]], strategies: Sequence[
             yield Task(ref, key, protocol)
 
 
-def evaluate(datasets: Dataset | str | Sequence[Dataset | str], strategies: Sequence[str],
-             models: Sequence[str], protocol: EvalProtocol | None = None, jobs: int = 1,
-             **protocol_kw: Any) -> pd.DataFrame:
+def evaluate(
+    datasets: Dataset | str | Sequence[Dataset | str],
+    strategies: Sequence[str],
+    models: Sequence[str],
+    protocol: EvalProtocol | None = None,
+    jobs: int = 1,
+    **protocol_kw: Any,
+) -> pd.DataFrame:
     """Nested CV of every strategy × model on every dataset; one tidy row per outer fold.
 
     ``datasets`` are Dataset objects or specs such as ``"synthetic:ir=50"``. Protocol fields can

@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-
 TRUSTED_TYPES: tuple[str, ...] = (
     "collections.OrderedDict",
     "imblearn.pipeline.Pipeline",
@@ -67,8 +66,9 @@ def exportable(pipe: Any) -> Any:
 
     if not isinstance(pipe, TunedThresholdClassifierCV):
         return pipe
-    fixed = FixedThresholdClassifier(FrozenEstimator(pipe.estimator_), threshold=float(pipe.best_threshold_),
-                                     response_method="predict_proba")
+    fixed = FixedThresholdClassifier(
+        FrozenEstimator(pipe.estimator_), threshold=float(pipe.best_threshold_), response_method="predict_proba"
+    )
     return _fit_frozen(fixed, pipe.classes_)
 
 

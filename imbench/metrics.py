@@ -46,6 +46,7 @@ def expected_calibration_error(y_true: np.ndarray, score: np.ndarray, n_bins: in
 
 def _on_scores(func: str, **kw: Any) -> Callable[..., float]:
     """A ranking/probability metric: ``sklearn.metrics.<func>(y, score)`` (sklearn imported on first use)."""
+
     def f(y: np.ndarray, s: np.ndarray, p: np.ndarray, cfn: float, cfp: float) -> float:
         import sklearn.metrics as skm
 
@@ -56,6 +57,7 @@ def _on_scores(func: str, **kw: Any) -> Callable[..., float]:
 
 def _on_labels(func: str, **kw: Any) -> Callable[..., float]:
     """A thresholded metric: ``sklearn.metrics.<func>(y, y_pred)``."""
+
     def f(y: np.ndarray, s: np.ndarray, p: np.ndarray, cfn: float, cfp: float) -> float:
         import sklearn.metrics as skm
 
@@ -117,8 +119,9 @@ def get_metric(name: str) -> Metric:
     return METRICS[key]
 
 
-def score_all(y_true: Any, score: Any, threshold: float = 0.5, cost_fn: float = 1.0,
-              cost_fp: float = 1.0) -> dict[str, float]:
+def score_all(
+    y_true: Any, score: Any, threshold: float = 0.5, cost_fn: float = 1.0, cost_fp: float = 1.0
+) -> dict[str, float]:
     """Every metric on one fold; threshold metrics use ``score >= threshold``.
 
     A metric that is undefined on the fold (e.g. ROC-AUC with one class) is NaN.
@@ -142,8 +145,9 @@ def score_all(y_true: Any, score: Any, threshold: float = 0.5, cost_fn: float = 
     return out
 
 
-def score_one(name: str, y_true: Any, score: Any, threshold: float = 0.5, cost_fn: float = 1.0,
-              cost_fp: float = 1.0) -> float:
+def score_one(
+    name: str, y_true: Any, score: Any, threshold: float = 0.5, cost_fn: float = 1.0, cost_fp: float = 1.0
+) -> float:
     """One metric on one fold."""
     m = get_metric(name)
     y = np.asarray(y_true, dtype=int)
@@ -159,7 +163,9 @@ def threshold_scorer(objective: str, cost_fn: float = 1.0, cost_fp: float = 1.0)
         return make_scorer(expected_cost, greater_is_better=False, cost_fn=cost_fn, cost_fp=cost_fp)
     m = get_metric(objective)
     if m.name not in _FROM_COUNTS:
-        raise UnknownNameError(f"threshold objective must be one of {', '.join(_FROM_COUNTS)} or 'cost', got {objective!r}")
+        raise UnknownNameError(
+            f"threshold objective must be one of {', '.join(_FROM_COUNTS)} or 'cost', got {objective!r}"
+        )
     return make_scorer(_count_metric, greater_is_better=m.greater, name=m.name)
 
 
@@ -182,6 +188,8 @@ _FROM_COUNTS: dict[str, Callable[[float, float, float, float], float]] = {
     "recall": lambda tp, fp, fn, tn: _div(tp, tp + fn),
     "balanced_accuracy": lambda tp, fp, fn, tn: (_div(tp, tp + fn) + _div(tn, tn + fp)) / 2,
     "gmean": lambda tp, fp, fn, tn: float(np.sqrt(_div(tp, tp + fn) * _div(tn, tn + fp))),
-    "mcc": lambda tp, fp, fn, tn: _div(tp * tn - fp * fn, float(np.sqrt((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn)))),
+    "mcc": lambda tp, fp, fn, tn: _div(
+        tp * tn - fp * fn, float(np.sqrt((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn)))
+    ),
     "accuracy": lambda tp, fp, fn, tn: _div(tp + tn, tp + fp + fn + tn),
 }

@@ -31,15 +31,19 @@ class LoggedModel:
     def usage(self) -> list[str]:
         """How to register and load it (printed by ``imbench compare``)."""
         load = f'mlflow.sklearn.load_model("{self.model_uri}")'
-        lines = [f"MLflow model: {self.model_uri} (run {self.run_id})",
-                 f"  load:     model = {load}; p = model.predict_proba(X)[:, 1]  "
-                 f"# model.predict(X) applies the threshold {self.threshold:.4f}",
-                 "            (X: new rows loaded with imbench.load_dataset, as rebuild_pipeline.py shows)"]
+        lines = [
+            f"MLflow model: {self.model_uri} (run {self.run_id})",
+            f"  load:     model = {load}; p = model.predict_proba(X)[:, 1]  "
+            f"# model.predict(X) applies the threshold {self.threshold:.4f}",
+            "            (X: new rows loaded with imbench.load_dataset, as rebuild_pipeline.py shows)",
+        ]
         if self.registered:
             lines.append(f'  registered: {self.registered}  (load with mlflow.sklearn.load_model("{self.registered}"))')
         else:
-            lines.append(f'  register: mlflow.register_model("{self.model_uri}", "NAME")  '
-                         f"(or rerun compare with --register NAME)")
+            lines.append(
+                f'  register: mlflow.register_model("{self.model_uri}", "NAME")  '
+                f"(or rerun compare with --register NAME)"
+            )
         return lines
 
 
@@ -56,18 +60,19 @@ def pip_requirements() -> list[str]:
     return out
 
 
-def log_recommended(model_path: Path, X: Any, rec: Recommendation, experiment: str, uri: str | None = None,
-                    register: str | None = None) -> LoggedModel:
+def log_recommended(
+    model_path: Path, X: Any, rec: Recommendation, experiment: str, uri: str | None = None, register: str | None = None
+) -> LoggedModel:
     """Log the refit pipeline saved at ``model_path`` as an MLflow sklearn model in a run of ``experiment``."""
     import mlflow
     import skops.io as sio
 
     import imbench
-    from imbench.tracking import resolve_uri
-    from imbench.tracking_artifacts import LEVEL_TAG, tag_experiment
 
     # trusted: imbench wrote this file a moment ago, in this process; MLflow stores the same list in the model
     from imbench.export import trusted_types
+    from imbench.tracking import resolve_uri
+    from imbench.tracking_artifacts import LEVEL_TAG, tag_experiment
 
     trusted = trusted_types(model_path)  # only public types imbench lists (ImbenchError otherwise)
     pipe = sio.load(model_path, trusted=trusted)
@@ -82,17 +87,27 @@ def log_recommended(model_path: Path, X: Any, rec: Recommendation, experiment: s
         tags = {LEVEL_TAG: "model", "strategy": rec.strategy, "model": rec.model, "status": "ok"}
         with mlflow.start_run(run_name=f"recommended: {rec.strategy} × {rec.model}", tags=tags) as run:
             mlflow.log_params({k: str(v)[:6000] for k, v in rec.final_params.items()})
-            metrics = {f"cv_{rec.metric}_mean": rec.mean, f"cv_{rec.metric}_ci_low": rec.ci_low,
-                       f"cv_{rec.metric}_ci_high": rec.ci_high, "threshold": threshold}
+            metrics = {
+                f"cv_{rec.metric}_mean": rec.mean,
+                f"cv_{rec.metric}_ci_low": rec.ci_low,
+                f"cv_{rec.metric}_ci_high": rec.ci_high,
+                "threshold": threshold,
+            }
             if rec.gain_vs_none is not None:
                 metrics[f"cv_{rec.metric}_gain_vs_none"] = rec.gain_vs_none
             mlflow.log_metrics(metrics)
             info = mlflow.sklearn.log_model(
-                pipe, name="model", signature=signature, input_example=example,
-                code_paths=[str(Path(imbench.__file__).parent)], pip_requirements=pip_requirements(),
-                serialization_format="skops", skops_trusted_types=trusted,
-                registered_model_name=register, metadata={"threshold": threshold, "strategy": rec.strategy,
-                                                          "imbench_model": rec.model})
+                pipe,
+                name="model",
+                signature=signature,
+                input_example=example,
+                code_paths=[str(Path(imbench.__file__).parent)],
+                pip_requirements=pip_requirements(),
+                serialization_format="skops",
+                skops_trusted_types=trusted,
+                registered_model_name=register,
+                metadata={"threshold": threshold, "strategy": rec.strategy, "imbench_model": rec.model},
+            )
     finally:
         mlflow.set_tracking_uri(previous)
     version = getattr(info, "registered_model_version", None)

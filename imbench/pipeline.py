@@ -53,8 +53,9 @@ def _is_numeric(col: Any) -> bool:
 def context_for(y: Any, numeric: Sequence[Any], categorical: Sequence[Any], **kw: Any) -> FitContext:
     """The FitContext of training target ``y`` (class counts) and its column split."""
     counts = np.bincount(np.asarray(y, dtype=int), minlength=2)
-    return FitContext(n_pos=int(counts[1]), n_neg=int(counts[0]), n_categorical=len(categorical),
-                      n_numeric=len(numeric), **kw)
+    return FitContext(
+        n_pos=int(counts[1]), n_neg=int(counts[0]), n_categorical=len(categorical), n_numeric=len(numeric), **kw
+    )
 
 
 def resolve(strategy: str | Strategy, model: str | ModelSpec, params: dict[str, Any]) -> tuple[Strategy, ModelSpec]:
@@ -81,8 +82,17 @@ def prep_step(strat: Strategy, spec: ModelSpec, numeric: Sequence[Any], categori
     return impute_encode(numeric, categorical, scale)
 
 
-def assemble(strat: Strategy, spec: ModelSpec, params: dict[str, Any], ctx: FitContext, numeric: Sequence[Any],
-             categorical: Sequence[Any], seed: int, with_decision: bool = True, prepared: bool = False) -> Any:
+def assemble(
+    strat: Strategy,
+    spec: ModelSpec,
+    params: dict[str, Any],
+    ctx: FitContext,
+    numeric: Sequence[Any],
+    categorical: Sequence[Any],
+    seed: int,
+    with_decision: bool = True,
+    prepared: bool = False,
+) -> Any:
     """The concrete, unfitted estimator for training rows described by ``ctx`` and the column split.
 
     ``prep → [sampler] → [onehot] → model`` as an imblearn Pipeline, inside the calibration
@@ -121,13 +131,14 @@ def assemble(strat: Strategy, spec: ModelSpec, params: dict[str, Any], ctx: FitC
     return est
 
 
-def _model_step(strat: Strategy, spec: ModelSpec, params: dict[str, Any], ctx: FitContext, seen: FitContext,
-                seed: int) -> Any:
+def _model_step(
+    strat: Strategy, spec: ModelSpec, params: dict[str, Any], ctx: FitContext, seen: FitContext, seed: int
+) -> Any:
     """The model (or the ensemble around it), its settings resolved for the class counts it will be fitted on.
 
     ``seen`` holds the counts after the sampler; an ensemble's members see its bags instead.
     """
-    model_params = {k[len(MODEL_PREFIX):]: v for k, v in params.items() if k.startswith(MODEL_PREFIX)}
+    model_params = {k[len(MODEL_PREFIX) :]: v for k, v in params.items() if k.startswith(MODEL_PREFIX)}
     kwargs = dict(model_params)
     cost = strat.get("cost")
     if cost is not None:
@@ -177,10 +188,20 @@ class ImbalancePipeline(ClassifierMixin, BaseEstimator):
     the rows), ``n_features_in_``, ``feature_names_in_``.
     """
 
-    def __init__(self, strategy: str | Strategy = "none", model: str | ModelSpec = "logreg", *, seed: int = 0,
-                 categorical: Sequence[Any] | None = None, cost_fn: float = 1.0, cost_fp: float = 1.0,
-                 threshold_objective: str = "f1", inner_folds: int = 3, with_decision: bool = True,
-                 **params: Any) -> None:
+    def __init__(
+        self,
+        strategy: str | Strategy = "none",
+        model: str | ModelSpec = "logreg",
+        *,
+        seed: int = 0,
+        categorical: Sequence[Any] | None = None,
+        cost_fn: float = 1.0,
+        cost_fp: float = 1.0,
+        threshold_objective: str = "f1",
+        inner_folds: int = 3,
+        with_decision: bool = True,
+        **params: Any,
+    ) -> None:
         self.strategy = strategy
         self.model = model
         self.seed = seed
@@ -219,13 +240,19 @@ class ImbalancePipeline(ClassifierMixin, BaseEstimator):
         strat, spec = resolve(self.strategy, self.model, self._hyper_params)
         self.classes_, y_fit = _encode_binary(y)
         numeric, categorical = split_columns(X, self.categorical)
-        ctx = context_for(y_fit, numeric, categorical, cost_fn=self.cost_fn, cost_fp=self.cost_fp,
-                          threshold_objective=self.threshold_objective, inner_folds=self.inner_folds)
+        ctx = context_for(
+            y_fit,
+            numeric,
+            categorical,
+            cost_fn=self.cost_fn,
+            cost_fp=self.cost_fp,
+            threshold_objective=self.threshold_objective,
+            inner_folds=self.inner_folds,
+        )
         reason = strat.skip(spec, ctx)
         if reason:
             raise ConfigError(f"{strat.name} × {spec.name}: not applicable: {reason}")
-        est = assemble(strat, spec, dict(self._hyper_params), ctx, numeric, categorical, self.seed,
-                       self.with_decision)
+        est = assemble(strat, spec, dict(self._hyper_params), ctx, numeric, categorical, self.seed, self.with_decision)
         self.estimator_ = est.fit(X, y_fit)
         decided = self.with_decision and strat.get("decision") is not None
         inner = self.estimator_.estimator_ if decided else self.estimator_
@@ -311,15 +338,29 @@ def build_pipeline(
     inside the estimator, so it only ever learns from the rows it is fitted on.
     """
     if "numeric" in params or "ctx" in params:
-        raise ConfigError("build_pipeline no longer takes numeric= or ctx=: column types and class counts are "
-                          "read from the rows passed to fit (name categorical columns with categorical=)")
+        raise ConfigError(
+            "build_pipeline no longer takes numeric= or ctx=: column types and class counts are "
+            "read from the rows passed to fit (name categorical columns with categorical=)"
+        )
     legacy = sorted(_LEGACY & params.keys())
     if legacy:
-        warnings.warn(f"build_pipeline ignores {', '.join(f'{k}=' for k in legacy)}: fit reads the training rows",
-                      FutureWarning, stacklevel=2)
+        warnings.warn(
+            f"build_pipeline ignores {', '.join(f'{k}=' for k in legacy)}: fit reads the training rows",
+            FutureWarning,
+            stacklevel=2,
+        )
         params = {k: v for k, v in params.items() if k not in _LEGACY}
     strat, spec = resolve(strategy, model, params)
     registered = spec.name in MODELS.names() and MODELS.get(spec.name) is spec
-    return ImbalancePipeline(strat.name, spec.name if registered else spec, seed=seed, categorical=categorical,
-                             cost_fn=cost_fn, cost_fp=cost_fp, threshold_objective=threshold_objective,
-                             inner_folds=inner_folds, with_decision=with_decision, **params)
+    return ImbalancePipeline(
+        strat.name,
+        spec.name if registered else spec,
+        seed=seed,
+        categorical=categorical,
+        cost_fn=cost_fn,
+        cost_fp=cost_fp,
+        threshold_objective=threshold_objective,
+        inner_folds=inner_folds,
+        with_decision=with_decision,
+        **params,
+    )

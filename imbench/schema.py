@@ -76,9 +76,21 @@ KEY_COLUMNS: tuple[str, ...] = (*CELL_KEY_COLUMNS, "repeat", "outer_fold", "seed
 DATASET_META_COLUMNS: tuple[str, ...] = ("source", "n", "n_pos", "n_features", "n_categorical", "ir", "tier")
 """Dataset metadata copied into every row (from ``Dataset.meta()``, without its ``dataset`` key)."""
 TIMING_COLUMNS: tuple[str, ...] = ("tune_seconds", "fit_seconds", "predict_seconds")
-META_COLUMNS: tuple[str, ...] = ("family", *DATASET_META_COLUMNS, "n_train", "n_test", "n_pos_test", "metric",
-                                 "threshold", "adaptations", *TIMING_COLUMNS, "trials", "trials_pruned",
-                                 "trials_failed", "inner_score")
+META_COLUMNS: tuple[str, ...] = (
+    "family",
+    *DATASET_META_COLUMNS,
+    "n_train",
+    "n_test",
+    "n_pos_test",
+    "metric",
+    "threshold",
+    "adaptations",
+    *TIMING_COLUMNS,
+    "trials",
+    "trials_pruned",
+    "trials_failed",
+    "inner_score",
+)
 """Columns between the keys and the ``p_``/``test_`` columns, in results.parquet order."""
 
 
@@ -105,8 +117,19 @@ def component_param(component: str, param: str) -> str:
 
 # the result row ----------------------------------------------------------------------------------
 _ROW_SCALARS: tuple[str, ...] = ("repeat", "outer_fold", "seed", "status", "error", "family")
-_ROW_TAIL: tuple[str, ...] = ("n_train", "n_test", "n_pos_test", "metric", "threshold", "adaptations",
-                              *TIMING_COLUMNS, "trials", "trials_pruned", "trials_failed", "inner_score")
+_ROW_TAIL: tuple[str, ...] = (
+    "n_train",
+    "n_test",
+    "n_pos_test",
+    "metric",
+    "threshold",
+    "adaptations",
+    *TIMING_COLUMNS,
+    "trials",
+    "trials_pruned",
+    "trials_failed",
+    "inner_score",
+)
 
 
 @dataclass
@@ -186,9 +209,9 @@ class ResultRow:
             elif k in DATASET_META_COLUMNS:
                 meta[k] = v
             elif k.startswith(PARAM_PREFIX):
-                params[k[len(PARAM_PREFIX):]] = v
+                params[k[len(PARAM_PREFIX) :]] = v
             elif k.startswith(METRIC_PREFIX):
-                metrics[k[len(METRIC_PREFIX):]] = v
+                metrics[k[len(METRIC_PREFIX) :]] = v
             else:
                 extra[k] = v
         return cls(**kw, dataset_meta=meta, params=params, metrics=metrics, extra=extra)
@@ -242,17 +265,27 @@ class Manifest:
     def provenance(self) -> list[tuple[str, str]]:
         """(label, value) pairs a report shows, in reading order; empty values are left out."""
         wall = "" if self.wall_seconds_total is None else f"{self.wall_seconds_total:.1f} s"
-        if wall and self.wall_seconds_last_invocation is not None \
-                and self.wall_seconds_last_invocation != self.wall_seconds_total:
+        if (
+            wall
+            and self.wall_seconds_last_invocation is not None
+            and self.wall_seconds_last_invocation != self.wall_seconds_total
+        ):
             wall += f" (last invocation {self.wall_seconds_last_invocation:.1f} s)"
         libs = ", ".join(f"{k} {v}" for k, v in self.libraries.items() if k != "imbench" and v != "not installed")
-        items = [("imbench", self.imbench_version), ("seed", "" if self.seed is None else str(self.seed)),
-                 ("config hash", self.config_hash), ("git commit", self.git_commit or ""),
-                 ("started", self.started_at), ("finished", self.finished_at), ("wall time", wall),
-                 ("executor", f"{self.executor}, {self.jobs} jobs" if self.executor and self.jobs else self.executor),
-                 ("machine", ", ".join(x for x in (self.machine, self.platform) if x)),
-                 ("cpu count", "" if self.cpu_count is None else str(self.cpu_count)),
-                 ("python", self.python), ("libraries", libs)]
+        items = [
+            ("imbench", self.imbench_version),
+            ("seed", "" if self.seed is None else str(self.seed)),
+            ("config hash", self.config_hash),
+            ("git commit", self.git_commit or ""),
+            ("started", self.started_at),
+            ("finished", self.finished_at),
+            ("wall time", wall),
+            ("executor", f"{self.executor}, {self.jobs} jobs" if self.executor and self.jobs else self.executor),
+            ("machine", ", ".join(x for x in (self.machine, self.platform) if x)),
+            ("cpu count", "" if self.cpu_count is None else str(self.cpu_count)),
+            ("python", self.python),
+            ("libraries", libs),
+        ]
         return [(k, v) for k, v in items if v]
 
 
@@ -301,10 +334,35 @@ class Recommendation:
     data_notes: list[str] = field(default_factory=list)
     cuts: list[str] = field(default_factory=list)
 
-    _ORDER = ("rank", "strategy", "model", "folds_ok", "folds", "mean", "ci_low", "ci_high", "f1", "threshold",
-              "status", "error", "cost_per_1000", "metric", "none_mean", "gain_vs_none", "none_f1",
-              "none_cost_per_1000", "saving_per_1000", "gain_vs_none_estimate", "selection_aware", "load", "final_params", "final_threshold", "columns",
-              "data_notes", "cuts")
+    _ORDER = (
+        "rank",
+        "strategy",
+        "model",
+        "folds_ok",
+        "folds",
+        "mean",
+        "ci_low",
+        "ci_high",
+        "f1",
+        "threshold",
+        "status",
+        "error",
+        "cost_per_1000",
+        "metric",
+        "none_mean",
+        "gain_vs_none",
+        "none_f1",
+        "none_cost_per_1000",
+        "saving_per_1000",
+        "gain_vs_none_estimate",
+        "selection_aware",
+        "load",
+        "final_params",
+        "final_threshold",
+        "columns",
+        "data_notes",
+        "cuts",
+    )
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of recommendation.json (fields that do not apply are left out)."""
@@ -327,9 +385,33 @@ class Recommendation:
 
 
 __all__ = [
-    "BAD_STATUSES", "BASELINE", "CELL_KEY_COLUMNS", "COMPONENT_SEP", "DATASET_META_COLUMNS", "GROUP_COLUMNS",
-    "KEY_COLUMNS", "METRIC_PREFIX", "META_COLUMNS", "NOT_APPLICABLE_PREFIX", "PARAM_PREFIX", "STATUSES", "TIERS",
-    "TIER_ORDER", "TIMING_COLUMNS", "UNKNOWN_TIER", "WORKER_DIED", "DataSource", "Manifest", "Recommendation",
-    "ResultRow", "Status", "component_param", "is_worker_died", "metric_column", "param_column", "split_param",
-    "tier_of", "tier_range",
+    "BAD_STATUSES",
+    "BASELINE",
+    "CELL_KEY_COLUMNS",
+    "COMPONENT_SEP",
+    "DATASET_META_COLUMNS",
+    "GROUP_COLUMNS",
+    "KEY_COLUMNS",
+    "META_COLUMNS",
+    "METRIC_PREFIX",
+    "NOT_APPLICABLE_PREFIX",
+    "PARAM_PREFIX",
+    "STATUSES",
+    "TIERS",
+    "TIER_ORDER",
+    "TIMING_COLUMNS",
+    "UNKNOWN_TIER",
+    "WORKER_DIED",
+    "DataSource",
+    "Manifest",
+    "Recommendation",
+    "ResultRow",
+    "Status",
+    "component_param",
+    "is_worker_died",
+    "metric_column",
+    "param_column",
+    "split_param",
+    "tier_of",
+    "tier_range",
 ]

@@ -13,7 +13,7 @@ import os
 import sqlite3
 import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -76,8 +76,11 @@ class Store:
     @staticmethod
     def check_target(run_dir: Path) -> None:
         """Refuse a folder that holds other files and no store (never write into someone else's folder)."""
-        if run_dir.is_file() or (run_dir.is_dir() and not (run_dir / DB_NAME).exists()
-                                 and any(p.name != LOCK_NAME for p in run_dir.iterdir())):
+        if run_dir.is_file() or (
+            run_dir.is_dir()
+            and not (run_dir / DB_NAME).exists()
+            and any(p.name != LOCK_NAME for p in run_dir.iterdir())
+        ):
             raise RunDirectoryError(f"{run_dir} exists and is not an imbench run directory; choose another --out")
 
     @classmethod
@@ -120,8 +123,10 @@ class Store:
         return int(self.get_meta("revision") or 0)
 
     def _bump_revision(self) -> None:
-        self.con.execute("INSERT INTO meta VALUES ('revision', '1') "
-                         "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1")
+        self.con.execute(
+            "INSERT INTO meta VALUES ('revision', '1') "
+            "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+        )
 
     @property
     def config(self) -> dict[str, Any]:
@@ -133,8 +138,10 @@ class Store:
         return {s: json.loads(m) for s, m in self.con.execute("SELECT spec, meta FROM datasets")}
 
     def add_dataset(self, spec: str, meta: dict[str, Any]) -> None:
-        self.con.execute("INSERT OR REPLACE INTO datasets VALUES (?, ?, ?)",
-                         (spec, meta["dataset"], json.dumps(meta, default=_json_default)))
+        self.con.execute(
+            "INSERT OR REPLACE INTO datasets VALUES (?, ?, ?)",
+            (spec, meta["dataset"], json.dumps(meta, default=_json_default)),
+        )
 
     def fingerprints(self) -> dict[str, str]:
         """spec → content fingerprint of each dataset this run was computed on."""
@@ -175,15 +182,30 @@ class Store:
         data = json.dumps(row, default=_json_default)
         with self.con:
             self.con.execute("BEGIN")
-            self.con.execute("INSERT OR REPLACE INTO cells VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                             (cell_id, row["dataset"], row["strategy"], row["model"], int(row["fold"]),
-                              row["status"], data, time.time()))
+            self.con.execute(
+                "INSERT OR REPLACE INTO cells VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    cell_id,
+                    row["dataset"],
+                    row["strategy"],
+                    row["model"],
+                    int(row["fold"]),
+                    row["status"],
+                    data,
+                    time.time(),
+                ),
+            )
             self._bump_revision()
             if predictions is not None:
-                self.con.execute("INSERT OR REPLACE INTO predictions VALUES (?, ?, ?, ?)",
-                                 (cell_id, predictions["index"].astype(np.int64).tobytes(),
-                                  predictions["y_true"].astype(np.int8).tobytes(),
-                                  predictions["score"].astype(np.float64).tobytes()))
+                self.con.execute(
+                    "INSERT OR REPLACE INTO predictions VALUES (?, ?, ?, ?)",
+                    (
+                        cell_id,
+                        predictions["index"].astype(np.int64).tobytes(),
+                        predictions["y_true"].astype(np.int8).tobytes(),
+                        predictions["score"].astype(np.float64).tobytes(),
+                    ),
+                )
 
     def rows(self) -> list[dict[str, Any]]:
         """Every committed row."""
@@ -194,13 +216,25 @@ class Store:
         import pandas as pd
 
         parts = []
-        q = ("SELECT c.dataset, c.strategy, c.model, c.fold, p.idx, p.y_true, p.score "
-             "FROM predictions p JOIN cells c ON c.id = p.id ORDER BY c.id")
+        q = (
+            "SELECT c.dataset, c.strategy, c.model, c.fold, p.idx, p.y_true, p.score "
+            "FROM predictions p JOIN cells c ON c.id = p.id ORDER BY c.id"
+        )
         for ds, st, mo, fo, idx, yt, sc in self.con.execute(q):
             index = np.frombuffer(idx, dtype=np.int64)
-            parts.append(pd.DataFrame({"dataset": ds, "strategy": st, "model": mo, "fold": fo, "index": index,
-                                       "y_true": np.frombuffer(yt, dtype=np.int8),
-                                       "score": np.frombuffer(sc, dtype=np.float64)}))
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "dataset": ds,
+                        "strategy": st,
+                        "model": mo,
+                        "fold": fo,
+                        "index": index,
+                        "y_true": np.frombuffer(yt, dtype=np.int8),
+                        "score": np.frombuffer(sc, dtype=np.float64),
+                    }
+                )
+            )
         if not parts:
             return pd.DataFrame(columns=["dataset", "strategy", "model", "fold", "index", "y_true", "score"])
         return pd.concat(parts, ignore_index=True)
@@ -209,11 +243,6 @@ class Store:
     def tracked(self) -> set[str]:
         """Groups already mirrored to MLflow."""
         return {r[0] for r in self.con.execute("SELECT grp FROM tracked")}
-
-    def mark_tracked(self, groups: Iterable[tuple[str, str]]) -> None:
-        with self.con:
-            self.con.execute("BEGIN")
-            self.con.executemany("INSERT OR REPLACE INTO tracked VALUES (?, ?)", list(groups))
 
     def close(self) -> None:
         self.con.close()
@@ -233,7 +262,8 @@ def _refuse_other_config(db: Path, run_dir: Path, config_hash: str, config: dict
     if found is not None and found != config_hash:
         diff = ", ".join(_diff(json.loads(rows.get("config") or "{}"), config)[:4]) or "hash differs"
         raise RunDirectoryError(
-            f"{run_dir} holds a run with a different configuration ({diff}); use another --out or delete it")
+            f"{run_dir} holds a run with a different configuration ({diff}); use another --out or delete it"
+        )
 
 
 @contextmanager

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -42,9 +41,14 @@ class Suite:
 
     def config(self) -> dict[str, Any]:
         """The resolved configuration (what the run directory is keyed on)."""
-        return {"name": self.name, "description": self.description,
-                "datasets": [d.to_config() for d in self.datasets], "strategies": list(self.strategies),
-                "models": list(self.models), "protocol": self.protocol.to_dict()}
+        return {
+            "name": self.name,
+            "description": self.description,
+            "datasets": [d.to_config() for d in self.datasets],
+            "strategies": list(self.strategies),
+            "models": list(self.models),
+            "protocol": self.protocol.to_dict(),
+        }
 
     def config_hash(self) -> str:
         """Hash of everything that changes results (not the description)."""
@@ -52,8 +56,13 @@ class Suite:
         cfg.pop("description")
         return hashlib.sha256(json.dumps(cfg, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
-    def with_overrides(self, datasets: list[str] | None = None, strategies: list[str] | None = None,
-                       models: list[str] | None = None, **protocol: Any) -> Suite:
+    def with_overrides(
+        self,
+        datasets: list[str] | None = None,
+        strategies: list[str] | None = None,
+        models: list[str] | None = None,
+        **protocol: Any,
+    ) -> Suite:
         """A copy with CLI overrides applied and validated."""
         proto = {k: v for k, v in protocol.items() if v is not None}
         new = replace(
@@ -91,7 +100,9 @@ def load_suite(name_or_path: str) -> Suite:
         if name_or_path not in known:
             if path.suffix in {".yaml", ".yml"}:
                 raise ConfigError(f"suite file {name_or_path} does not exist")
-            raise UnknownNameError(f"unknown suite {name_or_path!r}; known: {', '.join(known)} (or a path to a .yaml file)")
+            raise UnknownNameError(
+                f"unknown suite {name_or_path!r}; known: {', '.join(known)} (or a path to a .yaml file)"
+            )
         path = known[name_or_path]
     try:
         data = yaml.safe_load(path.read_text())
@@ -128,11 +139,18 @@ def parse_suite(data: Any, default_name: str = "suite", where: str = "suite") ->
         raise type(e)(f"{where}: {e}") from None
     name = str(data.get("name") or default_name)
     if not SUITE_NAME.fullmatch(name):
-        raise ConfigError(f"{where}: suite name {name!r} must be letters, digits, '_', '-' or '.', starting with a "
-                          "letter or digit (it names the run folder runs/NAME)")
-    suite = Suite(name=name, description=str(data.get("description") or ""),
-                  datasets=tuple(entries), strategies=tuple(str(s) for s in data["strategies"]),
-                  models=tuple(str(m) for m in data["models"]), protocol=protocol)
+        raise ConfigError(
+            f"{where}: suite name {name!r} must be letters, digits, '_', '-' or '.', starting with a "
+            "letter or digit (it names the run folder runs/NAME)"
+        )
+    suite = Suite(
+        name=name,
+        description=str(data.get("description") or ""),
+        datasets=tuple(entries),
+        strategies=tuple(str(s) for s in data["strategies"]),
+        models=tuple(str(m) for m in data["models"]),
+        protocol=protocol,
+    )
     return validate(suite, where)
 
 
@@ -170,8 +188,10 @@ def validate(suite: Suite, where: str = "suite") -> Suite:
         for d in suite.datasets:
             prefix, sep, _ = d.spec.partition(":")
             if not sep and "=" in d.spec:
-                raise ConfigError(f"dataset {d.spec!r} has no source prefix: quote specs that contain commas "
-                                  "in a YAML [list], e.g. 'synthetic:ir=10,n=300'")
+                raise ConfigError(
+                    f"dataset {d.spec!r} has no source prefix: quote specs that contain commas "
+                    "in a YAML [list], e.g. 'synthetic:ir=10,n=300'"
+                )
             if not sep:
                 raise ConfigError(f"dataset {d.spec!r} needs a source prefix (e.g. keel:{d.spec})")
             SOURCES.get(prefix)

@@ -80,8 +80,10 @@ def validate_datasets(suite: Suite) -> None:
         check_evaluable(ds, proto.outer_folds)
         train_pos = ds.n_pos - -(-ds.n_pos // proto.outer_folds)  # positives left in the smallest outer-train
         if train_pos < proto.inner_folds:
-            raise DataValidationError(f"{ds.name}: an outer-train split keeps {train_pos} positives, fewer than the "
-                                      f"{proto.inner_folds} inner folds; use fewer folds or more data")
+            raise DataValidationError(
+                f"{ds.name}: an outer-train split keeps {train_pos} positives, fewer than the "
+                f"{proto.inner_folds} inner folds; use fewer folds or more data"
+            )
 
 
 def check_fingerprints(suite: Suite, store: Store, recompute_changed: bool = False) -> list[str]:
@@ -99,7 +101,8 @@ def check_fingerprints(suite: Suite, store: Store, recompute_changed: bool = Fal
         if not recompute_changed:
             raise RunDirectoryError(
                 f"dataset {entry.spec} changed since {store.dir} computed its cells (content fingerprint {old} -> "
-                f"{fp}); rerun with --recompute-changed to recompute them, or use another --out")
+                f"{fp}); rerun with --recompute-changed to recompute them, or use another --out"
+            )
         store.forget_dataset(key, fp)
         changed.append(str(known.get(key, {}).get("dataset", entry.spec)))
     return changed
@@ -141,15 +144,25 @@ def run_lock(out: Path) -> Iterator[None]:
         with file_lock(out / LOCK_NAME, wait=False):
             yield
     except LockBusy:
-        raise RunDirectoryError(f"{out} is in use by another imbench process; wait for it to finish or use "
-                                "another --out") from None
+        raise RunDirectoryError(
+            f"{out} is in use by another imbench process; wait for it to finish or use another --out"
+        ) from None
 
 
-def run_sweep(suite: Suite, out: str | Path, jobs: int = 1, executor: str = "local", scheduler: str | None = None,
-              on_progress: Callable[[SweepEvent], None] | None = None,
-              tracking: bool = True, tracking_uri: str | None = None, recompute_changed: bool = False,
-              raise_tracking_errors: bool = True, extra_files: dict[str, str] | None = None,
-              optuna_storage: str | None = None) -> SweepResult:
+def run_sweep(
+    suite: Suite,
+    out: str | Path,
+    jobs: int = 1,
+    executor: str = "local",
+    scheduler: str | None = None,
+    on_progress: Callable[[SweepEvent], None] | None = None,
+    tracking: bool = True,
+    tracking_uri: str | None = None,
+    recompute_changed: bool = False,
+    raise_tracking_errors: bool = True,
+    extra_files: dict[str, str] | None = None,
+    optuna_storage: str | None = None,
+) -> SweepResult:
     """Run (or resume) ``suite`` into run directory ``out`` and export its tables.
 
     Nothing is written before every dataset has loaded and passed the protocol's checks. A logging failure
@@ -163,16 +176,37 @@ def run_sweep(suite: Suite, out: str | Path, jobs: int = 1, executor: str = "loc
         Store.check_target(out)
         validate_datasets(suite)
     with run_lock(out):
-        result = _run_locked(suite, out, jobs, executor, scheduler, on_progress, tracking, tracking_uri,
-                             recompute_changed, extra_files or {}, optuna_storage)
+        result = _run_locked(
+            suite,
+            out,
+            jobs,
+            executor,
+            scheduler,
+            on_progress,
+            tracking,
+            tracking_uri,
+            recompute_changed,
+            extra_files or {},
+            optuna_storage,
+        )
     if result.tracking_error and raise_tracking_errors:
         raise TrackingError(result.tracking_error)
     return result
 
 
-def _run_locked(suite: Suite, out: Path, jobs: int, executor: str, scheduler: str | None,
-                on_progress: Callable[[SweepEvent], None] | None, tracking: bool, tracking_uri: str | None,
-                recompute_changed: bool, extra_files: dict[str, str], optuna_storage: str | None) -> SweepResult:
+def _run_locked(
+    suite: Suite,
+    out: Path,
+    jobs: int,
+    executor: str,
+    scheduler: str | None,
+    on_progress: Callable[[SweepEvent], None] | None,
+    tracking: bool,
+    tracking_uri: str | None,
+    recompute_changed: bool,
+    extra_files: dict[str, str],
+    optuna_storage: str | None,
+) -> SweepResult:
     t0 = time.perf_counter()
     started = _now()
     store = Store(out, suite.config_hash(), suite.config())
@@ -199,11 +233,17 @@ def _run_locked(suite: Suite, out: Path, jobs: int, executor: str, scheduler: st
             rows = store.rows()
             logged = store.tracked()
             uri = resolve_uri(tracking_uri)
-            backlog = [g for g in complete_groups(rows, suite.protocol.n_outer)
-                       if f"{uri} {group_id(g[0])}" not in logged]
+            backlog = [
+                g for g in complete_groups(rows, suite.protocol.n_outer) if f"{uri} {group_id(g[0])}" not in logged
+            ]
             if tasks or backlog:  # a finished, fully logged run does not even import MLflow
-                tracker = Tracker(store.dir / DB_NAME, suite, tracking_uri, run_id=store.run_id,
-                                  fingerprints=_fingerprints_by_name(suite, store)).start()
+                tracker = Tracker(
+                    store.dir / DB_NAME,
+                    suite,
+                    tracking_uri,
+                    run_id=store.run_id,
+                    fingerprints=_fingerprints_by_name(suite, store),
+                ).start()
                 for g in backlog:
                     tracker.submit(g)
                 for r in rows:
@@ -235,8 +275,10 @@ def _run_locked(suite: Suite, out: Path, jobs: int, executor: str, scheduler: st
                 note = tracker.close()
             except Exception as e:  # the results are safe; say so on one line instead of a traceback
                 why = (str(e).strip().splitlines() or [type(e).__name__])[0][:300]
-                error = (f"results are saved in {out}, but logging to MLflow at {resolve_uri(tracking_uri)} failed "
-                         f"({why}); rerun the same command to retry the logging")
+                error = (
+                    f"results are saved in {out}, but logging to MLflow at {resolve_uri(tracking_uri)} failed "
+                    f"({why}); rerun the same command to retry the logging"
+                )
                 note = ""
             tracker = None
         if recomputed:
@@ -290,13 +332,26 @@ def export(store: Store, suite: Suite, wall: float, jobs: int, executor: str, st
     counts = {str(k): int(v) for k, v in df["status"].value_counts().items()} if len(df) else {}
     timing = [c for c in TIMING_COLUMNS if c in df]
     manifest = Manifest(
-        suite=suite.name, config_hash=suite.config_hash(), seed=suite.protocol.seed, cells=int(len(df)),
-        status_counts=counts, wall_seconds_total=round(total_wall, 2), wall_seconds_last_invocation=round(wall, 2),
-        jobs=jobs, executor=executor,
+        suite=suite.name,
+        config_hash=suite.config_hash(),
+        seed=suite.protocol.seed,
+        cells=len(df),
+        status_counts=counts,
+        wall_seconds_total=round(total_wall, 2),
+        wall_seconds_last_invocation=round(wall, 2),
+        jobs=jobs,
+        executor=executor,
         fit_seconds_sum=round(float(df[timing].sum().sum()), 2) if len(df) and timing else 0.0,
-        python=sys.version.split()[0], platform=platform.platform(), machine=platform.machine(),
-        cpu_count=cpu_count(), libraries=library_versions(), git_commit=_git_commit(),
-        started_at=started, finished_at=_now(), store_revision=revision)
+        python=sys.version.split()[0],
+        platform=platform.platform(),
+        machine=platform.machine(),
+        cpu_count=cpu_count(),
+        libraries=library_versions(),
+        git_commit=_git_commit(),
+        started_at=started,
+        finished_at=_now(),
+        store_revision=revision,
+    )
     write_atomic(d / "manifest.json", json.dumps(manifest.to_dict(), indent=2))
     return counts
 
@@ -315,8 +370,18 @@ def library_versions() -> dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
     out = {}
-    for name in ("imbench", "numpy", "pandas", "scikit-learn", "imbalanced-learn", "optuna", "xgboost", "lightgbm",
-                 "mlflow", "scipy"):
+    for name in (
+        "imbench",
+        "numpy",
+        "pandas",
+        "scikit-learn",
+        "imbalanced-learn",
+        "optuna",
+        "xgboost",
+        "lightgbm",
+        "mlflow",
+        "scipy",
+    ):
         try:
             out[name] = version(name)
         except PackageNotFoundError:
@@ -326,24 +391,34 @@ def library_versions() -> dict[str, str]:
 
 def _git_commit() -> str | None:
     try:
-        r = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5,
-                           cwd=Path(__file__).resolve().parent)
+        r = subprocess.run(
+            ["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5, cwd=Path(__file__).resolve().parent
+        )
         return r.stdout.strip() or None
     except (OSError, subprocess.SubprocessError):
         return None
 
 
-def run_suite(suite: str | Path | Suite, out: str | Path | None = None, *, jobs: int = 1, executor: str = "local",
-              scheduler: str | None = None, tracking: bool = True, tracking_uri: str | None = None,
-              report: bool = True) -> SweepResult:
+def run_suite(
+    suite: str | Path | Suite,
+    out: str | Path | None = None,
+    *,
+    jobs: int = 1,
+    executor: str = "local",
+    scheduler: str | None = None,
+    tracking: bool = True,
+    tracking_uri: str | None = None,
+    report: bool = True,
+) -> SweepResult:
     """The first journey from a notebook: run (or resume) a built-in suite, a YAML file or a Suite into ``out``
     (default ``runs/NAME``), then write its report, as ``imbench run`` does."""
     from imbench.suites import load_suite
 
     s = suite if isinstance(suite, Suite) else load_suite(str(suite))
     run_dir = Path(out) if out is not None else Path("runs") / s.name
-    result = run_sweep(s, run_dir, jobs=jobs, executor=executor, scheduler=scheduler, tracking=tracking,
-                       tracking_uri=tracking_uri)
+    result = run_sweep(
+        s, run_dir, jobs=jobs, executor=executor, scheduler=scheduler, tracking=tracking, tracking_uri=tracking_uri
+    )
     if report:
         from imbench.reporting.build import build_report
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from imbench.schema import BAD_STATUSES, METRIC_PREFIX, PARAM_PREFIX, TIMING_COLUMNS, Status
 from imbench.suites import Suite
+from imbench.system import file_lock, pause_point
 from imbench.tracking_artifacts import (
     ERROR_FILE,
     LEVEL_TAG,
@@ -29,7 +30,6 @@ from imbench.tracking_artifacts import (
     run_status,
     tag_experiment,
 )
-from imbench.system import file_lock, pause_point
 
 DEFAULT_URI = "sqlite:///mlflow.db"
 TAG_KEYS = ("dataset", "source", "tier", "strategy", "family", "model")
@@ -54,8 +54,14 @@ class Tracker:
     recorded in the run's store at once (keyed by tracking URI): a rerun logs only what is missing.
     """
 
-    def __init__(self, store_path: Path, suite: Suite, uri: str | None = None, run_id: str = "",
-                 fingerprints: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        store_path: Path,
+        suite: Suite,
+        uri: str | None = None,
+        run_id: str = "",
+        fingerprints: dict[str, str] | None = None,
+    ) -> None:
         self.store_path = store_path
         self.suite = suite
         self.uri = resolve_uri(uri)
@@ -155,13 +161,17 @@ def _drop_stale_migration_tables(uri: str) -> None:
     make every later migration fail with "table _alembic_tmp_… already exists". Called under the init lock."""
     import sqlite3
 
-    db = Path(uri[len("sqlite:///"):]) if uri.startswith("sqlite:///") else None
+    db = Path(uri[len("sqlite:///") :]) if uri.startswith("sqlite:///") else None
     if db is None or not db.is_file():
         return
     con = sqlite3.connect(db, timeout=60)
     try:
-        names = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table' "
-                                           "AND name LIKE '\\_alembic\\_tmp\\_%' ESCAPE '\\'")]
+        names = [
+            r[0]
+            for r in con.execute(
+                "SELECT name FROM sqlite_master WHERE type='table' AND name LIKE '\\_alembic\\_tmp\\_%' ESCAPE '\\'"
+            )
+        ]
         for name in names:
             con.execute(f'DROP TABLE "{name}"')
         con.commit()
@@ -176,7 +186,7 @@ def _init_lock(uri: str) -> Any:
 
     if not uri.startswith("sqlite:///"):
         return nullcontext()
-    db = Path(uri[len("sqlite:///"):])
+    db = Path(uri[len("sqlite:///") :])
     db.parent.mkdir(parents=True, exist_ok=True)
     return file_lock(db.with_name(db.name + ".lock"))
 
@@ -194,8 +204,9 @@ def existing_parents(client: Any, exp_id: str, run_id: str) -> dict[str, list[An
     out: dict[str, list[Any]] = defaultdict(list)
     token = None
     while True:
-        page = client.search_runs([exp_id], filter_string=f"tags.`{RUN_TAG}` = '{run_id}'", max_results=1000,
-                                  page_token=token)
+        page = client.search_runs(
+            [exp_id], filter_string=f"tags.`{RUN_TAG}` = '{run_id}'", max_results=1000, page_token=token
+        )
         for r in page:
             key = r.data.tags.get(KEY_TAG)
             if key and "mlflow.parentRunId" not in r.data.tags:
@@ -214,17 +225,23 @@ def repair_group(client: Any, parents: list[Any]) -> str | None:
             keep = str(r.info.run_id)
             continue
         exp_id, pid = r.info.experiment_id, r.info.run_id
-        children = client.search_runs([exp_id], filter_string=f"tags.`mlflow.parentRunId` = '{pid}'",
-                                      max_results=1000)
+        children = client.search_runs([exp_id], filter_string=f"tags.`mlflow.parentRunId` = '{pid}'", max_results=1000)
         for c in children:
             client.delete_run(c.info.run_id)
         client.delete_run(pid)
     return keep
 
 
-def log_group(client: Any, exp_id: str, rows: list[dict[str, Any]], suite: Suite,
-              store: sqlite3.Connection | None = None, inputs: DatasetInputs | None = None, key: str = "",
-              run_id: str = "") -> str:
+def log_group(
+    client: Any,
+    exp_id: str,
+    rows: list[dict[str, Any]],
+    suite: Suite,
+    store: sqlite3.Connection | None = None,
+    inputs: DatasetInputs | None = None,
+    key: str = "",
+    run_id: str = "",
+) -> str:
     """Log one group: a parent run (mean/std over ok folds) and one child run per fold; the parent's id.
 
     Every run carries its dataset as an MLflow dataset input and the real times of its cells (from the
@@ -247,8 +264,14 @@ def log_group(client: Any, exp_id: str, rows: list[dict[str, Any]], suite: Suite
     start = min((s for s, _ in spans.values() if s is not None), default=now)
     end = max((e for _, e in spans.values() if e is not None), default=now)
     tags = {k: str(first.get(k, "")) for k in TAG_KEYS}
-    tags.update({"ir": str(first.get("ir", "")), "suite": suite.name, "imbench.group": group_id(first),
-                 "status": ",".join(sorted({r["status"] for r in rows}))})
+    tags.update(
+        {
+            "ir": str(first.get("ir", "")),
+            "suite": suite.name,
+            "imbench.group": group_id(first),
+            "status": ",".join(sorted({r["status"] for r in rows})),
+        }
+    )
     parent_tags = {KEY_TAG: key, RUN_TAG: run_id} if key else {}
     ok = [r for r in rows if r["status"] == Status.OK]
     errors = sorted({r["error"] for r in rows if r["error"] and r["status"] in BAD_STATUSES})
@@ -258,8 +281,11 @@ def log_group(client: Any, exp_id: str, rows: list[dict[str, Any]], suite: Suite
     if reasons:
         tags[REASON_TAG] = reasons[0][:5000]
     parent_tags = {KEY_TAG: key, RUN_TAG: run_id} if key else {}
-    parent = client.create_run(exp_id, start_time=start, tags={**tags, **parent_tags, LEVEL_TAG: "group",
-                                                               "mlflow.runName": f"{st} × {mo} on {ds}"[:250]})
+    parent = client.create_run(
+        exp_id,
+        start_time=start,
+        tags={**tags, **parent_tags, LEVEL_TAG: "group", "mlflow.runName": f"{st} × {mo} on {ds}"[:250]},
+    )
     pid = parent.info.run_id
     metrics = []
     for col in sorted({k for r in ok for k in r if k.startswith(METRIC_PREFIX)}):
@@ -280,17 +306,25 @@ def log_group(client: Any, exp_id: str, rows: list[dict[str, Any]], suite: Suite
         client.log_figure(pid, fig, PR_CURVE_FILE)
     for r in rows:
         c_start, c_end = spans[r["fold"]]
-        c_tags = {**tags, LEVEL_TAG: "fold", "status": r["status"], "fold": str(r["fold"]),
-                  "mlflow.parentRunId": pid, "mlflow.runName": f"fold {r['fold']}"}
+        c_tags = {
+            **tags,
+            LEVEL_TAG: "fold",
+            "status": r["status"],
+            "fold": str(r["fold"]),
+            "mlflow.parentRunId": pid,
+            "mlflow.runName": f"fold {r['fold']}",
+        }
         c_tags.pop("error", None)
         c_tags.pop(REASON_TAG, None)
         child = client.create_run(exp_id, start_time=c_start or start, tags=c_tags)
         cid = child.info.run_id
         ts = c_end or end
-        m = [Metric(k, float(v), ts, 0) for k, v in r.items()
-             if (k.startswith(METRIC_PREFIX) or k in FOLD_METRIC_KEYS)
-             and v is not None and not _nan(v)]
-        p = [Param(k[len(PARAM_PREFIX):], str(v)[:6000]) for k, v in r.items() if k.startswith(PARAM_PREFIX)]
+        m = [
+            Metric(k, float(v), ts, 0)
+            for k, v in r.items()
+            if (k.startswith(METRIC_PREFIX) or k in FOLD_METRIC_KEYS) and v is not None and not _nan(v)
+        ]
+        p = [Param(k[len(PARAM_PREFIX) :], str(v)[:6000]) for k, v in r.items() if k.startswith(PARAM_PREFIX)]
         t = []
         if r["error"]:
             t.append(RunTag(REASON_TAG if r["status"] == Status.NOT_APPLICABLE else "error", r["error"][:5000]))
@@ -321,8 +355,13 @@ SUITE_TRACKED = "suite-run"
 """Key (after the URI) of the suite-level run in the store's ``tracked`` table."""
 
 
-def log_suite(run_dir: str | Path, suite: Suite, uri: str | None = None, report: dict[str, Path] | None = None,
-              refresh: bool = True) -> str:
+def log_suite(
+    run_dir: str | Path,
+    suite: Suite,
+    uri: str | None = None,
+    report: dict[str, Path] | None = None,
+    refresh: bool = True,
+) -> str:
     """Log or refresh the suite-level run of ``run_dir`` (report, results table, manifest); a one-line note.
 
     Called once the report is written (``imbench run``, ``compare``), so the run holds the report that
@@ -346,8 +385,10 @@ def log_suite(run_dir: str | Path, suite: Suite, uri: str | None = None, report:
             rid = log_suite_run(client, exp_id, Path(run_dir), suite, report, DatasetInputs())
         except Exception as e:  # the results and report are safe; say so on one line
             why = (str(e).strip().splitlines() or [type(e).__name__])[0][:300]
-            raise ImbenchError(f"results are saved in {run_dir}, but logging the report to MLflow at {uri} "
-                               f"failed ({why}); rerun the same command to retry the logging") from None
+            raise ImbenchError(
+                f"results are saved in {run_dir}, but logging the report to MLflow at {uri} "
+                f"failed ({why}); rerun the same command to retry the logging"
+            ) from None
         with con:
             con.execute("INSERT OR REPLACE INTO tracked VALUES (?, ?)", (key, rid))
     finally:

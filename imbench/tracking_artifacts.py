@@ -67,8 +67,15 @@ def dataset_digest(meta: dict[str, Any]) -> str:
 def dataset_profile(meta: dict[str, Any]) -> dict[str, Any]:
     """Class counts and shape: what a reader of an imbalanced dataset looks at first."""
     n, n_pos = int(meta.get("n") or 0), int(meta.get("n_pos") or 0)
-    return {"num_rows": n, "n_pos": n_pos, "n_neg": n - n_pos, "ir": meta.get("ir"), "tier": meta.get("tier"),
-            "n_features": meta.get("n_features"), "n_categorical": meta.get("n_categorical")}
+    return {
+        "num_rows": n,
+        "n_pos": n_pos,
+        "n_neg": n - n_pos,
+        "ir": meta.get("ir"),
+        "tier": meta.get("tier"),
+        "n_features": meta.get("n_features"),
+        "n_categorical": meta.get("n_categorical"),
+    }
 
 
 @dataclass
@@ -97,9 +104,14 @@ class DatasetInputs:
         meta = {**row, **self._stored_meta(name)}
         spec, options = self._spec(name)
         source = {"spec": spec, **{k: str(v) for k, v in options.items()}}
-        ds = Dataset(name=name, digest=dataset_digest(meta), source_type=str(meta.get("source") or "imbench"),
-                     source=json.dumps(source), schema=self._schema(spec, options),
-                     profile=json.dumps(dataset_profile(meta), default=str))
+        ds = Dataset(
+            name=name,
+            digest=dataset_digest(meta),
+            source_type=str(meta.get("source") or "imbench"),
+            source=json.dumps(source),
+            schema=self._schema(spec, options),
+            profile=json.dumps(dataset_profile(meta), default=str),
+        )
         return DatasetInput(ds, tags=[InputTag(MLFLOW_DATASET_CONTEXT, DATASET_CONTEXT)])
 
     def _entries(self) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
@@ -151,17 +163,22 @@ def cell_finished(store: sqlite3.Connection | None, dataset: str, strategy: str,
     return {int(f): float(t) for f, t in store.execute(q, (dataset, strategy, model)) if t is not None}
 
 
-def group_predictions(store: sqlite3.Connection | None, dataset: str, strategy: str,
-                      model: str) -> dict[int, tuple[Any, Any]]:
+def group_predictions(
+    store: sqlite3.Connection | None, dataset: str, strategy: str, model: str
+) -> dict[int, tuple[Any, Any]]:
     """fold → (y_true, score) of the group's ok cells, from the store's test-fold predictions."""
     import numpy as np
 
     if store is None:
         return {}
-    q = ("SELECT c.fold, p.y_true, p.score FROM predictions p JOIN cells c ON c.id = p.id "
-         "WHERE c.dataset=? AND c.strategy=? AND c.model=? ORDER BY c.fold")
-    return {int(f): (np.frombuffer(yt, dtype=np.int8), np.frombuffer(sc, dtype=np.float64))
-            for f, yt, sc in store.execute(q, (dataset, strategy, model))}
+    q = (
+        "SELECT c.fold, p.y_true, p.score FROM predictions p JOIN cells c ON c.id = p.id "
+        "WHERE c.dataset=? AND c.strategy=? AND c.model=? ORDER BY c.fold"
+    )
+    return {
+        int(f): (np.frombuffer(yt, dtype=np.int8), np.frombuffer(sc, dtype=np.float64))
+        for f, yt, sc in store.execute(q, (dataset, strategy, model))
+    }
 
 
 def cell_span_ms(row: dict[str, Any], finished: float | None) -> tuple[int | None, int | None]:
@@ -211,8 +228,9 @@ def pr_curve_figure(preds: dict[int, tuple[Any, Any]], title: str) -> Any:
 SUITE_LEVEL = "suite"
 
 
-def log_suite_run(client: Any, exp_id: str, run_dir: Path, suite: Any, report: dict[str, Path] | None,
-                  inputs: DatasetInputs) -> str:
+def log_suite_run(
+    client: Any, exp_id: str, run_dir: Path, suite: Any, report: dict[str, Path] | None, inputs: DatasetInputs
+) -> str:
     """Log (or refresh) the one suite-level run of ``run_dir``: the report, the results table, the manifest.
 
     It is a sibling of the group runs, not their parent: group runs are created as cells finish, long
@@ -222,9 +240,11 @@ def log_suite_run(client: Any, exp_id: str, run_dir: Path, suite: Any, report: d
     import pandas as pd
 
     config_hash = suite.config_hash()
-    found = client.search_runs([exp_id], filter_string=f"tags.`{LEVEL_TAG}` = '{SUITE_LEVEL}' and "
-                                                         f"tags.`imbench.config_hash` = '{config_hash}'",
-                               max_results=1)
+    found = client.search_runs(
+        [exp_id],
+        filter_string=f"tags.`{LEVEL_TAG}` = '{SUITE_LEVEL}' and tags.`imbench.config_hash` = '{config_hash}'",
+        max_results=1,
+    )
     store = sqlite3.connect(run_dir / "store.sqlite")
     try:
         created = store.execute("SELECT value FROM meta WHERE key='created'").fetchone()
@@ -237,17 +257,25 @@ def log_suite_run(client: Any, exp_id: str, run_dir: Path, suite: Any, report: d
     start = int(float(created[0]) * 1000) if created else None
     end = int(float(last[0]) * 1000) if last and last[0] is not None else None
     counts = Counter(str(r["status"]) for r in rows)
-    tags = {LEVEL_TAG: SUITE_LEVEL, "imbench.config_hash": config_hash, "suite": suite.name,
-            "status": ",".join(sorted(counts)), "mlflow.runName": f"suite {suite.name}: report"}
+    tags = {
+        LEVEL_TAG: SUITE_LEVEL,
+        "imbench.config_hash": config_hash,
+        "suite": suite.name,
+        "status": ",".join(sorted(counts)),
+        "mlflow.runName": f"suite {suite.name}: report",
+    }
     if found:
         rid = found[0].info.run_id
         for k, v in tags.items():
             client.set_tag(rid, k, v)
     else:
         rid = client.create_run(exp_id, start_time=start, tags=tags).info.run_id
-        params = {"strategies": ",".join(suite.strategies), "models": ",".join(suite.models),
-                  "datasets": ",".join(sorted(ds_inputs)),
-                  **{f"protocol.{k}": v for k, v in suite.protocol.to_dict().items()}}
+        params = {
+            "strategies": ",".join(suite.strategies),
+            "models": ",".join(suite.models),
+            "datasets": ",".join(sorted(ds_inputs)),
+            **{f"protocol.{k}": v for k, v in suite.protocol.to_dict().items()},
+        }
         client.log_batch(rid, params=_params(params))
         client.log_inputs(rid, datasets=list(ds_inputs.values()))
     from mlflow.entities import Metric

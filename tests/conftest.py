@@ -55,14 +55,31 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
 
 
-def make_tiny(n: int = 200, ir: float = 5.0, *, categorical: bool = False, missing: bool = False,
-              seed: int = 0, sep: float = 1.5, n_numeric: int = 5, name: str | None = None) -> Dataset:
+def make_tiny(
+    n: int = 200,
+    ir: float = 5.0,
+    *,
+    categorical: bool = False,
+    missing: bool = False,
+    seed: int = 0,
+    sep: float = 1.5,
+    n_numeric: int = 5,
+    name: str | None = None,
+) -> Dataset:
     """A small imbalanced Dataset (y=1 is the minority), optionally with a categorical column and NaNs."""
     from sklearn.datasets import make_classification
 
-    X, y = make_classification(n_samples=n, n_features=n_numeric, n_informative=min(3, n_numeric), n_redundant=0,
-                               n_repeated=0, weights=[ir / (1.0 + ir)], class_sep=sep, flip_y=0.0,
-                               random_state=seed)
+    X, y = make_classification(
+        n_samples=n,
+        n_features=n_numeric,
+        n_informative=min(3, n_numeric),
+        n_redundant=0,
+        n_repeated=0,
+        weights=[ir / (1.0 + ir)],
+        class_sep=sep,
+        flip_y=0.0,
+        random_state=seed,
+    )
     df = pd.DataFrame(X, columns=[f"x{i}" for i in range(n_numeric)])
     rng = np.random.default_rng(seed)
     cats: list[str] = []

@@ -18,9 +18,9 @@ from sklearn.model_selection import train_test_split
 
 from imbench.errors import ConfigError
 from imbench.evaluation.cell import CellKey, run_cell
-from imbench.experiment import evaluate
 from imbench.evaluation.protocol import Protocol
 from imbench.evaluation.splits import outer_folds
+from imbench.experiment import evaluate
 from imbench.models import MODELS
 from imbench.pipeline import build_pipeline
 from imbench.strategies import FAMILIES, parse_strategy
@@ -46,6 +46,7 @@ def split(n: int = 600, ir: float = 9.0, seed: int = 0) -> tuple[pd.DataFrame, p
 
 # --- focal loss: derivatives -----------------------------------------------------------------
 
+
 @pytest.mark.parametrize("alpha", ALPHAS)
 @pytest.mark.parametrize("gamma", GAMMAS)
 @pytest.mark.parametrize("label", [0, 1])
@@ -60,8 +61,11 @@ def test_focal_gradient_and_hessian_match_finite_differences(label: int, gamma: 
     np.testing.assert_allclose(hess, (g_plus - g_minus) / (2 * eps), rtol=1e-5, atol=1e-8)
     # and the second difference of the loss itself (coarser step: it cancels twice)
     h = 1e-3
-    second = (focal_loss(y, MARGINS + h, gamma, alpha) - 2 * focal_loss(y, MARGINS, gamma, alpha)
-              + focal_loss(y, MARGINS - h, gamma, alpha)) / h**2
+    second = (
+        focal_loss(y, MARGINS + h, gamma, alpha)
+        - 2 * focal_loss(y, MARGINS, gamma, alpha)
+        + focal_loss(y, MARGINS - h, gamma, alpha)
+    ) / h**2
     np.testing.assert_allclose(hess, second, rtol=1e-3, atol=1e-6)
 
 
@@ -111,6 +115,7 @@ def test_starting_margin_minimises_the_focal_loss() -> None:
 
 # --- focal loss: the estimator ---------------------------------------------------------------
 
+
 @pytest.mark.parametrize("model", ["lightgbm", "xgboost"])
 def test_focal_loss_at_gamma_zero_reproduces_the_library_logistic_objective(model: str) -> None:
     """γ = 0, α off is the log-loss: the custom-objective path (start margin, raw margin + sigmoid) must
@@ -131,8 +136,9 @@ def test_focal_loss_at_gamma_zero_reproduces_the_library_logistic_objective(mode
 @pytest.mark.parametrize("model", ["lightgbm", "xgboost"])
 def test_focal_pipeline_returns_probabilities_from_the_raw_margin(model: str, recwarn: pytest.WarningsRecorder) -> None:
     X_tr, X_te, y_tr, y_te = split(n=800)
-    est = build_pipeline("focal_loss", model, seed=0, focal_loss__gamma=2.0, focal_loss__alpha_on=True,
-                         focal_loss__alpha=0.6).fit(X_tr, y_tr)
+    est = build_pipeline(
+        "focal_loss", model, seed=0, focal_loss__gamma=2.0, focal_loss__alpha_on=True, focal_loss__alpha=0.6
+    ).fit(X_tr, y_tr)
     booster = est.pipeline_.named_steps["model"]
     assert isinstance(booster, FocalBoosted) and booster.alpha == 0.6 and booster.gamma == 2.0
     assert isinstance(booster.estimator_.get_params()["objective"], FocalObjective)
@@ -159,6 +165,7 @@ def test_focal_loss_does_not_apply_to_models_without_a_custom_objective(model: s
 
 # --- composition -----------------------------------------------------------------------------
 
+
 def test_families_compose_inside_out_with_threshold_outermost() -> None:
     assert FAMILIES[-1] == "decision"
     assert FAMILIES.index("calibration") > FAMILIES.index("ensemble") > FAMILIES.index("loss")
@@ -169,43 +176,64 @@ def test_families_compose_inside_out_with_threshold_outermost() -> None:
         parse_strategy("smote+prior_correction+calibrate")
 
 
-@pytest.mark.parametrize(("strategy", "fragment"), [
-    ("prior_correction", "nothing to correct"),
-    ("prior_correction+threshold", "nothing to correct"),
-    ("rus_boost+prior_correction", "effective prior is unknown"),
-    ("focal_loss+prior_correction", "no closed-form prior correction"),
-    ("focal_loss+class_weight", "weighted twice"),
-    ("focal_loss+scale_pos_weight", "weighted twice"),
-])
+@pytest.mark.parametrize(
+    ("strategy", "fragment"),
+    [
+        ("prior_correction", "nothing to correct"),
+        ("prior_correction+threshold", "nothing to correct"),
+        ("rus_boost+prior_correction", "effective prior is unknown"),
+        ("focal_loss+prior_correction", "no closed-form prior correction"),
+        ("focal_loss+class_weight", "weighted twice"),
+        ("focal_loss+scale_pos_weight", "weighted twice"),
+    ],
+)
 def test_compositions_that_are_not_applicable_say_why(strategy: str, fragment: str) -> None:
     reason = parse_strategy(strategy).skip(MODELS.get("lightgbm"))
     assert reason is not None and fragment in reason
 
 
-@pytest.mark.parametrize("strategy", ["smote+prior_correction", "class_weight+prior_correction",
-                                      "random_under+prior_correction", "easy_ensemble+prior_correction",
-                                      "balanced_bagging+prior_correction", "calibrate", "easy_ensemble+calibrate",
-                                      "focal_loss+calibrate+threshold", "smote+calibrate+threshold"])
+@pytest.mark.parametrize(
+    "strategy",
+    [
+        "smote+prior_correction",
+        "class_weight+prior_correction",
+        "random_under+prior_correction",
+        "easy_ensemble+prior_correction",
+        "balanced_bagging+prior_correction",
+        "calibrate",
+        "easy_ensemble+calibrate",
+        "focal_loss+calibrate+threshold",
+        "smote+calibrate+threshold",
+    ],
+)
 def test_compositions_that_apply(strategy: str) -> None:
     assert parse_strategy(strategy).skip(MODELS.get("lightgbm")) is None
 
 
 # --- prior correction ------------------------------------------------------------------------
 
+
 def _pos_neg(y: np.ndarray) -> float:
     return float(np.sum(y == 1) / np.sum(y == 0))
 
 
-@pytest.mark.parametrize(("strategy", "params", "expected"), [
-    ("random_under+prior_correction", {"random_under__sampling_strategy": 0.5}, lambda y: 0.5 / _pos_neg(y)),
-    ("smote+prior_correction", {}, lambda y: 1.0 / _pos_neg(y)),
-    ("class_weight+prior_correction", {"class_weight__multiplier": 2.0}, lambda y: 2.0 / _pos_neg(y)),
-    ("easy_ensemble+prior_correction", {"easy_ensemble__n_estimators": 3}, lambda y: 1.0 / _pos_neg(y)),
-    ("random_over+class_weight+prior_correction", {"random_over__sampling_strategy": 0.5},
-     lambda y: 0.5 / _pos_neg(y) / _pos_neg(y)),
-])
-def test_prior_correction_divides_the_odds_by_the_factor_of_the_training_rows(strategy: str, params: dict,
-                                                                             expected: object) -> None:
+@pytest.mark.parametrize(
+    ("strategy", "params", "expected"),
+    [
+        ("random_under+prior_correction", {"random_under__sampling_strategy": 0.5}, lambda y: 0.5 / _pos_neg(y)),
+        ("smote+prior_correction", {}, lambda y: 1.0 / _pos_neg(y)),
+        ("class_weight+prior_correction", {"class_weight__multiplier": 2.0}, lambda y: 2.0 / _pos_neg(y)),
+        ("easy_ensemble+prior_correction", {"easy_ensemble__n_estimators": 3}, lambda y: 1.0 / _pos_neg(y)),
+        (
+            "random_over+class_weight+prior_correction",
+            {"random_over__sampling_strategy": 0.5},
+            lambda y: 0.5 / _pos_neg(y) / _pos_neg(y),
+        ),
+    ],
+)
+def test_prior_correction_divides_the_odds_by_the_factor_of_the_training_rows(
+    strategy: str, params: dict, expected: object
+) -> None:
     X_tr, X_te, y_tr, _ = split()
     est = build_pipeline(strategy, "logreg", seed=0, **params).fit(X_tr, y_tr)
     w = est.estimator_.weight_
@@ -229,8 +257,10 @@ def test_prior_correction_restores_the_base_rate_and_the_brier_score() -> None:
     X_tr, X_te, y_tr, y_te = split(n=1500, ir=12, seed=3)
     from sklearn.metrics import brier_score_loss
 
-    scores = {s: build_pipeline(s, "logreg", seed=0).fit(X_tr, y_tr).predict_proba(X_te)[:, 1]
-              for s in ("none", "random_under", "random_under+prior_correction")}
+    scores = {
+        s: build_pipeline(s, "logreg", seed=0).fit(X_tr, y_tr).predict_proba(X_te)[:, 1]
+        for s in ("none", "random_under", "random_under+prior_correction")
+    }
     assert scores["random_under"].mean() > 2 * y_te.mean()  # trained at 1:1, it predicts far too many positives
     assert scores["random_under+prior_correction"].mean() == pytest.approx(y_te.mean(), rel=0.35)
     brier = {s: brier_score_loss(y_te, p) for s, p in scores.items()}
@@ -240,9 +270,11 @@ def test_prior_correction_restores_the_base_rate_and_the_brier_score() -> None:
 
 # --- calibrate -------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(("inner_folds", "n_pos", "folds"), [(3, 40, 3), (5, 3, 3), (3, 2, 2)])
-def test_calibration_folds_are_the_inner_folds_capped_by_the_positives(inner_folds: int, n_pos: int,
-                                                                       folds: int) -> None:
+def test_calibration_folds_are_the_inner_folds_capped_by_the_positives(
+    inner_folds: int, n_pos: int, folds: int
+) -> None:
     X_tr, _, y_tr, _ = split(n=400)
     keep = np.r_[np.flatnonzero(y_tr == 0), np.flatnonzero(y_tr == 1)[:n_pos]]
     est = build_pipeline("calibrate", "logreg", seed=0, inner_folds=inner_folds, calibrate__method="isotonic")
@@ -279,8 +311,7 @@ P = Protocol(outer_folds=2, inner_folds=2, n_trials=2, seed=0)
 
 
 @pytest.mark.parametrize("strategy", ["focal_loss", "focal_loss+calibrate+threshold", "easy_ensemble+prior_correction"])
-def test_no_fit_sees_test_rows_with_lightgbm(strategy: str, monkeypatch: pytest.MonkeyPatch,
-                                             fast_models: None) -> None:
+def test_no_fit_sees_test_rows_with_lightgbm(strategy: str, monkeypatch: pytest.MonkeyPatch, fast_models: None) -> None:
     from test_leakage import record_rows
 
     ds = make_tiny(categorical=True, missing=True, name="leak-new")

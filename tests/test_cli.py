@@ -16,14 +16,13 @@ import pytest
 ANSI = re.compile(r"\x1b\[")
 
 
-
-
 def imbench(cwd: Path, *args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
     """``imbench ARGS`` in a fresh interpreter, working folder ``cwd`` (so nothing lands in the repo)."""
     env = dict(os.environ, COLUMNS="200", MLFLOW_DISABLE_TELEMETRY="true")
     env.pop("MLFLOW_TRACKING_URI", None)
-    return subprocess.run([sys.executable, "-m", "imbench.cli", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=timeout, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "imbench.cli", *args], cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env
+    )
 
 
 def invoke(cwd: Path, *args: str) -> Any:
@@ -51,15 +50,18 @@ def assert_one_line_error(r: Any) -> str:
 
 # --- help ------------------------------------------------------------------------------------
 
+
 def test_help_lists_commands_and_stays_light(tmp_path: Path) -> None:
     r = imbench(tmp_path, "--help")
     assert r.returncode == 0, r.stderr
     for cmd in ("run", "list", "inspect", "report"):
         assert re.search(rf"^\s+{cmd}\b", r.stdout, re.M), cmd
     # --help imports no heavy library (they are imported lazily by the commands that need them)
-    probe = ("import sys\nfrom imbench.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
-             "heavy = sorted(m for m in ('mlflow', 'sklearn', 'optuna', 'lightgbm', 'xgboost', 'dask', 'pandas') "
-             "if m in sys.modules)\nprint('HEAVY', heavy)")
+    probe = (
+        "import sys\nfrom imbench.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "heavy = sorted(m for m in ('mlflow', 'sklearn', 'optuna', 'lightgbm', 'xgboost', 'dask', 'pandas') "
+        "if m in sys.modules)\nprint('HEAVY', heavy)"
+    )
     p = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert "HEAVY []" in p.stdout, p.stdout + p.stderr
 
@@ -67,21 +69,44 @@ def test_help_lists_commands_and_stays_light(tmp_path: Path) -> None:
 def test_run_help_documents_options(tmp_path: Path) -> None:
     r = invoke(tmp_path, "run", "--help")
     assert r.exit_code == 0
-    for opt in ("--out", "--jobs", "--strategies", "--n-trials", "--timeout-per-cell", "--tracking-uri", "--no-mlflow",
-                "--quiet"):
+    for opt in (
+        "--out",
+        "--jobs",
+        "--strategies",
+        "--n-trials",
+        "--timeout-per-cell",
+        "--tracking-uri",
+        "--no-mlflow",
+        "--quiet",
+    ):
         assert opt in r.stdout, opt
 
 
 # --- list ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("what", "names"), [
-    ("strategies", ["none", "smote", "adasyn", "class_weight", "scale_pos_weight", "easy_ensemble", "balanced_rf",
-                    "threshold"]),
-    ("models", ["logreg", "random_forest", "lightgbm", "xgboost"]),
-    ("datasets", ["synthetic:", "keel:", "sklearn:", "imblearn:", "openml:", "file:"]),
-    ("suites", ["quick", "keel", "ir_ladder", "imblearn27", "climb"]),
-    ("metrics", ["average_precision", "roc_auc", "f1", "mcc", "gmean", "brier", "expected_cost"]),
-])
+
+@pytest.mark.parametrize(
+    ("what", "names"),
+    [
+        (
+            "strategies",
+            [
+                "none",
+                "smote",
+                "adasyn",
+                "class_weight",
+                "scale_pos_weight",
+                "easy_ensemble",
+                "balanced_rf",
+                "threshold",
+            ],
+        ),
+        ("models", ["logreg", "random_forest", "lightgbm", "xgboost"]),
+        ("datasets", ["synthetic:", "keel:", "sklearn:", "imblearn:", "openml:", "file:"]),
+        ("suites", ["quick", "keel", "ir_ladder", "imblearn27", "climb"]),
+        ("metrics", ["average_precision", "roc_auc", "f1", "mcc", "gmean", "brier", "expected_cost"]),
+    ],
+)
 def test_list(tmp_path: Path, what: str, names: list[str]) -> None:
     r = invoke(tmp_path, "list", what)
     assert r.exit_code == 0, r.output
@@ -95,6 +120,7 @@ def test_list_unknown_kind_is_a_usage_error(tmp_path: Path) -> None:
 
 
 # --- one-line errors -------------------------------------------------------------------------
+
 
 def test_run_unknown_suite(tmp_path: Path) -> None:
     err = assert_one_line_error(imbench(tmp_path, "run", "nosuch"))
@@ -117,6 +143,7 @@ def test_run_bad_suite_file(tmp_path: Path) -> None:
 
 
 # --- inspect ---------------------------------------------------------------------------------
+
 
 def test_inspect_keel_dataset(tmp_path: Path) -> None:
     r = invoke(tmp_path, "inspect", "keel:ecoli4")
@@ -153,19 +180,22 @@ def test_inspect_csv_target_errors(tmp_path: Path, csv_file: Path) -> None:
 
 # --- run -q ----------------------------------------------------------------------------------
 
+
 def test_quiet_run_prints_plain_cell_lines(tmp_path: Path) -> None:
     (tmp_path / "tiny.yaml").write_text(
         "name: tiny\ndatasets: ['synthetic:ir=10,n=300']\nstrategies: [none, scale_pos_weight]\nmodels: [logreg]\n"
-        "protocol: {outer_folds: 2, inner_folds: 2, n_trials: 2}\n")
+        "protocol: {outer_folds: 2, inner_folds: 2, n_trials: 2}\n"
+    )
     # --datasets overrides the suite; a comma inside a spec does not split it
-    r = imbench(tmp_path, "run", "tiny.yaml", "-q", "--no-mlflow", "--no-report", "--datasets",
-                "synthetic:ir=8,n=200")
+    r = imbench(tmp_path, "run", "tiny.yaml", "-q", "--no-mlflow", "--no-report", "--datasets", "synthetic:ir=8,n=200")
     assert r.returncode == 0, r.stderr
     assert not ANSI.search(r.stdout)
     lines = [ln for ln in r.stdout.splitlines() if ln.startswith("[")]
     assert len(lines) == 4, r.stdout
-    pat = re.compile(r"^\[(\d)/4\] synthetic:ir=8,n=200 (none|scale_pos_weight) logreg fold [01]: "
-                     r"(ok average_precision=\d\.\d{4}|not_applicable)$")
+    pat = re.compile(
+        r"^\[(\d)/4\] synthetic:ir=8,n=200 (none|scale_pos_weight) logreg fold [01]: "
+        r"(ok average_precision=\d\.\d{4}|not_applicable)$"
+    )
     assert all(pat.match(ln) for ln in lines), lines
     assert [int(pat.match(ln).group(1)) for ln in lines] == [1, 2, 3, 4]  # type: ignore[union-attr]
     assert re.search(r"^4 cells computed, 0 already done, in [\d.]+ s; status: not_applicable 2, ok 2$", r.stdout, re.M)
@@ -177,6 +207,9 @@ def test_dataset_override_splits_only_between_specs() -> None:
     from imbench.cli import _specs
 
     assert _specs("synthetic:ir=10,n=300,keel:ecoli4, file:data.csv") == [
-        "synthetic:ir=10,n=300", "keel:ecoli4", "file:data.csv"]
+        "synthetic:ir=10,n=300",
+        "keel:ecoli4",
+        "file:data.csv",
+    ]
     assert _specs("keel:ecoli4") == ["keel:ecoli4"]
     assert _specs(None) is None

@@ -37,8 +37,16 @@ COMPOSITES = sorted(
     if COMPONENTS.get(a).family != COMPONENTS.get(b).family
 )
 """Every two-component strategy (one component from each of two families)."""
-RUN_COMPOSITES = ["smote+threshold", "class_weight+threshold", "smote+class_weight", "random_under+easy_ensemble",
-                  "scale_pos_weight+threshold", "adasyn+balanced_rf", "smote+prior_correction", "focal_loss+calibrate"]
+RUN_COMPOSITES = [
+    "smote+threshold",
+    "class_weight+threshold",
+    "smote+class_weight",
+    "random_under+easy_ensemble",
+    "scale_pos_weight+threshold",
+    "adasyn+balanced_rf",
+    "smote+prior_correction",
+    "focal_loss+calibrate",
+]
 """Composites also run end to end as cells (the rest are built, fitted and predicted)."""
 KNOWN_FAILING_TRIALS: set[Any] = set()
 """Samplers whose trials may fail. None: ratios and neighbour counts are drawn from ranges valid for the
@@ -97,7 +105,7 @@ def _fit_and_check(strategy: str, model: str, ds: Dataset) -> None:
         with pytest.raises(ConfigError, match="not applicable"):
             build_pipeline(strategy, model)
         return
-    X_tr, X_te, y_tr, y_te = train_test_split(ds.X, ds.y, test_size=0.3, stratify=ds.y, random_state=0)
+    X_tr, X_te, y_tr, _y_te = train_test_split(ds.X, ds.y, test_size=0.3, stratify=ds.y, random_state=0)
     est = build_pipeline(strategy, model, seed=1)  # column types and class counts are read by fit
     est.fit(X_tr, y_tr)
     check_probabilities(est.predict_proba(X_te), len(X_te))
@@ -107,7 +115,7 @@ def _fit_and_check(strategy: str, model: str, ds: Dataset) -> None:
     strat, spec = parse_strategy(strategy), MODELS.get(model)
     decision = strat.get("decision")
     steps = est.pipeline_.named_steps
-    assert list(steps)[0] == "prep" and list(steps)[-1] == "model"
+    assert next(iter(steps)) == "prep" and list(steps)[-1] == "model"
     assert ("sampler" in steps) == (strat.get("resample") is not None)
     if decision is not None:
         assert 0.0 <= est.best_threshold_ <= 1.0
@@ -122,8 +130,11 @@ def _fit_and_check(strategy: str, model: str, ds: Dataset) -> None:
         assert isinstance(cost, CostComponent)
         ratio = float(np.sum(y_tr == 0) / np.sum(y_tr == 1))
         # the setting sits on the model, or on the model inside an ensemble step
-        found = {k: v for k, v in steps["model"].get_params(deep=True).items()
-                 if k == cost.keyword or k.endswith(f"__{cost.keyword}")}
+        found = {
+            k: v
+            for k, v in steps["model"].get_params(deep=True).items()
+            if k == cost.keyword or k.endswith(f"__{cost.keyword}")
+        }
         assert found, f"{cost.keyword} not set on {steps['model']!r}"
         value = next(iter(found.values()))
         weight = value[1] if isinstance(value, dict) else value
@@ -192,8 +203,10 @@ def _run_and_check(strategy: str, model: str, ds: Dataset) -> None:
     params = {k for k in row if k.startswith("p_")}
     assert all(k.split("__")[0] in {"p_model", *(f"p_{c.name}" for c in strat.components)} for k in params)
     for name in ("model", *(c.name for c in strat.components)):
-        drawn = (name == "model" and MODELS.get(model).defaults()) or (name != "model" and COMPONENTS.get(name).defaults(
-            context_for(ds.y[fold.train], *split_columns(ds.X, ds.categorical))))
+        drawn = (name == "model" and MODELS.get(model).defaults()) or (
+            name != "model"
+            and COMPONENTS.get(name).defaults(context_for(ds.y[fold.train], *split_columns(ds.X, ds.categorical)))
+        )
         assert bool(drawn) <= any(k.startswith(f"p_{name}__") for k in params), name
 
 

@@ -16,13 +16,15 @@ from imbench.sweep import SweepEvent, run_sweep
 
 pytestmark = pytest.mark.slow
 TIMING = ["tune_seconds", "fit_seconds", "predict_seconds"]
-SUITE = parse_suite({
-    "name": "dasktiny",
-    "datasets": ["synthetic:ir=10,n=300", "synthetic:ir=30,n=600"],
-    "strategies": ["none", "smote", "class_weight", "threshold"],
-    "models": ["logreg"],
-    "protocol": {"outer_folds": 2, "inner_folds": 2, "n_trials": 2, "seed": 0},
-})
+SUITE = parse_suite(
+    {
+        "name": "dasktiny",
+        "datasets": ["synthetic:ir=10,n=300", "synthetic:ir=30,n=600"],
+        "strategies": ["none", "smote", "class_weight", "threshold"],
+        "models": ["logreg"],
+        "protocol": {"outer_folds": 2, "inner_folds": 2, "n_trials": 2, "seed": 0},
+    }
+)
 N_CELLS = 2 * 4 * 1 * 2
 
 
@@ -47,8 +49,12 @@ def test_local_dask_cluster_equals_local_run(local_run: pd.DataFrame, tmp_path: 
 def test_killed_worker_cells_are_rerun_without_loss_or_duplicates(local_run: pd.DataFrame, tmp_path: Path) -> None:
     from distributed import Client, LocalCluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
-                      host="127.0.0.1") as cluster, Client(cluster) as client:
+    with (
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", host="127.0.0.1"
+        ) as cluster,
+        Client(cluster) as client,
+    ):
         killed: list[int] = []
 
         def kill_one(ev: SweepEvent) -> None:
@@ -58,8 +64,9 @@ def test_killed_worker_cells_are_rerun_without_loss_or_duplicates(local_run: pd.
                 os.kill(pids[0], signal.SIGKILL)
 
         out = tmp_path / "dask-killed"
-        res = run_sweep(SUITE, out, executor="dask", scheduler=cluster.scheduler_address, on_progress=kill_one,
-                        tracking=False)
+        res = run_sweep(
+            SUITE, out, executor="dask", scheduler=cluster.scheduler_address, on_progress=kill_one, tracking=False
+        )
     assert killed, "a worker was killed during the sweep"
     assert res.computed == N_CELLS
     with sqlite3.connect(out / "store.sqlite") as con:

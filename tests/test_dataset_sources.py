@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import gzip
+import json
 import shutil
 from pathlib import Path
 
@@ -14,8 +14,6 @@ import pytest
 from imbench.datasets import load_dataset
 from imbench.datasets.columns import datetime_like_columns, id_like_columns
 from imbench.errors import DataValidationError, UnknownNameError
-
-
 
 
 def user_frame(n: int = 60) -> pd.DataFrame:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import numpy as np
 import pytest
 
@@ -10,9 +9,6 @@ from imbench.datasets import SOURCES, list_sources, load_dataset
 from imbench.datasets.keel import KeelSource, catalogue
 from imbench.datasets.ladder import subsample_to_ir
 from imbench.errors import ConfigError, DataValidationError, UnknownNameError
-
-
-
 
 KEEL_NAMES = KeelSource().names()
 

@@ -7,8 +7,8 @@ import pytest
 from conftest import TIMING_COLUMNS, drop_timing, make_tiny
 
 from imbench.evaluation.cell import CellKey, run_cell
-from imbench.experiment import evaluate
 from imbench.evaluation.protocol import Protocol
+from imbench.experiment import evaluate
 
 STRATEGIES = ["smote", "class_weight+threshold", "scale_pos_weight"]
 MODELS = ["logreg", "random_forest", "xgboost"]
@@ -40,8 +40,9 @@ def test_different_seed_gives_different_rows(seed0: pd.DataFrame) -> None:
     ok = (seed0["status"] == "ok") & (other["status"] == "ok")
     # other outer folds, other tuning: the scores move
     assert (seed0.loc[ok, "test_average_precision"] != other.loc[ok, "test_average_precision"]).mean() > 0.5
-    assert (seed0.loc[ok, "n_pos_test"].to_numpy() != other.loc[ok, "n_pos_test"].to_numpy()).any() or \
-        (seed0.loc[ok, "inner_score"] != other.loc[ok, "inner_score"]).any()
+    assert (seed0.loc[ok, "n_pos_test"].to_numpy() != other.loc[ok, "n_pos_test"].to_numpy()).any() or (
+        seed0.loc[ok, "inner_score"] != other.loc[ok, "inner_score"]
+    ).any()
 
 
 def test_two_workers_give_the_same_rows_as_one() -> None:

@@ -44,18 +44,33 @@ FAST_PARAMS: dict[str, dict[str, Any]] = {
 """Small, valid hyper-parameters that keep each check to a fraction of a second (keyed by model or component)."""
 
 FULL_MODEL = "lightgbm"
-CORE_CHECKS = frozenset({"check_estimator_cloneable", "check_classifiers_train", "check_classifiers_classes",
-                         "check_fit_idempotent", "check_estimators_pickle"})
+CORE_CHECKS = frozenset(
+    {
+        "check_estimator_cloneable",
+        "check_classifiers_train",
+        "check_classifiers_classes",
+        "check_fit_idempotent",
+        "check_estimators_pickle",
+    }
+)
 ALL = frozenset(MODELS.names())
 
-_THRESHOLD_PREDICT = ("predict applies the threshold TunedThresholdClassifierCV tuned, not argmax(predict_proba) "
-                      "(a 0.5 threshold); with a linear model some blob rows fall between the two")
-_CONSTANT = ("TunedThresholdClassifierCV refuses an inner-fold model that predicts a constant (there is no threshold "
-             "to choose); few-tree boosters and forests do on this check's 10-30-row data")
-_ENN_ONE_CLASS = ("Edited Nearest Neighbours deletes every row its neighbours misclassify; on this check's tiny "
-                  "random data it leaves the model one class (or one row), which the model refuses")
-_ADABOOST_WORSE_THAN_RANDOM = ("AdaBoost (inside RUSBoost) stops with an error when a round's learner is worse than "
-                               "random, as a linear model on this check's data is")
+_THRESHOLD_PREDICT = (
+    "predict applies the threshold TunedThresholdClassifierCV tuned, not argmax(predict_proba) "
+    "(a 0.5 threshold); with a linear model some blob rows fall between the two"
+)
+_CONSTANT = (
+    "TunedThresholdClassifierCV refuses an inner-fold model that predicts a constant (there is no threshold "
+    "to choose); few-tree boosters and forests do on this check's 10-30-row data"
+)
+_ENN_ONE_CLASS = (
+    "Edited Nearest Neighbours deletes every row its neighbours misclassify; on this check's tiny "
+    "random data it leaves the model one class (or one row), which the model refuses"
+)
+_ADABOOST_WORSE_THAN_RANDOM = (
+    "AdaBoost (inside RUSBoost) stops with an error when a round's learner is worse than "
+    "random, as a linear model on this check's data is"
+)
 EXPECTED_FAILURES: list[tuple[str, frozenset[str], str, str]] = [
     # (component, models, check, reason)
     ("threshold", frozenset({"logreg"}), "check_classifiers_train", _THRESHOLD_PREDICT),
@@ -72,19 +87,28 @@ EXPECTED_FAILURES: list[tuple[str, frozenset[str], str, str]] = [
 def expected_failed_checks(strategy: str, model: str) -> dict[str, str]:
     """scikit-learn's ``expected_failed_checks`` (check name → reason) for one pair."""
     components = {c.name for c in parse_strategy(strategy).components}
-    return {check: reason for comp, models, check, reason in EXPECTED_FAILURES
-            if comp in components and model in models}
+    return {
+        check: reason for comp, models, check, reason in EXPECTED_FAILURES if comp in components and model in models
+    }
 
 
-CHECKED_COMPOSITES = ("smote+prior_correction", "class_weight+prior_correction", "easy_ensemble+prior_correction",
-                      "smote+calibrate")
+CHECKED_COMPOSITES = (
+    "smote+prior_correction",
+    "class_weight+prior_correction",
+    "easy_ensemble+prior_correction",
+    "smote+calibrate",
+)
 """Composites checked as well: ``prior_correction`` applies only on top of a component that moves the prior."""
 
 
 def applicable_pairs() -> list[tuple[str, str]]:
     """Every registered strategy (and checked composite) × model that is an estimator (``skip()`` gives no reason)."""
-    return [(s, m) for s in [*strategy_names(), *CHECKED_COMPOSITES] for m in MODELS.names()
-            if not parse_strategy(s).skip(MODELS.get(m))]
+    return [
+        (s, m)
+        for s in [*strategy_names(), *CHECKED_COMPOSITES]
+        for m in MODELS.names()
+        if not parse_strategy(s).skip(MODELS.get(m))
+    ]
 
 
 def full_model(strategy: str) -> str:
@@ -105,12 +129,15 @@ def check_id(check: Any) -> str:
 def cases() -> Iterator[Any]:
     full_everywhere = os.environ.get("IMBENCH_FULL_ESTIMATOR_CHECKS") == "1"
     for strategy, model in applicable_pairs():
-        params = {**FAST_PARAMS.get(model, {}),
-                  **{k: v for c in parse_strategy(strategy).components for k, v in FAST_PARAMS.get(c.name, {}).items()}}
+        params = {
+            **FAST_PARAMS.get(model, {}),
+            **{k: v for c in parse_strategy(strategy).components for k, v in FAST_PARAMS.get(c.name, {}).items()},
+        }
         est = build_pipeline(strategy, model, **params)
         full = full_everywhere or model == full_model(strategy)
-        for item in estimator_checks_generator(est, expected_failed_checks=expected_failed_checks(strategy, model),
-                                               mark="xfail", xfail_strict=True):
+        for item in estimator_checks_generator(
+            est, expected_failed_checks=expected_failed_checks(strategy, model), mark="xfail", xfail_strict=True
+        ):
             values, marks = (item.values, item.marks) if hasattr(item, "values") else (item, ())
             if full or check_name(values[1]) in CORE_CHECKS:
                 yield pytest.param(*values, marks=marks, id=f"{strategy}-{model}-{check_id(values[1])}")

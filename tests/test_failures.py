@@ -11,9 +11,9 @@ from conftest import make_tiny
 from imbench.datasets.base import Dataset
 from imbench.errors import ConfigError, UnknownNameError
 from imbench.evaluation.cell import CellKey, run_cell
-from imbench.experiment import evaluate
 from imbench.evaluation.protocol import Protocol
 from imbench.evaluation.splits import outer_folds
+from imbench.experiment import evaluate
 from imbench.pipeline import build_pipeline
 from imbench.strategies import COMPONENTS, parse_strategy
 
@@ -35,7 +35,7 @@ def test_smote_without_enough_minority_rows_fails_and_the_rest_goes_on(fast_mode
     # 4 positives, 2 outer folds: each outer-train has 2, each inner-train 1 -> SMOTE cannot interpolate
     ds = few_positives(4)
     df = evaluate(ds, ["smote", "random_over"], ["logreg"], **FAST)
-    by = {s: g for s, g in df.groupby("strategy")}
+    by = dict(df.groupby("strategy"))
     assert set(by) == {"none", "smote", "random_over"}
     assert (by["smote"]["status"] == "failed").all()
     assert by["smote"]["error"].str.contains("needs at least 2 minority rows").all()
@@ -75,14 +75,16 @@ def test_some_failed_trials_do_not_fail_the_cell(monkeypatch: pytest.MonkeyPatch
     assert row["p_smote__k_neighbors"] == 5
 
 
-@pytest.mark.parametrize(("strategy", "param", "expected"), [
-    ("smote", "smote__k_neighbors", "SMOTE.k_neighbors 5->3"),
-    ("adasyn", "adasyn__n_neighbors", "ADASYN.n_neighbors 5->3"),
-    ("smote_tomek", "smote_tomek__k_neighbors", "SMOTE.k_neighbors 5->3"),
-    ("smote+threshold", "smote__k_neighbors", "SMOTE.k_neighbors 5->3"),
-])
-def test_neighbour_cap_is_recorded_in_adaptations(strategy: str, param: str, expected: str,
-                                                  fast_models: None) -> None:
+@pytest.mark.parametrize(
+    ("strategy", "param", "expected"),
+    [
+        ("smote", "smote__k_neighbors", "SMOTE.k_neighbors 5->3"),
+        ("adasyn", "adasyn__n_neighbors", "ADASYN.n_neighbors 5->3"),
+        ("smote_tomek", "smote_tomek__k_neighbors", "SMOTE.k_neighbors 5->3"),
+        ("smote+threshold", "smote__k_neighbors", "SMOTE.k_neighbors 5->3"),
+    ],
+)
+def test_neighbour_cap_is_recorded_in_adaptations(strategy: str, param: str, expected: str, fast_models: None) -> None:
     # 8 positives, 2 outer folds: the outer-train has 4 minority rows, so an explicit k=5 is capped to 3
     ds = few_positives(8)
     fold = outer_folds(ds.y, Protocol(outer_folds=2), ds.name)[0]

@@ -72,11 +72,12 @@ def test_ensemble_members_are_sized_to_their_bag(ensemble: str) -> None:
 def test_cost_weight_is_neg_pos_to_the_alpha() -> None:
     ds = make_tiny(n=200, ir=9.0)
     neg_pos = float(np.sum(ds.y == 0) / np.sum(ds.y == 1))
-    for alpha, expected in [(0.0, 1.0), (0.5, neg_pos ** 0.5), (1.0, neg_pos), (1.25, neg_pos ** 1.25)]:
+    for alpha, expected in [(0.0, 1.0), (0.5, neg_pos**0.5), (1.0, neg_pos), (1.25, neg_pos**1.25)]:
         est = build_pipeline("class_weight", "logreg", class_weight__alpha=alpha).fit(ds.X, ds.y)
         assert est.pipeline_.named_steps["model"].class_weight[1] == pytest.approx(expected)
-        est = build_pipeline("scale_pos_weight", "xgboost", scale_pos_weight__alpha=alpha,
-                             model__n_estimators=3).fit(ds.X, ds.y)
+        est = build_pipeline("scale_pos_weight", "xgboost", scale_pos_weight__alpha=alpha, model__n_estimators=3).fit(
+            ds.X, ds.y
+        )
         assert est.pipeline_.named_steps["model"].get_params()["scale_pos_weight"] == pytest.approx(expected)
 
 
@@ -88,10 +89,19 @@ def test_adasyn_with_nothing_to_generate_returns_the_rows() -> None:
     assert any("nothing generated" in a for a in est.adaptations_)
 
 
-@pytest.mark.parametrize(("strategy", "model", "mixed"), [
-    ("none", "logreg", True), ("smote", "logreg", True), ("adasyn", "random_forest", True),
-    ("class_weight", "random_forest", False), ("random_under", "logreg", False), ("smote_tomek", "logreg", True),
-    ("easy_ensemble", "logreg", False), ("scale_pos_weight", "xgboost", False)])
+@pytest.mark.parametrize(
+    ("strategy", "model", "mixed"),
+    [
+        ("none", "logreg", True),
+        ("smote", "logreg", True),
+        ("adasyn", "random_forest", True),
+        ("class_weight", "random_forest", False),
+        ("random_under", "logreg", False),
+        ("smote_tomek", "logreg", True),
+        ("easy_ensemble", "logreg", False),
+        ("scale_pos_weight", "xgboost", False),
+    ],
+)
 def test_prepared_folds_score_like_refitting_the_pipeline(strategy: str, model: str, mixed: bool) -> None:
     ds = make_tiny(n=240, categorical=mixed, missing=mixed, name="prepared")
     of = outer_folds(ds.y, P, ds.name)[0]
@@ -103,8 +113,11 @@ def test_prepared_folds_score_like_refitting_the_pipeline(strategy: str, model: 
     for i, (tr, va) in enumerate(folds):
         for _ in range(2):  # the second call reuses the fold's cached sampler output
             prepared, _rounds = fitter.fit_score(i, params)
-            full = build_pipeline(strat.name, model, seed=3, categorical=ds.categorical, with_decision=False,
-                                  **params).fit(X.iloc[tr], y[tr]).predict_proba(X.iloc[va])[:, 1]
+            full = (
+                build_pipeline(strat.name, model, seed=3, categorical=ds.categorical, with_decision=False, **params)
+                .fit(X.iloc[tr], y[tr])
+                .predict_proba(X.iloc[va])[:, 1]
+            )
             np.testing.assert_allclose(prepared, full, rtol=1e-10, atol=1e-12)
 
 

@@ -28,9 +28,9 @@ protocol: {outer_folds: 2, inner_folds: 2, n_trials: 2, seed: 0}
 N_GROUPS, N_FOLDS = 3, 2
 KILLS: tuple[tuple[str, str], ...] = (
     # (IMBENCH_TEST_PAUSE, point to wait for); "" = a seeded random instant
-    ("cell:3", "cell"),          # after the third cell is committed (one group complete, maybe being logged)
+    ("cell:3", "cell"),  # after the third cell is committed (one group complete, maybe being logged)
     ("cell:2,mlflow", "mlflow"),  # a parent run with one of its child runs (the cells paused after one more)
-    ("export", "export"),        # results.parquet written, the other exports not yet
+    ("export", "export"),  # results.parquet written, the other exports not yet
     ("", ""),
     ("", ""),
 )
@@ -40,14 +40,31 @@ pytestmark = pytest.mark.slow
 
 def _env(tmp: Path, pause: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("IMBENCH_TEST", "MLFLOW_"))}
-    env.update({"IMBENCH_TEST_PAUSE": pause, "IMBENCH_TEST_PAUSE_FILE": str(tmp / "paused"),
-                "MLFLOW_DISABLE_TELEMETRY": "true"})
+    env.update(
+        {
+            "IMBENCH_TEST_PAUSE": pause,
+            "IMBENCH_TEST_PAUSE_FILE": str(tmp / "paused"),
+            "MLFLOW_DISABLE_TELEMETRY": "true",
+        }
+    )
     return env
 
 
 def _args(tmp: Path, out: Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "imbench.cli", "run", str(tmp / "faulty.yaml"), "--out", str(out), "-j", "1",
-            "-q", "--no-report", *extra]
+    return [
+        sys.executable,
+        "-m",
+        "imbench.cli",
+        "run",
+        str(tmp / "faulty.yaml"),
+        "--out",
+        str(out),
+        "-j",
+        "1",
+        "-q",
+        "--no-report",
+        *extra,
+    ]
 
 
 def _kill_at(cmd: list[str], env: dict[str, str], marker: Path, point: str, delay: float) -> str:
@@ -84,8 +101,11 @@ def test_sigkill_at_random_instants_then_resume_equals_an_uninterrupted_run(tmp_
     (tmp_path / "faulty.yaml").write_text(SUITE)
     ref = tmp_path / "reference"
     with contextlib.chdir(tmp_path):
-        r = CliRunner().invoke(main, ["run", "faulty.yaml", "--out", str(ref), "-j", "1", "-q", "--no-report",
-                                      "--no-mlflow"], catch_exceptions=False)
+        r = CliRunner().invoke(
+            main,
+            ["run", "faulty.yaml", "--out", str(ref), "-j", "1", "-q", "--no-report", "--no-mlflow"],
+            catch_exceptions=False,
+        )
     assert r.exit_code == 0, r.output
 
     out, db = tmp_path / "killed", tmp_path / "mlflow.db"
@@ -98,8 +118,9 @@ def test_sigkill_at_random_instants_then_resume_equals_an_uninterrupted_run(tmp_
     for _, point in KILLS:
         if point:  # the named instants were really hit
             assert f"killed at {point}" in log, log
-    done = subprocess.run(_args(tmp_path, out, *mlflow), env=_env(tmp_path, ""), capture_output=True, text=True,
-                          timeout=300)
+    done = subprocess.run(
+        _args(tmp_path, out, *mlflow), env=_env(tmp_path, ""), capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 0, done.stderr[-2000:]
 
     for name in ("results.parquet", "predictions.parquet", "config.yaml", "manifest.json"):

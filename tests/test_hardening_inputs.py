@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from test_cli import imbench as run_cli  # noqa: E402
+from test_cli import imbench as run_cli
 
 from imbench.datasets import load_dataset
 from imbench.datasets.base import binarize_target
@@ -44,8 +44,14 @@ def test_infinite_values_inspect_and_evaluate(tmp_path: Path) -> None:
     r = run_cli(tmp_path, "inspect", str(path), "--target", "target")
     assert r.returncode == 0, r.stderr
     assert "Traceback" not in r.stderr
-    df = imbench.evaluate(load_dataset(f"file:{path}", target="target"), ["none", "smote"], ["logreg"],
-                          n_trials=1, outer_folds=2, inner_folds=2)
+    df = imbench.evaluate(
+        load_dataset(f"file:{path}", target="target"),
+        ["none", "smote"],
+        ["logreg"],
+        n_trials=1,
+        outer_folds=2,
+        inner_folds=2,
+    )
     assert set(df["status"]) == {"ok"}
 
 
@@ -65,8 +71,13 @@ def test_single_class_message_prints_plain_values() -> None:
 
 def test_high_cardinality_categorical_gets_a_note(tmp_path: Path) -> None:
     n = 600
-    df = pd.DataFrame({"merchant": [f"m{i % 300}" for i in range(n)], "x": np.arange(n) % 7,
-                       "target": (np.arange(n) % 10 == 0).astype(int)})
+    df = pd.DataFrame(
+        {
+            "merchant": [f"m{i % 300}" for i in range(n)],
+            "x": np.arange(n) % 7,
+            "target": (np.arange(n) % 10 == 0).astype(int),
+        }
+    )
     path = tmp_path / "card.csv"
     df.to_csv(path, index=False)
     ds = load_dataset(f"file:{path}", target="target")
@@ -84,8 +95,9 @@ def test_suite_name_cannot_leave_runs(name: str) -> None:
 
 
 def test_suite_name_traversal_is_exit_2_and_writes_nothing(tmp_path: Path) -> None:
-    (tmp_path / "s.yaml").write_text("name: ../../escaped\ndatasets: ['synthetic:ir=5']\nstrategies: [none]\n"
-                                     "models: [logreg]\n")
+    (tmp_path / "s.yaml").write_text(
+        "name: ../../escaped\ndatasets: ['synthetic:ir=5']\nstrategies: [none]\nmodels: [logreg]\n"
+    )
     r = run_cli(tmp_path, "run", "s.yaml", "--no-mlflow")
     assert r.returncode == 2 and "suite name" in r.stderr and "Traceback" not in r.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s.yaml"]

@@ -43,8 +43,10 @@ def table(path: Path, signal: float = 2.0, n: int = 160) -> Path:
 
 def suite_file(tmp: Path, data: Path, strategies: str = "[none, class_weight]", outer: int = 2) -> Path:
     p = tmp / "s.yaml"
-    p.write_text(f"name: s\ndatasets: [{{spec: 'file:{data}', target: y}}]\nstrategies: {strategies}\n"
-                 f"models: [logreg]\nprotocol: {{outer_folds: {outer}, inner_folds: 2, n_trials: 1}}\n")
+    p.write_text(
+        f"name: s\ndatasets: [{{spec: 'file:{data}', target: y}}]\nstrategies: {strategies}\n"
+        f"models: [logreg]\nprotocol: {{outer_folds: {outer}, inner_folds: 2, n_trials: 1}}\n"
+    )
     return p
 
 
@@ -116,20 +118,27 @@ def test_second_concurrent_run_on_the_same_dir_is_refused(tmp_path: Path) -> Non
     s, out = suite_file(tmp_path, table(tmp_path / "d.csv")), tmp_path / "run"
     out.mkdir()
     with file_lock(out / LOCK_NAME):  # another process is writing this run directory
-        r = subprocess.run([sys.executable, "-m", "imbench.cli", "run", str(s), "--out", str(out), *RUN],
-                           capture_output=True, text=True, timeout=120, cwd=tmp_path)
+        r = subprocess.run(
+            [sys.executable, "-m", "imbench.cli", "run", str(s), "--out", str(out), *RUN],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=tmp_path,
+        )
     assert r.returncode == 2, r.stderr
-    assert r.stderr.strip().splitlines() == [f"error: {out} is in use by another imbench process; wait for it to "
-                                             "finish or use another --out"]
+    assert r.stderr.strip().splitlines() == [
+        f"error: {out} is in use by another imbench process; wait for it to finish or use another --out"
+    ]
     assert not (out / "store.sqlite").exists()
 
 
 def test_first_use_of_a_new_mlflow_db_is_safe_under_concurrency(tmp_path: Path) -> None:
-    code = ("import sys; from imbench.tracking import _client; "
-            "c, e = _client(sys.argv[1], 'same'); print(e)")
+    code = "import sys; from imbench.tracking import _client; c, e = _client(sys.argv[1], 'same'); print(e)"
     uri = f"sqlite:///{tmp_path / 'new' / 'mlflow.db'}"
-    procs = [subprocess.Popen([sys.executable, "-c", code, uri], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True) for _ in range(2)]
+    procs = [
+        subprocess.Popen([sys.executable, "-c", code, uri], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
     outs = [p.communicate(timeout=180) for p in procs]
     assert all(p.returncode == 0 for p in procs), [o[1][-1500:] for o in outs]
     assert len({o[0].strip() for o in outs}) == 1  # one experiment, created once
@@ -157,10 +166,27 @@ def test_interrupted_mlflow_group_is_repaired_not_duplicated(tmp_path: Path) -> 
     from imbench.suites import parse_suite
     from imbench.tracking import _client, existing_parents, group_key, log_group, repair_group
 
-    suite = parse_suite({"name": "g", "datasets": ["synthetic:ir=5,n=100"], "strategies": ["none"],
-                         "models": ["logreg"], "protocol": {"outer_folds": 2}})
-    rows = [{"dataset": "d", "strategy": "none", "model": "logreg", "fold": f, "status": "ok", "error": "",
-             "test_roc_auc": 0.7} for f in range(2)]
+    suite = parse_suite(
+        {
+            "name": "g",
+            "datasets": ["synthetic:ir=5,n=100"],
+            "strategies": ["none"],
+            "models": ["logreg"],
+            "protocol": {"outer_folds": 2},
+        }
+    )
+    rows = [
+        {
+            "dataset": "d",
+            "strategy": "none",
+            "model": "logreg",
+            "fold": f,
+            "status": "ok",
+            "error": "",
+            "test_roc_auc": 0.7,
+        }
+        for f in range(2)
+    ]
     client, exp = _client(f"sqlite:///{tmp_path / 'm.db'}", "g")
     key = group_key("run1", "d|none|logreg", "fp")
     cut = client.create_run(exp, tags={"imbench.group_key": key, "imbench.run": "run1"})  # killed: no children yet
@@ -196,14 +222,24 @@ def test_rebuild_script_with_hostile_names_runs_no_code(tmp_path: Path, monkeypa
     n = 300
     y = np.where(np.arange(n) % 6 == 0, "yes'\n", "no")
     data = tmp_path / "h.csv"
-    pd.DataFrame({HOSTILE: rng.normal(size=n) + 2 * (y != "no"), "b\n'''": rng.normal(size=n),
-                  "t": y}).to_csv(data, index=False)
-    res = compare(str(data), "t", positive="yes'\n", budget="30s", models=["logreg"], strategies=["none", "threshold"],
-                  out=tmp_path / "out", tracking=False)
+    pd.DataFrame({HOSTILE: rng.normal(size=n) + 2 * (y != "no"), "b\n'''": rng.normal(size=n), "t": y}).to_csv(
+        data, index=False
+    )
+    res = compare(
+        str(data),
+        "t",
+        positive="yes'\n",
+        budget="30s",
+        models=["logreg"],
+        strategies=["none", "threshold"],
+        out=tmp_path / "out",
+        tracking=False,
+    )
     script = res.exports["snippet"].read_text()
     compile(script, "rebuild_pipeline.py", "exec")
-    r = subprocess.run([sys.executable, str(res.exports["snippet"])], capture_output=True, text=True, timeout=300,
-                       cwd=tmp_path)
+    r = subprocess.run(
+        [sys.executable, str(res.exports["snippet"])], capture_output=True, text=True, timeout=300, cwd=tmp_path
+    )
     assert r.returncode == 0, r.stderr[-2000:]
     assert not (tmp_path / "PWNED").exists()
     assert "decision threshold:" in r.stdout
@@ -218,8 +254,15 @@ def test_rebuild_script_reproduces_the_exported_model_exactly(tmp_path: Path, mo
 
     cap_estimators(monkeypatch)
     data = table(tmp_path / "d.csv", n=400)
-    res = compare(str(data), "y", budget="1m", models=["logreg"], strategies=["none", "smote+threshold"],
-                  out=tmp_path / "out", tracking=False)
+    res = compare(
+        str(data),
+        "y",
+        budget="1m",
+        models=["logreg"],
+        strategies=["none", "smote+threshold"],
+        out=tmp_path / "out",
+        tracking=False,
+    )
     rec = res.recommendation
     assert rec is not None
     monkeypatch.chdir(tmp_path)
@@ -248,8 +291,15 @@ def test_plan_depends_on_the_data_not_on_the_machine_load(monkeypatch: pytest.Mo
     rng = np.random.default_rng(0)
     X = pd.DataFrame(rng.normal(size=(10000, 4)), columns=list("abcd"))
     y = (np.arange(10000) % 10 == 0).astype(int)
-    args = (40.0, X, y, ["none", "smote", "easy_ensemble"], ["logreg", "random_forest", "lightgbm", "xgboost"], 1,
-            EvalProtocol())
+    args = (
+        40.0,
+        X,
+        y,
+        ["none", "smote", "easy_ensemble"],
+        ["logreg", "random_forest", "lightgbm", "xgboost"],
+        1,
+        EvalProtocol(),
+    )
     first = plan_budget(*args)
     assert plan_budget(*args).to_dict() == first.to_dict()
     assert "logreg" in first.models  # the cheapest model is never the one dropped
@@ -262,13 +312,15 @@ def test_untuned_plan_says_so_and_names_a_budget_that_tunes() -> None:
     rng = np.random.default_rng(0)
     X = pd.DataFrame(rng.normal(size=(5822, 85)))
     y = (np.arange(5822) % 16 == 0).astype(int)
-    plan = plan_budget(60.0, X, y, ["none", "smote", "easy_ensemble", "adasyn"], ["logreg", "lightgbm"], 1,
-                       EvalProtocol())
+    plan = plan_budget(
+        60.0, X, y, ["none", "smote", "easy_ensemble", "adasyn"], ["logreg", "lightgbm"], 1, EvalProtocol()
+    )
     assert plan.protocol.n_trials == 1
     note = next(c for c in plan.cuts if "UNTUNED" in c)
     need = parse_budget(note.split("--budget ")[1].split()[0])
-    tuned = plan_budget(need, X, y, ["none", "smote", "easy_ensemble", "adasyn"], ["logreg", "lightgbm"], 1,
-                        EvalProtocol())
+    tuned = plan_budget(
+        need, X, y, ["none", "smote", "easy_ensemble", "adasyn"], ["logreg", "lightgbm"], 1, EvalProtocol()
+    )
     assert tuned.protocol.n_trials > 1
 
 
@@ -290,7 +342,12 @@ def test_compare_saves_its_plan_reuses_it_and_accepts_plan(tmp_path: Path, monke
 
     cap_estimators(monkeypatch)
     data = table(tmp_path / "d.csv", n=300)
-    kw: dict[str, Any] = {"budget": "30s", "models": ["logreg"], "strategies": ["none", "class_weight"], "tracking": False}
+    kw: dict[str, Any] = {
+        "budget": "30s",
+        "models": ["logreg"],
+        "strategies": ["none", "class_weight"],
+        "tracking": False,
+    }
     res = compare(str(data), "y", out=tmp_path / "a", **kw)
     saved = json.loads((tmp_path / "a" / "plan.json").read_text())
     assert saved == res.plan.to_dict()
@@ -302,6 +359,7 @@ def test_compare_saves_its_plan_reuses_it_and_accepts_plan(tmp_path: Path, monke
 
 
 def test_cost_fn_alone_is_refused_before_the_data_is_read(tmp_path: Path) -> None:
-    msg = one_line_error(cli(tmp_path, "compare", str(tmp_path / "missing.csv"), "--target", "y", "--cost-fn", "5",
-                             "--no-mlflow", "-q"))
+    msg = one_line_error(
+        cli(tmp_path, "compare", str(tmp_path / "missing.csv"), "--target", "y", "--cost-fn", "5", "--no-mlflow", "-q")
+    )
     assert "--cost-fp" in msg

@@ -12,8 +12,6 @@ from imbench.datasets import Dataset, load_dataset
 from imbench.datasets.inspect import Inspection, inspect_dataset
 
 
-
-
 def messy() -> Dataset:
     rng = np.random.default_rng(0)
     n = 200

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -77,8 +76,9 @@ def record_rows(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, np.ndarray]]
 
 
 @pytest.mark.parametrize("strategy", ["none", "smote+threshold", "class_weight"])
-def test_preprocessing_statistics_come_from_training_rows_only(strategy: str, monkeypatch: pytest.MonkeyPatch,
-                                                               fast_models: None) -> None:
+def test_preprocessing_statistics_come_from_training_rows_only(
+    strategy: str, monkeypatch: pytest.MonkeyPatch, fast_models: None
+) -> None:
     base = make_tiny(categorical=True, missing=True, name="leak-shift")
     fold = outer_folds(base.y, P, base.name)[0]
     ds = with_shifted_test(base, fold)
@@ -97,7 +97,7 @@ def test_preprocessing_statistics_come_from_training_rows_only(strategy: str, mo
     np.testing.assert_allclose(scaler.mean_, filled.mean().to_numpy())
     np.testing.assert_allclose(scaler.scale_, filled.std(ddof=0).to_numpy())
     assert np.abs(scaler.mean_).max() < 10  # the test rows sit ~1000 away: any leak would show
-    cat_imputer, encoder = prep.named_transformers_["cat"]
+    cat_imputer, _encoder = prep.named_transformers_["cat"]
     assert list(cat_imputer.statistics_) == [X_tr[c].mode()[0] for c in categorical]
 
     X_te = ds.X.iloc[fold.test]
@@ -175,12 +175,23 @@ def run_recorded(strategy: str, monkeypatch: pytest.MonkeyPatch) -> tuple[CellRe
     return res, fold, calls
 
 
-@pytest.mark.parametrize("strategy", ["none", "smote", "class_weight", "easy_ensemble", "random_under",
-                                      "threshold", "smote+threshold", "smote+prior_correction", "calibrate",
-                                      "class_weight+calibrate+threshold"])
-def test_no_fit_during_a_cell_sees_test_rows(strategy: str, monkeypatch: pytest.MonkeyPatch,
-                                              fast_models: None) -> None:
-    res, fold, calls = run_recorded(strategy, monkeypatch)
+@pytest.mark.parametrize(
+    "strategy",
+    [
+        "none",
+        "smote",
+        "class_weight",
+        "easy_ensemble",
+        "random_under",
+        "threshold",
+        "smote+threshold",
+        "smote+prior_correction",
+        "calibrate",
+        "class_weight+calibrate+threshold",
+    ],
+)
+def test_no_fit_during_a_cell_sees_test_rows(strategy: str, monkeypatch: pytest.MonkeyPatch, fast_models: None) -> None:
+    _res, fold, calls = run_recorded(strategy, monkeypatch)
     train, test = set(fold.train.tolist()), set(fold.test.tolist())
     fits = [rows for what, rows in calls if what == "fit"]
     assert len(fits) >= P.n_trials * P.inner_folds + 1
@@ -199,14 +210,15 @@ def test_no_fit_during_a_cell_sees_test_rows(strategy: str, monkeypatch: pytest.
 
 
 @pytest.mark.parametrize("strategy", ["threshold", "smote+threshold", "smote+calibrate+threshold"])
-def test_threshold_is_chosen_on_training_rows_only(strategy: str, monkeypatch: pytest.MonkeyPatch,
-                                                   fast_models: None) -> None:
+def test_threshold_is_chosen_on_training_rows_only(
+    strategy: str, monkeypatch: pytest.MonkeyPatch, fast_models: None
+) -> None:
     res, fold, calls = run_recorded(strategy, monkeypatch)
     threshold_fits = [rows for what, rows in calls if what == "threshold_fit"]
     assert len(threshold_fits) == 1  # tuning leaves the decision out; the refit chooses it
     np.testing.assert_array_equal(np.sort(threshold_fits[0]), fold.train)
     start = [what for what, _ in calls].index("threshold_fit")
-    inside = [rows for what, rows in calls[start + 1:] if what == "fit"]
+    inside = [rows for what, rows in calls[start + 1 :] if what == "fit"]
     assert len(inside) >= 2  # its internal cross-validation fits, then the refit
     assert all(set(rows.tolist()) <= set(fold.train.tolist()) for rows in inside)
     assert 0.0 < res.row["threshold"] < 1.0
@@ -222,8 +234,9 @@ def _scramble_test_rows(ds: Dataset, fold: OuterFold) -> Dataset:
     return Dataset(ds.name, X, ds.y, ds.source, categorical=list(ds.categorical))
 
 
-@pytest.mark.parametrize("strategy", ["smote", "threshold", "smote+threshold", "random_under+prior_correction",
-                                      "calibrate+threshold"])
+@pytest.mark.parametrize(
+    "strategy", ["smote", "threshold", "smote+threshold", "random_under+prior_correction", "calibrate+threshold"]
+)
 def test_tuning_and_threshold_do_not_change_when_test_rows_change(strategy: str, fast_models: None) -> None:
     ds = make_tiny(categorical=True, missing=True, name="leak-blind")
     fold = outer_folds(ds.y, P, ds.name)[0]
@@ -231,7 +244,9 @@ def test_tuning_and_threshold_do_not_change_when_test_rows_change(strategy: str,
     key = CellKey(ds.name, strategy, "logreg", 0)
     a, b = run_cell(ds, key, P).row, run_cell(scrambled, key, P).row
     assert a["status"] == b["status"] == "ok"
-    chosen: Callable[[dict[str, Any]], dict[str, Any]] = lambda r: {
-        k: v for k, v in r.items() if k.startswith("p_") or k in ("inner_score", "threshold", "adaptations")}
+
+    def chosen(r: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in r.items() if k.startswith("p_") or k in ("inner_score", "threshold", "adaptations")}
+
     assert chosen(a) == chosen(b)
     assert a["test_average_precision"] != b["test_average_precision"]  # the test rows did change

@@ -41,11 +41,36 @@ HAND = {
     "roc_auc": 28 / 36,
     # precision at each positive's rank (1, 3, 5, 9), averaged
     "average_precision": (1 / 1 + 2 / 3 + 3 / 5 + 4 / 9) / 4,
-    "brier": (0.05**2 + 0.3**2 + 0.5**2 + 0.8**2
-              + 0.8**2 + 0.45**2 + 0.3**2 + 0.3**2 + 0.1**2 + 0.1**2 + 0.05**2 + 0.6**2 + 0.02**2) / 13,
-    "log_loss": -(math.log(0.95) + math.log(0.7) + math.log(0.5) + math.log(0.2)
-                  + math.log(0.2) + math.log(0.55) + 2 * math.log(0.7) + 2 * math.log(0.9) + math.log(0.95)
-                  + math.log(0.4) + math.log(0.98)) / 13,
+    "brier": (
+        0.05**2
+        + 0.3**2
+        + 0.5**2
+        + 0.8**2
+        + 0.8**2
+        + 0.45**2
+        + 0.3**2
+        + 0.3**2
+        + 0.1**2
+        + 0.1**2
+        + 0.05**2
+        + 0.6**2
+        + 0.02**2
+    )
+    / 13,
+    "log_loss": -(
+        math.log(0.95)
+        + math.log(0.7)
+        + math.log(0.5)
+        + math.log(0.2)
+        + math.log(0.2)
+        + math.log(0.55)
+        + 2 * math.log(0.7)
+        + 2 * math.log(0.9)
+        + math.log(0.95)
+        + math.log(0.4)
+        + math.log(0.98)
+    )
+    / 13,
     # one row per score bin except bins 3 (.3, .3), 1 (.1, .1) and 0 (.05, .02)
     "ece": (0.05 + 0.8 + 0.3 + 0.6 + 0.5 + 0.45 + 2 * 0.3 + 0.8 + 2 * 0.1 + 2 * 0.035) / 13,
     "expected_cost": (1 * FN + 1 * FP) / 13,
@@ -70,8 +95,16 @@ def test_direction_of_each_metric() -> None:
     lower_is_better = {name for name, m in METRICS.items() if not m.greater}
     assert lower_is_better == {"brier", "log_loss", "ece", "expected_cost"}
     thresholded = {name for name, m in METRICS.items() if m.uses_threshold}
-    assert thresholded == {"f1", "precision", "recall", "balanced_accuracy", "mcc", "gmean", "accuracy",
-                           "expected_cost"}
+    assert thresholded == {
+        "f1",
+        "precision",
+        "recall",
+        "balanced_accuracy",
+        "mcc",
+        "gmean",
+        "accuracy",
+        "expected_cost",
+    }
 
 
 def test_threshold_is_applied_with_greater_or_equal() -> None:

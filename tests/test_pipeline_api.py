@@ -28,8 +28,12 @@ def test_class_counts_are_read_by_each_fit(fast_models: None) -> None:
 
 def test_gridsearch_on_a_dataframe_with_categorical_columns(fast_models: None) -> None:
     ds = make_tiny(n=200, categorical=True, missing=True)
-    grid = GridSearchCV(build_pipeline("smote", "logreg"), {"smote__k_neighbors": [2, 3], "model__C": [0.1, 1.0]},
-                        scoring="average_precision", cv=StratifiedKFold(2, shuffle=True, random_state=0))
+    grid = GridSearchCV(
+        build_pipeline("smote", "logreg"),
+        {"smote__k_neighbors": [2, 3], "model__C": [0.1, 1.0]},
+        scoring="average_precision",
+        cv=StratifiedKFold(2, shuffle=True, random_state=0),
+    )
     grid.fit(ds.X, ds.y)
     best = grid.best_estimator_
     assert set(grid.best_params_) == {"smote__k_neighbors", "model__C"}
@@ -45,8 +49,14 @@ def test_inside_a_user_pipeline_on_numpy_arrays(fast_models: None) -> None:
     user = Pipeline([("scale", StandardScaler()), ("clf", build_pipeline("smote+threshold", "logreg"))])
     user.set_params(clf__model__C=0.5, clf__smote__k_neighbors=3)  # routed to the prefixed hyper-parameters
     assert user.get_params()["clf__model__C"] == 0.5
-    res = cross_validate(user, X, y, cv=StratifiedKFold(3, shuffle=True, random_state=0),
-                         scoring="average_precision", return_estimator=True)
+    res = cross_validate(
+        user,
+        X,
+        y,
+        cv=StratifiedKFold(3, shuffle=True, random_state=0),
+        scoring="average_precision",
+        return_estimator=True,
+    )
     assert np.all(res["test_score"] > 0.5)
     for fitted in res["estimator"]:
         clf = fitted.named_steps["clf"]

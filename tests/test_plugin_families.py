@@ -61,8 +61,9 @@ def test_every_registered_plugin_is_a_case() -> None:
 
 
 @pytest.mark.parametrize(("strategy", "model"), CASES)
-def test_leakage_no_fit_sees_outer_test_rows(strategy: str, model: str, monkeypatch: pytest.MonkeyPatch,
-                                             fast_models: None) -> None:
+def test_leakage_no_fit_sees_outer_test_rows(
+    strategy: str, model: str, monkeypatch: pytest.MonkeyPatch, fast_models: None
+) -> None:
     ds = _data()
     fold = outer_folds(ds.y, P, ds.name)[1]
     calls = record_rows(monkeypatch)

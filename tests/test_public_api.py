@@ -14,8 +14,8 @@ README = Path(__file__).resolve().parent.parent / "README.md"
 
 def readme_names() -> list[str]:
     text = README.read_text(encoding="utf-8")
-    section = text[text.index("## Python API"):]
-    section = section[:section.index("\n## ", 5)]
+    section = text[text.index("## Python API") :]
+    section = section[: section.index("\n## ", 5)]
     return re.findall(r"^\| `(\w+)` \|", section, flags=re.M)
 
 
@@ -32,16 +32,20 @@ def test_every_public_name_resolves() -> None:
 
 def test_journey_functions_survive_their_modules_being_imported() -> None:
     """``imbench.compare`` stays the function after ``imbench.comparison`` (its module) is imported."""
-    code = ("import imbench, imbench.comparison, imbench.reporting.build, imbench.sweep; "
-            "assert callable(imbench.compare) and callable(imbench.report) and callable(imbench.run_suite); "
-            "import sys; assert 'mlflow' not in sys.modules")
+    code = (
+        "import imbench, imbench.comparison, imbench.reporting.build, imbench.sweep; "
+        "assert callable(imbench.compare) and callable(imbench.report) and callable(imbench.run_suite); "
+        "import sys; assert 'mlflow' not in sys.modules"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
 def test_run_suite_runs_a_suite_and_writes_its_report(tmp_path: Path) -> None:
     suite = tmp_path / "tiny.yaml"
-    suite.write_text("name: tiny\ndatasets: ['synthetic:ir=5,n=200']\nstrategies: [none, class_weight]\n"
-                     "models: [logreg]\nprotocol: {outer_folds: 2, inner_folds: 2, n_trials: 1}\n")
+    suite.write_text(
+        "name: tiny\ndatasets: ['synthetic:ir=5,n=200']\nstrategies: [none, class_weight]\n"
+        "models: [logreg]\nprotocol: {outer_folds: 2, inner_folds: 2, n_trials: 1}\n"
+    )
     result = imbench.run_suite(suite, tmp_path / "run", tracking=False)
     assert result.total == 4 and result.status_counts == {"ok": 4}
     assert result.report["cheatsheet"].is_file() and result.report["report"].is_file()

@@ -14,20 +14,38 @@ from imbench.datasets.base import tier_of
 from imbench.errors import ConfigError, DataValidationError, ImbenchError
 from imbench.reporting import build_report
 
-METRIC_COLUMNS = ["test_average_precision", "test_roc_auc", "test_f1", "test_precision", "test_recall",
-                  "test_balanced_accuracy", "test_mcc", "test_gmean", "test_accuracy", "test_brier", "test_log_loss",
-                  "test_ece", "test_expected_cost"]
+METRIC_COLUMNS = [
+    "test_average_precision",
+    "test_roc_auc",
+    "test_f1",
+    "test_precision",
+    "test_recall",
+    "test_balanced_accuracy",
+    "test_mcc",
+    "test_gmean",
+    "test_accuracy",
+    "test_brier",
+    "test_log_loss",
+    "test_ece",
+    "test_expected_cost",
+]
 
 
-
-
-def make_run(path: Path, datasets: dict[str, float], effects: dict[str, float], models: tuple[str, ...] = ("logreg",),
-             folds: int = 5, n: int = 500, seed: int = 0, predictions: bool = True) -> Path:
+def make_run(
+    path: Path,
+    datasets: dict[str, float],
+    effects: dict[str, float],
+    models: tuple[str, ...] = ("logreg",),
+    folds: int = 5,
+    n: int = 500,
+    seed: int = 0,
+    predictions: bool = True,
+) -> Path:
     """A constructed run directory: metric = dataset level + strategy effect + small noise; predictions drawn to match."""
     rng = np.random.default_rng(seed)
     rows, preds = [], []
     for i, (d, ir) in enumerate(datasets.items()):
-        n_pos = max(int(round(n / (1 + ir))), 2)
+        n_pos = max(round(n / (1 + ir)), 2)
         for s, eff in effects.items():
             for m in models:
                 for f in range(folds):
@@ -36,18 +54,52 @@ def make_run(path: Path, datasets: dict[str, float], effects: dict[str, float], 
                     vals["test_brier"] = float(0.05 - eff / 4 + rng.normal(0, 0.002))
                     vals["test_ece"] = float(0.04 - eff / 4 + rng.normal(0, 0.002))
                     vals["test_accuracy"] = float(ir / (1 + ir) + rng.normal(0, 0.002))
-                    rows.append({"dataset": d, "strategy": s, "model": m, "fold": f, "repeat": 0, "outer_fold": f,
-                                 "seed": 1, "status": "ok", "error": "", "family": "resample" if s == "smote" else
-                                 "decision" if s == "threshold" else "baseline" if s == "none" else "ensemble",
-                                 "source": "synthetic", "n": n, "n_pos": n_pos, "ir": ir, "tier": tier_of(ir),
-                                 "n_test": n // folds, "threshold": 0.5, **vals})
+                    rows.append(
+                        {
+                            "dataset": d,
+                            "strategy": s,
+                            "model": m,
+                            "fold": f,
+                            "repeat": 0,
+                            "outer_fold": f,
+                            "seed": 1,
+                            "status": "ok",
+                            "error": "",
+                            "family": "resample"
+                            if s == "smote"
+                            else "decision"
+                            if s == "threshold"
+                            else "baseline"
+                            if s == "none"
+                            else "ensemble",
+                            "source": "synthetic",
+                            "n": n,
+                            "n_pos": n_pos,
+                            "ir": ir,
+                            "tier": tier_of(ir),
+                            "n_test": n // folds,
+                            "threshold": 0.5,
+                            **vals,
+                        }
+                    )
                     if predictions:
                         k = n // folds
                         y = np.zeros(k, dtype=np.int8)
                         y[: max(k // int(1 + ir), 1)] = 1
                         score = np.clip(0.5 * y + rng.uniform(0, 0.6, k) * (1 + eff), 0, 1)
-                        preds.append(pd.DataFrame({"dataset": d, "strategy": s, "model": m, "fold": f,
-                                                   "index": np.arange(f * k, (f + 1) * k), "y_true": y, "score": score}))
+                        preds.append(
+                            pd.DataFrame(
+                                {
+                                    "dataset": d,
+                                    "strategy": s,
+                                    "model": m,
+                                    "fold": f,
+                                    "index": np.arange(f * k, (f + 1) * k),
+                                    "y_true": y,
+                                    "score": score,
+                                }
+                            )
+                        )
     path.mkdir(parents=True, exist_ok=True)
     pd.DataFrame(rows).to_parquet(path / "results.parquet")
     if predictions:
@@ -83,7 +135,7 @@ def winner_report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[
 
 
 def test_cheatsheet_names_the_true_winner(winner_report: tuple[Path, dict[str, Path]]) -> None:
-    run, out = winner_report
+    _run, out = winner_report
     md = out["cheatsheet"].read_text(encoding="utf-8")
     table = md.split("## Verdicts by imbalance tier and model")[1].split("##")[0]
     row = next(line for line in table.splitlines() if line.startswith("| high"))
@@ -116,8 +168,18 @@ def test_cheatsheet_sound_bites_and_costs(winner_report: tuple[Path, dict[str, P
 
 def test_report_outputs_and_self_contained_html(winner_report: tuple[Path, dict[str, Path]]) -> None:
     run, out = winner_report
-    assert set(out) == {"cheatsheet", "report", "ranks", "summary", "wilcoxon_vs_none", "status", "exclusions", "costs",
-                        "flags", "under_budget"}
+    assert set(out) == {
+        "cheatsheet",
+        "report",
+        "ranks",
+        "summary",
+        "wilcoxon_vs_none",
+        "status",
+        "exclusions",
+        "costs",
+        "flags",
+        "under_budget",
+    }
     assert all(p.parent == run / "report" and p.stat().st_size > 0 for p in out.values())
     html_text = out["report"].read_text(encoding="utf-8")
     tags = _tags(html_text)
@@ -132,8 +194,12 @@ def test_report_outputs_and_self_contained_html(winner_report: tuple[Path, dict[
 
 def test_html_escapes_user_strings(tmp_path: Path) -> None:
     evil = "<script>alert(1)</script>"
-    run = make_run(tmp_path / "run", {evil: 90.0, "plain": 12.0, "b&d\"'": 60.0},
-                   {"none": 0.0, "threshold": 0.02, "smote": 0.01}, folds=3)
+    run = make_run(
+        tmp_path / "run",
+        {evil: 90.0, "plain": 12.0, "b&d\"'": 60.0},
+        {"none": 0.0, "threshold": 0.02, "smote": 0.01},
+        folds=3,
+    )
     out = build_report(run)
     html_text = out["report"].read_text(encoding="utf-8")
     assert _tags(html_text).count("script") == 0
@@ -145,8 +211,14 @@ def test_html_escapes_user_strings(tmp_path: Path) -> None:
 
 
 def test_failures_timeouts_and_not_applicable(tmp_path: Path) -> None:
-    run = make_run(tmp_path / "run", HIGH, {"none": 0.0, "smote": 0.05, "threshold": 0.02, "balanced_rf": 0.2},
-                   models=("logreg", "random_forest"), folds=3, predictions=False)
+    run = make_run(
+        tmp_path / "run",
+        HIGH,
+        {"none": 0.0, "smote": 0.05, "threshold": 0.02, "balanced_rf": 0.2},
+        models=("logreg", "random_forest"),
+        folds=3,
+        predictions=False,
+    )
     df = pd.read_parquet(run / "results.parquet")
     metric_cols = [c for c in df.columns if c.startswith("test_")]
     na = (df.strategy == "balanced_rf") & (df.model == "logreg")
@@ -155,7 +227,11 @@ def test_failures_timeouts_and_not_applicable(tmp_path: Path) -> None:
     df.loc[na, metric_cols] = np.nan
     # smote fails in one fold of one dataset (with a junk value that must never be used) …
     bad = (df.strategy == "smote") & (df.model == "logreg") & (df.dataset == "high0") & (df.fold == 1)
-    df.loc[bad, ["status", "error", "test_average_precision"]] = ["failed", "ValueError: Expected n_neighbors <= n_samples", 0.99]
+    df.loc[bad, ["status", "error", "test_average_precision"]] = [
+        "failed",
+        "ValueError: Expected n_neighbors <= n_samples",
+        0.99,
+    ]
     # … and threshold times out on 4 of 6 datasets with random_forest
     to = (df.strategy == "threshold") & (df.model == "random_forest") & df.dataset.isin(list(HIGH)[:4]) & (df.fold == 0)
     df.loc[to, ["status", "error"]] = ["timeout", "cell exceeded its time budget of 60s"]
@@ -183,8 +259,12 @@ def test_failures_timeouts_and_not_applicable(tmp_path: Path) -> None:
     assert ((ex.kind == "strategy") & (ex.name == "threshold") & (ex.model == "random_forest")).any()
 
     summary = pd.read_csv(out["summary"])
-    s = summary[(summary.dataset == "high0") & (summary.strategy == "smote") & (summary.model == "logreg")
-                & (summary.metric == "average_precision")]
+    s = summary[
+        (summary.dataset == "high0")
+        & (summary.strategy == "smote")
+        & (summary.model == "logreg")
+        & (summary.metric == "average_precision")
+    ]
     assert s["n_ok"].iat[0] == 2 and s["mean"].iat[0] < 0.9  # the failed fold's 0.99 is not averaged in
 
     md = out["cheatsheet"].read_text(encoding="utf-8")
@@ -206,10 +286,18 @@ def test_bad_input_raises_and_writes_nothing(tmp_path: Path, case: str) -> None:
         df = pd.read_parquet(run / "results.parquet")
         df["status"] = "failed"
         df.to_parquet(run / "results.parquet")
-    kwargs = {"unknown_metric": {"metric": "wibble"}, "bad_format": {"formats": ("pdf",)},
-              "cost_half": {"cost_fn": 3.0}}.get(case, {})
-    expected = {"missing_dir": ConfigError, "no_results": DataValidationError, "no_ok": DataValidationError,
-                "bad_format": ConfigError, "cost_half": ConfigError}.get(case, ImbenchError)
+    kwargs = {
+        "unknown_metric": {"metric": "wibble"},
+        "bad_format": {"formats": ("pdf",)},
+        "cost_half": {"cost_fn": 3.0},
+    }.get(case, {})
+    expected = {
+        "missing_dir": ConfigError,
+        "no_results": DataValidationError,
+        "no_ok": DataValidationError,
+        "bad_format": ConfigError,
+        "cost_half": ConfigError,
+    }.get(case, ImbenchError)
     with pytest.raises(expected) as info:
         build_report(run, **kwargs)
     assert "\n" not in str(info.value)
@@ -224,10 +312,20 @@ def test_cost_without_predictions_is_an_error(tmp_path: Path) -> None:
 
 
 def test_metric_option_and_out_dir(tmp_path: Path) -> None:
-    run = make_run(tmp_path / "run", HIGH, {"none": 0.0, "class_weight": 0.1, "smote": 0.05}, folds=3, predictions=False)
+    run = make_run(
+        tmp_path / "run", HIGH, {"none": 0.0, "class_weight": 0.1, "smote": 0.05}, folds=3, predictions=False
+    )
     out = build_report(run, metric="brier", formats=("md",), out_dir=tmp_path / "elsewhere")
-    assert set(out) == {"cheatsheet", "ranks", "summary", "wilcoxon_vs_none", "status", "exclusions", "flags",
-                        "under_budget"}
+    assert set(out) == {
+        "cheatsheet",
+        "ranks",
+        "summary",
+        "wilcoxon_vs_none",
+        "status",
+        "exclusions",
+        "flags",
+        "under_budget",
+    }
     md = out["cheatsheet"].read_text(encoding="utf-8")
     assert "## When to use what (Brier)" in md
     # Brier is lower-is-better and class_weight's effect lowers it: it must win on Brier
@@ -252,8 +350,17 @@ def real_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 res = run_cell(ds, CellKey(ds.name, strategy, "logreg", fold), protocol)
                 rows.append(res.row)
                 if res.predictions is not None:
-                    preds.append(pd.DataFrame({"dataset": ds.name, "strategy": strategy, "model": "logreg",
-                                               "fold": fold, **res.predictions}))
+                    preds.append(
+                        pd.DataFrame(
+                            {
+                                "dataset": ds.name,
+                                "strategy": strategy,
+                                "model": "logreg",
+                                "fold": fold,
+                                **res.predictions,
+                            }
+                        )
+                    )
     path = tmp_path_factory.mktemp("real") / "run"
     path.mkdir()
     results_frame(rows).to_parquet(path / "results.parquet")

@@ -22,13 +22,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from screenshots import NARROW, WIDE, browser, find_chromium, measure, open_page
 
 pytestmark = pytest.mark.slow
-SUITE = parse_suite({
-    "name": "browsertiny",
-    "datasets": ["synthetic:ir=4,n=240", "synthetic:ir=12,n=390", "synthetic:ir=30,n=620,seed=1"],
-    "strategies": ["none", "smote", "threshold"],
-    "models": ["logreg", "lightgbm"],
-    "protocol": {"outer_folds": 3, "inner_folds": 2, "n_trials": 2, "seed": 0, "cost_fn": 5.0, "cost_fp": 1.0},
-})
+SUITE = parse_suite(
+    {
+        "name": "browsertiny",
+        "datasets": ["synthetic:ir=4,n=240", "synthetic:ir=12,n=390", "synthetic:ir=30,n=620,seed=1"],
+        "strategies": ["none", "smote", "threshold"],
+        "models": ["logreg", "lightgbm"],
+        "protocol": {"outer_folds": 3, "inner_folds": 2, "n_trials": 2, "seed": 0, "cost_fn": 5.0, "cost_fp": 1.0},
+    }
+)
 
 
 @pytest.fixture(scope="module")
@@ -78,15 +80,33 @@ def test_report_reads_in_a_browser(report: tuple[Path, Path]) -> None:
 def test_report_content_a_reader_needs(report: tuple[Path, Path]) -> None:
     _, html = report
     text = html.read_text(encoding="utf-8")
-    for needed in ('<meta name="viewport"', '<div class="tw">', "<details", "Results by dataset (PR-AUC)",
-                   "positives / test fold", "Operating thresholds and costs", "cost_fn = 5, cost_fp = 1",
-                   "Re-scored at cost_fn = 10, cost_fp = 1", "Coverage and failures", "finished ok"):
+    for needed in (
+        '<meta name="viewport"',
+        '<div class="tw">',
+        "<details",
+        "Results by dataset (PR-AUC)",
+        "positives / test fold",
+        "Operating thresholds and costs",
+        "cost_fn = 5, cost_fp = 1",
+        "Re-scored at cost_fn = 10, cost_fp = 1",
+        "Coverage and failures",
+        "finished ok",
+    ):
         assert needed in text, needed
     for raw in ("average_precision", "mean_diff", "p_holm", "not_applicable", ">True<", ">False<", "cells ok"):
         assert raw not in text, raw
-    body = text[text.index("</nav>"):]
-    order = [body.index(h) for h in ("Verdicts by imbalance tier", "<figure", "Results by dataset",
-                                     "Operating thresholds", "Statistics", "Per-cell detail")]
+    body = text[text.index("</nav>") :]
+    order = [
+        body.index(h)
+        for h in (
+            "Verdicts by imbalance tier",
+            "<figure",
+            "Results by dataset",
+            "Operating thresholds",
+            "Statistics",
+            "Per-cell detail",
+        )
+    ]
     assert order == sorted(order)
 
 

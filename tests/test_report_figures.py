@@ -24,8 +24,7 @@ EFFECTS = {"none": 0.0, "smote": 0.02, "threshold": 0.0, "class_weight": 0.01, "
 
 @pytest.fixture(scope="module")
 def analysis(tmp_path_factory: pytest.TempPathFactory) -> Analysis:
-    run = make_run(tmp_path_factory.mktemp("figs") / "run", DATASETS, EFFECTS, models=("logreg", "lightgbm"),
-                   folds=3)
+    run = make_run(tmp_path_factory.mktemp("figs") / "run", DATASETS, EFFECTS, models=("logreg", "lightgbm"), folds=3)
     return analyse(load_run(run))
 
 
@@ -39,8 +38,12 @@ def all_figures(a: Analysis) -> Iterator[tuple[str, Any]]:
     heat = fig.gain_heatmap_data([c for (m, _), c in a.by_group.items() if m == a.metric])
     yield "heatmap", fig.draw_gain_heatmap(heat, "PR-AUC", True)
     yield "metric vs ir", fig.draw_metric_vs_ir(fig.metric_vs_ir_data(a.results, a.metric), "PR-AUC")
-    yield "calibration", fig.draw_calibration_harm(
-        fig.calibration_harm_data([c for (m, _), c in a.overall.items() if m in ("brier", "ece")]))
+    yield (
+        "calibration",
+        fig.draw_calibration_harm(
+            fig.calibration_harm_data([c for (m, _), c in a.overall.items() if m in ("brier", "ece")])
+        ),
+    )
     assert a.run.predictions is not None
     yield "pr curves", fig.draw_pr_curves(fig.pr_curve_data(a.run.predictions, "ext0"), "ext0")
     yield "accuracy", fig.draw_accuracy_vs_prauc(fig.accuracy_vs_prauc_data(a.results))

@@ -12,19 +12,6 @@ from imbench.reporting.render import html_inline, md_inline
 from imbench.reporting.tables import Group, compare_strategies, dataset_meta, status_table
 
 
-def test_holm_matches_hand_computation() -> None:
-    # sorted p: .005 (×4 = .02), .01 (×3 = .03), .03 (×2 = .06), .04 (×1 = .04 → monotone .06)
-    adj = stats.holm([0.01, 0.04, 0.03, 0.005])
-    np.testing.assert_allclose(adj, [0.03, 0.06, 0.06, 0.02])
-
-
-def test_holm_caps_at_one_and_ignores_nan() -> None:
-    adj = stats.holm([0.5, np.nan, 0.4])
-    assert np.isnan(adj[1])
-    np.testing.assert_allclose(adj[[0, 2]], [0.8, 0.8])  # m = 2: .4×2 = .8, then max(.8, .5×1)
-    assert stats.holm([0.9, 0.8])[0] == 1.0
-
-
 def test_friedman_statistic_matches_formula() -> None:
     # 4 blocks, 3 groups, no ties; rank sums A = 5, B = 7, C = 12
     values = pd.DataFrame({"A": [0.9, 0.8, 0.7, 0.5], "B": [0.8, 0.7, 0.6, 0.6], "C": [0.1, 0.2, 0.3, 0.4]})
@@ -63,7 +50,9 @@ def test_nemenyi_symmetric_and_separates_extremes() -> None:
 
 def test_versus_baseline_exact_p_over_datasets() -> None:
     values = pd.DataFrame({"none": np.zeros(8), "good": np.arange(1, 9) / 10, "same": np.zeros(8)})
-    w = stats.versus_baseline(values, [("good", "none"), ("same", "none")], greater=True, rope=0.01).set_index("strategy")
+    w = stats.versus_baseline(values, [("good", "none"), ("same", "none")], greater=True, rope=0.01).set_index(
+        "strategy"
+    )
     # eight positive differences: exact two-sided p = 2 / 2**8 (scipy chooses the exact distribution)
     assert w.loc["good", "p"] == pytest.approx(2 / 256)
     assert w.loc["same", "p"] == 1.0
@@ -157,20 +146,27 @@ def test_t_interval_known_values() -> None:
     assert np.isnan(stats.t_interval([1.0])[1])
 
 
-def test_significance_mark() -> None:
-    assert stats.significance_mark(0.001) == "**"
-    assert stats.significance_mark(0.03) == "*"
-    assert stats.significance_mark(0.2) == ""
-    assert stats.significance_mark(float("nan")) == ""
-
-
-def _rows(datasets: dict[str, float], strategies: dict[str, float], model: str = "logreg", folds: int = 3) -> list[dict]:
+def _rows(
+    datasets: dict[str, float], strategies: dict[str, float], model: str = "logreg", folds: int = 3
+) -> list[dict]:
     rows = []
     for i, (d, ir) in enumerate(datasets.items()):
         for s, eff in strategies.items():
             for f in range(folds):
-                rows.append({"dataset": d, "strategy": s, "model": model, "fold": f, "status": "ok", "error": "",
-                             "ir": ir, "tier": "high", "n": 500, "test_average_precision": 0.4 + 0.05 * i + eff + 0.001 * f})
+                rows.append(
+                    {
+                        "dataset": d,
+                        "strategy": s,
+                        "model": model,
+                        "fold": f,
+                        "status": "ok",
+                        "error": "",
+                        "ir": ir,
+                        "tier": "high",
+                        "n": 500,
+                        "test_average_precision": 0.4 + 0.05 * i + eff + 0.001 * f,
+                    }
+                )
     return rows
 
 
@@ -178,10 +174,28 @@ def test_compare_rank_rule_drops_incomplete_blocks_and_strategies() -> None:
     ds = {f"d{i}": 20.0 for i in range(4)}
     df = pd.DataFrame(_rows(ds, {"none": 0.0, "a": 0.1, "b": 0.05, "c": 0.2}))
     # a fails one fold of d0 → block d0 dropped; c fails in 3 of 4 datasets → strategy c dropped
-    df.loc[(df.strategy == "a") & (df.dataset == "d0") & (df.fold == 1), ["status", "test_average_precision"]] = ["failed", 0.99]
+    df.loc[(df.strategy == "a") & (df.dataset == "d0") & (df.fold == 1), ["status", "test_average_precision"]] = [
+        "failed",
+        0.99,
+    ]
     df.loc[(df.strategy == "c") & (df.dataset != "d3") & (df.fold == 0), "status"] = "timeout"
-    na = pd.DataFrame([{"dataset": d, "strategy": "x", "model": "logreg", "fold": f, "status": "not_applicable",
-                        "error": "not applicable: no", "ir": 20.0, "tier": "high", "n": 500} for d in ds for f in range(3)])
+    na = pd.DataFrame(
+        [
+            {
+                "dataset": d,
+                "strategy": "x",
+                "model": "logreg",
+                "fold": f,
+                "status": "not_applicable",
+                "error": "not applicable: no",
+                "ir": 20.0,
+                "tier": "high",
+                "n": 500,
+            }
+            for d in ds
+            for f in range(3)
+        ]
+    )
     df = pd.concat([df, na], ignore_index=True)
     meta = dataset_meta(df)
     c = compare_strategies(df, "test_average_precision", True, Group("logreg", "high"), meta)
@@ -206,12 +220,28 @@ def test_compare_ranks_over_datasets_even_with_few() -> None:
 
 
 def test_status_table_counts_and_examples() -> None:
-    df = pd.DataFrame([
-        {"dataset": "d", "strategy": "s", "model": "m", "fold": 0, "status": "ok", "error": ""},
-        {"dataset": "d", "strategy": "s", "model": "m", "fold": 1, "status": "failed", "error": "ValueError: boom"},
-        {"dataset": "d", "strategy": "s", "model": "m", "fold": 2, "status": "timeout", "error": "cell exceeded 5s"},
-        {"dataset": "d", "strategy": "t", "model": "m", "fold": 0, "status": "not_applicable", "error": "not applicable: nope"},
-    ])
+    df = pd.DataFrame(
+        [
+            {"dataset": "d", "strategy": "s", "model": "m", "fold": 0, "status": "ok", "error": ""},
+            {"dataset": "d", "strategy": "s", "model": "m", "fold": 1, "status": "failed", "error": "ValueError: boom"},
+            {
+                "dataset": "d",
+                "strategy": "s",
+                "model": "m",
+                "fold": 2,
+                "status": "timeout",
+                "error": "cell exceeded 5s",
+            },
+            {
+                "dataset": "d",
+                "strategy": "t",
+                "model": "m",
+                "fold": 0,
+                "status": "not_applicable",
+                "error": "not applicable: nope",
+            },
+        ]
+    )
     st = status_table(df).set_index("strategy")
     assert st.loc["s", ["ok", "failed", "timeout", "not_applicable"]].tolist() == [1, 1, 1, 0]
     assert "failed: ValueError: boom" in st.loc["s", "example_error"]
@@ -221,9 +251,19 @@ def test_status_table_counts_and_examples() -> None:
 
 def test_bayes_threshold_and_rescoring() -> None:
     assert bayes_threshold(cost_fn=9, cost_fp=1) == pytest.approx(0.1)
-    results = pd.DataFrame([{"dataset": "d", "strategy": "s", "model": "m", "fold": 0, "status": "ok", "threshold": 0.5}])
-    preds = pd.DataFrame({"dataset": "d", "strategy": "s", "model": "m", "fold": 0,
-                          "y_true": [1, 1, 0, 0], "score": [0.9, 0.3, 0.2, 0.05]})
+    results = pd.DataFrame(
+        [{"dataset": "d", "strategy": "s", "model": "m", "fold": 0, "status": "ok", "threshold": 0.5}]
+    )
+    preds = pd.DataFrame(
+        {
+            "dataset": "d",
+            "strategy": "s",
+            "model": "m",
+            "fold": 0,
+            "y_true": [1, 1, 0, 0],
+            "score": [0.9, 0.3, 0.2, 0.05],
+        }
+    )
     cells = rescore_cells(results, preds, cost_fn=9.0, cost_fp=1.0)
     # at 0.5: one FN (9) → 9/4; at t* = 0.1: no FN, one FP (0.2 ≥ 0.1) → 1/4
     assert cells["cost_at_threshold"].iat[0] == pytest.approx(9 / 4)

@@ -23,8 +23,14 @@ from imbench.reporting.tables import (
 from imbench.reporting.verdicts import verdict
 
 
-def table(effects: dict[str, list[float]], folds: int = 3, brier: dict[str, float] | None = None,
-          ir: float = 20.0, noise: float = 0.002, seed: int = 0) -> pd.DataFrame:
+def table(
+    effects: dict[str, list[float]],
+    folds: int = 3,
+    brier: dict[str, float] | None = None,
+    ir: float = 20.0,
+    noise: float = 0.002,
+    seed: int = 0,
+) -> pd.DataFrame:
     """Rows for one model: effects[s][i] = PR-AUC and F1 gain of strategy s on dataset i (fold noise added)."""
     rng = np.random.default_rng(seed)
     n_ds = len(next(iter(effects.values())))
@@ -34,21 +40,40 @@ def table(effects: dict[str, list[float]], folds: int = 3, brier: dict[str, floa
             for f in range(folds):
                 e = 0.0 if s == "threshold" else eff[i]
                 base = 0.4 + 0.03 * i + e + rng.normal(0, noise)
-                rows.append({"dataset": f"d{i}", "strategy": s, "model": "logreg", "fold": f, "status": "ok",
-                             "error": "", "ir": ir, "tier": tier_of(ir), "n": 600, "n_pos": 30, "n_train": 400,
-                             "n_test": 200, "n_pos_test": 10, "threshold": 0.5, "trials": 4,
-                             "test_average_precision": base, "test_roc_auc": 0.7,
-                             "test_f1": base + (0.1 if s == "threshold" else 0.0),
-                             "test_brier": 0.05 + (brier or {}).get(s, 0.0) + rng.normal(0, 0.0005),
-                             "test_ece": 0.03 + (brier or {}).get(s, 0.0) + rng.normal(0, 0.0005)})
+                rows.append(
+                    {
+                        "dataset": f"d{i}",
+                        "strategy": s,
+                        "model": "logreg",
+                        "fold": f,
+                        "status": "ok",
+                        "error": "",
+                        "ir": ir,
+                        "tier": tier_of(ir),
+                        "n": 600,
+                        "n_pos": 30,
+                        "n_train": 400,
+                        "n_test": 200,
+                        "n_pos_test": 10,
+                        "threshold": 0.5,
+                        "trials": 4,
+                        "test_average_precision": base,
+                        "test_roc_auc": 0.7,
+                        "test_f1": base + (0.1 if s == "threshold" else 0.0),
+                        "test_brier": 0.05 + (brier or {}).get(s, 0.0) + rng.normal(0, 0.0005),
+                        "test_ece": 0.03 + (brier or {}).get(s, 0.0) + rng.normal(0, 0.0005),
+                    }
+                )
     return pd.DataFrame(rows)
 
 
 def comparisons(df: pd.DataFrame, metric: str = "average_precision") -> dict[str, object]:
     meta = dataset_meta(df)
     g = Group("logreg")
-    cs = {m: compare_strategies(df, f"test_{m}", m not in ("brier", "ece"), g, meta, metric=m)
-          for m in ("average_precision", "f1", "brier", "ece")}
+    cs = {
+        m: compare_strategies(df, f"test_{m}", m not in ("brier", "ece"), g, meta, metric=m)
+        for m in ("average_precision", "f1", "brier", "ece")
+    }
     adjust_family(list(cs.values()))
     return cs
 
@@ -129,10 +154,28 @@ def test_small_tiers_merge_and_minority_view() -> None:
     assert merge_small(["low", "medium", "high", "extreme"], [1, 1, 2, 5]) == ["low+medium+high", "extreme"]
     assert merge_small(["low", "extreme"], [4, 1]) == ["low+extreme"]
     rows = []
-    for d, (ir, pos) in {"a": (2, 500), "b": (6, 80), "c": (20, 40), "e": (30, 25), "f": (60, 12), "g": (90, 10),
-                         "h": (100, 8)}.items():
-        rows.append({"dataset": d, "strategy": "none", "model": "m", "fold": 0, "status": "ok", "ir": ir,
-                     "tier": tier_of(ir), "n": 1000, "n_pos": pos})
+    for d, (ir, pos) in {
+        "a": (2, 500),
+        "b": (6, 80),
+        "c": (20, 40),
+        "e": (30, 25),
+        "f": (60, 12),
+        "g": (90, 10),
+        "h": (100, 8),
+    }.items():
+        rows.append(
+            {
+                "dataset": d,
+                "strategy": "none",
+                "model": "m",
+                "fold": 0,
+                "status": "ok",
+                "ir": ir,
+                "tier": tier_of(ir),
+                "n": 1000,
+                "n_pos": pos,
+            }
+        )
     df = pd.DataFrame(rows)
     meta = dataset_meta(df)
     groups = cheat_groups(df, meta)
@@ -166,9 +209,20 @@ def test_nested_selection_scores_the_inner_choice_on_the_outer_fold() -> None:
     inner = {"none": [0.50, 0.50, 0.50], "a": [0.60, 0.40, 0.40], "b": [0.55, 0.55, 0.55]}
     for s in test:
         for f in range(3):
-            rows.append({"dataset": "d", "strategy": s, "model": "logreg", "fold": f, "status": "ok",
-                         "metric": "average_precision", "inner_score": inner[s][f],
-                         "test_average_precision": test[s][f], "n_train": 200, "n_test": 100})
+            rows.append(
+                {
+                    "dataset": "d",
+                    "strategy": s,
+                    "model": "logreg",
+                    "fold": f,
+                    "status": "ok",
+                    "metric": "average_precision",
+                    "inner_score": inner[s][f],
+                    "test_average_precision": test[s][f],
+                    "n_train": 200,
+                    "n_test": 100,
+                }
+            )
     df = pd.DataFrame(rows)
     sel = nested_selection(df, "average_precision")
     assert sel["strategy"].tolist() == ["a", "b", "b"]  # fold 0: a's inner 0.60; folds 1–2: b's 0.55

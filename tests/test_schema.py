@@ -76,8 +76,16 @@ def test_tiers_are_defined_once() -> None:
     from imbench.reporting.tables import TIER_RANGES
 
     assert dataset_tier_of is tier_of
-    assert [tier_of(x) for x in (1, 4.99, 5, 9.99, 10, 49.9, 50, 1e6)] == \
-        ["low", "low", "medium", "medium", "high", "high", "extreme", "extreme"]
+    assert [tier_of(x) for x in (1, 4.99, 5, 9.99, 10, 49.9, 50, 1e6)] == [
+        "low",
+        "low",
+        "medium",
+        "medium",
+        "high",
+        "high",
+        "extreme",
+        "extreme",
+    ]
     assert tuple(REPORT_ORDER) == TIER_ORDER
     assert {t: tier_range(t) for t in TIER_ORDER} == TIER_RANGES  # the report's copy agrees (until it imports ours)
 
@@ -92,8 +100,12 @@ class _KillsTheWorker:
 
 def test_a_worker_died_row_carries_the_dataset_metadata() -> None:
     ds = make_tiny(120, 12.0)
-    task = Task(DatasetRef(ds.name, dataset=_KillsTheWorker()), CellKey(ds.name, "none", "logreg", 0),  # type: ignore[arg-type]
-                PROTO, ds.meta())
+    task = Task(
+        DatasetRef(ds.name, dataset=_KillsTheWorker()),
+        CellKey(ds.name, "none", "logreg", 0),  # type: ignore[arg-type]
+        PROTO,
+        ds.meta(),
+    )
     [(_, res)] = list(ProcessExecutor(1).run([task]))
     row = res.row
     assert row["status"] == "failed" and row["error"].startswith(WORKER_DIED) and is_worker_died(row)
@@ -117,8 +129,15 @@ def test_the_planner_gives_every_task_its_dataset_metadata(tmp_path: Path) -> No
 
 
 def _ok_row(ds: Dataset, strategy: str, fold: int, value: float) -> dict[str, Any]:
-    return ResultRow(ds.name, strategy, "logreg", fold, seed=1, dataset_meta=ds.meta(),
-                     metrics={"average_precision": value, "f1": value, "brier": 0.1}).to_dict()
+    return ResultRow(
+        ds.name,
+        strategy,
+        "logreg",
+        fold,
+        seed=1,
+        dataset_meta=ds.meta(),
+        metrics={"average_precision": value, "f1": value, "brier": 0.1},
+    ).to_dict()
 
 
 def test_the_report_files_a_dataset_under_its_tier_whichever_row_comes_first(tmp_path: Path) -> None:
@@ -128,8 +147,16 @@ def test_the_report_files_a_dataset_under_its_tier_whichever_row_comes_first(tmp
     ds = make_tiny(120, 12.0, name="tiny-high")
     rows = [_ok_row(ds, s, f, 0.5 + 0.1 * f) for s in ("none", "smote") for f in range(2)]
     # a worker-died row written before 0.2 (no metadata) for a strategy that sorts first
-    rows.append({"dataset": ds.name, "strategy": "adasyn", "model": "logreg", "fold": 0, "status": "failed",
-                 "error": f"{WORKER_DIED}: the worker process running this cell died"})
+    rows.append(
+        {
+            "dataset": ds.name,
+            "strategy": "adasyn",
+            "model": "logreg",
+            "fold": 0,
+            "status": "failed",
+            "error": f"{WORKER_DIED}: the worker process running this cell died",
+        }
+    )
     df = results_frame(rows)
     assert df.iloc[0]["strategy"] == "adasyn" and pd.isna(df.iloc[0]["tier"])
     df.to_parquet(tmp_path / "results.parquet")
@@ -163,12 +190,14 @@ def test_fold_aggregation_edge_cases() -> None:
     assert mean == 0.5 and math.isnan(std) and n == 1
     mean, std, n = fold_stats([0.2, float("nan"), 0.4])  # an undefined fold is left out, not poisoning the mean
     assert (mean, n) == (pytest.approx(0.3), 2) and std == pytest.approx(np.std([0.2, 0.4], ddof=1))
-    df = pd.DataFrame([
-        {"dataset": "d", "model": "m", "strategy": "a", "fold": 0, "status": "ok", "test_f1": 0.2},
-        {"dataset": "d", "model": "m", "strategy": "a", "fold": 1, "status": "failed", "test_f1": np.nan},
-        {"dataset": "d", "model": "m", "strategy": "b", "fold": 0, "status": "timeout", "test_f1": np.nan},
-        {"dataset": "d", "model": "m", "strategy": "b", "fold": 1, "status": "failed", "test_f1": np.nan},
-    ])
+    df = pd.DataFrame(
+        [
+            {"dataset": "d", "model": "m", "strategy": "a", "fold": 0, "status": "ok", "test_f1": 0.2},
+            {"dataset": "d", "model": "m", "strategy": "a", "fold": 1, "status": "failed", "test_f1": np.nan},
+            {"dataset": "d", "model": "m", "strategy": "b", "fold": 0, "status": "timeout", "test_f1": np.nan},
+            {"dataset": "d", "model": "m", "strategy": "b", "fold": 1, "status": "failed", "test_f1": np.nan},
+        ]
+    )
     agg = aggregate_folds(df, "f1")
     assert agg.loc[("d", "m", "a"), "count"] == 1 and agg.loc[("d", "m", "a"), "n_folds"] == 2  # partial
     assert agg.loc[("d", "m", "b"), "count"] == 0 and math.isnan(agg.loc[("d", "m", "b"), "mean"])  # no ok fold
@@ -176,11 +205,24 @@ def test_fold_aggregation_edge_cases() -> None:
 
 # manifest and recommendation -------------------------------------------------------------------
 def test_manifest_round_trip_and_provenance() -> None:
-    m = Manifest(suite="s", config_hash="abc", seed=3, cells=4, wall_seconds_total=12.345,
-                 wall_seconds_last_invocation=2.0, jobs=2, executor="local", python="3.11.7",
-                 platform="Linux-x", machine="x86_64", cpu_count=8,
-                 libraries={"imbench": "0.1.0", "numpy": "2.0", "xgboost": "not installed"},
-                 git_commit="deadbeef", started_at="2026-01-01T00:00:00", finished_at="2026-01-01T00:01:00")
+    m = Manifest(
+        suite="s",
+        config_hash="abc",
+        seed=3,
+        cells=4,
+        wall_seconds_total=12.345,
+        wall_seconds_last_invocation=2.0,
+        jobs=2,
+        executor="local",
+        python="3.11.7",
+        platform="Linux-x",
+        machine="x86_64",
+        cpu_count=8,
+        libraries={"imbench": "0.1.0", "numpy": "2.0", "xgboost": "not installed"},
+        git_commit="deadbeef",
+        started_at="2026-01-01T00:00:00",
+        finished_at="2026-01-01T00:01:00",
+    )
     assert Manifest.from_dict(json.loads(json.dumps(m.to_dict()))) == m
     assert Manifest.from_dict({"seed": 1, "unknown_key": 2}).seed == 1  # other versions' manifests still load
     prov = dict(m.provenance())
@@ -192,9 +234,24 @@ def test_manifest_round_trip_and_provenance() -> None:
 
 
 def test_recommendation_json_leaves_out_what_does_not_apply() -> None:
-    rec = Recommendation(rank=1, strategy="smote", model="logreg", folds_ok=3, folds=3, mean=0.7, ci_low=0.6,
-                         ci_high=0.8, f1=0.5, threshold=0.5, status="ok", error="", metric="average_precision",
-                         none_mean=0.6, gain_vs_none=0.1, none_f1=0.4)
+    rec = Recommendation(
+        rank=1,
+        strategy="smote",
+        model="logreg",
+        folds_ok=3,
+        folds=3,
+        mean=0.7,
+        ci_low=0.6,
+        ci_high=0.8,
+        f1=0.5,
+        threshold=0.5,
+        status="ok",
+        error="",
+        metric="average_precision",
+        none_mean=0.6,
+        gain_vs_none=0.1,
+        none_f1=0.4,
+    )
     d = rec.to_dict()
     assert "cost_per_1000" not in d and "saving_per_1000" not in d and "load" not in d
     assert list(d)[:3] == ["rank", "strategy", "model"] and d["gain_vs_none"] == 0.1

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from test_dataset_sources import _imblearn_cache, _openml_cache, user_frame  # noqa: E402
+from test_dataset_sources import _imblearn_cache, _openml_cache, user_frame
 
 from imbench.datasets import SOURCES, Dataset, load_dataset
 from imbench.errors import ImbenchError
@@ -39,7 +39,10 @@ def _openml(tmp: Path) -> tuple[str, dict[str, Any]]:
 
 
 FIXTURES: dict[str, Callable[[Path], tuple[str, dict[str, Any]]]] = {
-    "file": _file, "imblearn": _imblearn, "openml": _openml}
+    "file": _file,
+    "imblearn": _imblearn,
+    "openml": _openml,
+}
 """Sources whose data comes from outside (a user file, a download): the real loader on fixture files."""
 
 UNKNOWN = {"file": "/no/such/file.csv", "openml": "40945", "ladder": "7/unknownsource:x", "synthetic": "ir=-5"}

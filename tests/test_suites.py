@@ -14,14 +14,14 @@ from imbench.suites import Suite, builtin_suites, load_suite, parse_suite
 BUILTIN = ("quick", "keel", "ir_ladder", "imblearn27", "climb", "calibration")
 
 
-
-
 def base(**changes: Any) -> dict[str, Any]:
     """A valid tiny suite mapping with ``changes`` applied (``...`` removes a key)."""
     d: dict[str, Any] = {
-        "name": "tiny", "description": "two synthetic datasets",
+        "name": "tiny",
+        "description": "two synthetic datasets",
         "datasets": ["synthetic:ir=10,n=300", "synthetic:ir=30,n=600"],
-        "strategies": ["none", "smote", "class_weight", "threshold"], "models": ["logreg"],
+        "strategies": ["none", "smote", "class_weight", "threshold"],
+        "models": ["logreg"],
         "protocol": {"outer_folds": 2, "inner_folds": 2, "n_trials": 2, "seed": 0},
     }
     d.update(changes)
@@ -39,6 +39,7 @@ def one_line_error(exc_type: type[Exception], data: Any) -> str:
 
 
 # --- built-in suites --------------------------------------------------------------------------
+
 
 def test_builtin_suites_are_all_found() -> None:
     assert set(BUILTIN) <= set(builtin_suites())
@@ -94,6 +95,7 @@ def test_dataset_mapping_keeps_options() -> None:
 
 # --- validation errors ------------------------------------------------------------------------
 
+
 def test_unknown_strategy_lists_known_names() -> None:
     msg = one_line_error(UnknownNameError, base(strategies=["none", "smoet"]))
     assert "smoet" in msg and "tiny.yaml" in msg
@@ -116,16 +118,19 @@ def test_unknown_protocol_key() -> None:
     assert "n_trails" in msg and "n_trials" in msg
 
 
-@pytest.mark.parametrize("protocol", [
-    {"outer_folds": "three"},
-    {"outer_folds": 2.5},
-    {"n_trials": 2.5},
-    {"outer_folds": True},
-    {"seed": "abc"},
-    {"timeout_per_cell": "soon"},
-    {"cost_fn": "high"},
-    {"metric": 5},
-])
+@pytest.mark.parametrize(
+    "protocol",
+    [
+        {"outer_folds": "three"},
+        {"outer_folds": 2.5},
+        {"n_trials": 2.5},
+        {"outer_folds": True},
+        {"seed": "abc"},
+        {"timeout_per_cell": "soon"},
+        {"cost_fn": "high"},
+        {"metric": 5},
+    ],
+)
 def test_bad_protocol_types(protocol: dict[str, Any]) -> None:
     msg = one_line_error(ImbenchError, base(protocol=protocol))
     assert next(iter(protocol)) in msg or "metric" in msg
@@ -141,14 +146,17 @@ def test_protocol_accepts_int_for_float_fields() -> None:
     assert s.protocol.timeout_per_cell == 60 and s.protocol.cost_fn == 5
 
 
-@pytest.mark.parametrize("changes", [
-    {"strategies": "smote"},          # not a list
-    {"models": []},                   # empty
-    {"datasets": ...},                # missing
-    {"datasets": []},
-    {"datasets": [5]},
-    {"protocol": [1, 2]},
-])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"strategies": "smote"},  # not a list
+        {"models": []},  # empty
+        {"datasets": ...},  # missing
+        {"datasets": []},
+        {"datasets": [5]},
+        {"protocol": [1, 2]},
+    ],
+)
 def test_bad_types_and_missing_lists(changes: dict[str, Any]) -> None:
     one_line_error(ConfigError, base(**changes))
 
@@ -190,10 +198,18 @@ def test_unknown_suite_name_and_missing_file(tmp_path: Path) -> None:
 
 # --- overrides and hashing --------------------------------------------------------------------
 
+
 def test_with_overrides() -> None:
     s = parse_suite(base())
-    o = s.with_overrides(strategies=["smote"], models=["lightgbm"], datasets=["keel:ecoli4"], n_trials=5,
-                         outer_folds=3, seed=7, timeout_per_cell=None)
+    o = s.with_overrides(
+        strategies=["smote"],
+        models=["lightgbm"],
+        datasets=["keel:ecoli4"],
+        n_trials=5,
+        outer_folds=3,
+        seed=7,
+        timeout_per_cell=None,
+    )
     assert o.strategies == ("none", "smote")
     assert o.models == ("lightgbm",)
     assert [d.spec for d in o.datasets] == ["keel:ecoli4"]

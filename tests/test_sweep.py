@@ -37,16 +37,26 @@ CELL_LINE = re.compile(r"^\[(\d+)/(\d+)\] (\S+) (\S+) (\S+) fold (\d+): (\w+)")
 pytestmark = pytest.mark.slow
 
 
-
-
 def cmd(suite: Path, out: Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "imbench.cli", "run", str(suite), "--out", str(out), "--no-mlflow", "--no-report",
-            "-q", *extra]
+    return [
+        sys.executable,
+        "-m",
+        "imbench.cli",
+        "run",
+        str(suite),
+        "--out",
+        str(out),
+        "--no-mlflow",
+        "--no-report",
+        "-q",
+        *extra,
+    ]
 
 
 def run_cli(suite: Path, out: Path, *extra: str, timeout: float = 240) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(cmd(suite, out, *extra), cwd=suite.parent, capture_output=True, text=True,
-                          timeout=timeout, env=_env())
+    return subprocess.run(
+        cmd(suite, out, *extra), cwd=suite.parent, capture_output=True, text=True, timeout=timeout, env=_env()
+    )
 
 
 def _env() -> dict[str, str]:
@@ -130,6 +140,7 @@ def copy_run(reference: Path, tmp_path: Path) -> tuple[Path, Path]:
 
 # --- the uninterrupted run --------------------------------------------------------------------
 
+
 def test_reference_run_is_complete_and_prints_plain_lines(reference: Path) -> None:
     df = pd.read_parquet(reference / "results.parquet")
     assert len(df) == N_CELLS == committed(reference)
@@ -145,12 +156,14 @@ def test_reference_run_is_complete_and_prints_plain_lines(reference: Path) -> No
 
 # --- (1) resume after SIGKILL -----------------------------------------------------------------
 
+
 def test_resume_after_kill_computes_only_missing_cells(reference: Path, tmp_path: Path) -> None:
     suite = write_suite(tmp_path)
     out = tmp_path / "run"
     log = (tmp_path / "first.log").open("w")
-    proc = subprocess.Popen(cmd(suite, out), cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT, env=_env(),
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        cmd(suite, out), cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT, env=_env(), start_new_session=True
+    )
     n_killed = 0
     try:
         deadline = time.monotonic() + 180
@@ -192,6 +205,7 @@ def test_resume_after_kill_computes_only_missing_cells(reference: Path, tmp_path
 
 # --- (2) a run directory belongs to one configuration -----------------------------------------
 
+
 def test_changed_config_is_refused_and_dir_untouched(reference: Path, tmp_path: Path) -> None:
     suite, out = copy_run(reference, tmp_path)
     before = snapshot(out)
@@ -217,6 +231,7 @@ def test_foreign_nonempty_dir_is_refused(tmp_path: Path) -> None:
 
 # --- (3) parallel equals serial ---------------------------------------------------------------
 
+
 def test_jobs_2_equals_jobs_1(reference: Path, tmp_path: Path) -> None:
     """Two worker processes give the serial run's numbers (one dataset, to keep it quick: cell seeds
     depend only on the run seed and the cell key, not on the other cells of the suite)."""
@@ -240,6 +255,7 @@ def test_jobs_2_equals_jobs_1(reference: Path, tmp_path: Path) -> None:
 
 # --- (4) rerunning a complete run -------------------------------------------------------------
 
+
 def test_rerun_of_complete_run_computes_nothing(reference: Path, tmp_path: Path) -> None:
     suite, out = copy_run(reference, tmp_path)
     first = json.loads((out / "manifest.json").read_text())
@@ -261,6 +277,7 @@ def test_rerun_of_complete_run_computes_nothing(reference: Path, tmp_path: Path)
 
 
 # --- (5) stored predictions reproduce the metrics ---------------------------------------------
+
 
 def test_predictions_reproduce_stored_metrics(reference: Path) -> None:
     from imbench.evaluation.metrics import score_all
@@ -288,6 +305,7 @@ def test_predictions_reproduce_stored_metrics(reference: Path) -> None:
 
 # --- (6) exports ------------------------------------------------------------------------------
 
+
 def test_exports_config_and_manifest(reference: Path) -> None:
     import yaml
 
@@ -311,9 +329,14 @@ def test_exports_config_and_manifest(reference: Path) -> None:
 
 # --- (7) timeouts are rows, and the sweep goes on ---------------------------------------------
 
+
 def test_timeouts_become_rows(tmp_path: Path) -> None:
-    suite = write_suite(tmp_path, SUITE.replace("  - synthetic:ir=30,n=600\n", "")
-                        .replace("[none, smote, class_weight, threshold]", "[none, smote, scale_pos_weight]"))
+    suite = write_suite(
+        tmp_path,
+        SUITE.replace("  - synthetic:ir=30,n=600\n", "").replace(
+            "[none, smote, class_weight, threshold]", "[none, smote, scale_pos_weight]"
+        ),
+    )
     out = tmp_path / "run"
     r = invoke(suite, out, "--timeout-per-cell", "0.01")
     assert r.exit_code == 0, r.output
@@ -336,9 +359,17 @@ def test_the_report_shows_the_manifest_provenance(reference: Path, tmp_path: Pat
     m = json.loads((reference / "manifest.json").read_text())
     assert m["started_at"] and m["finished_at"] and m["libraries"]["imbench"]
     html = build_report(reference, formats=("html",), out_dir=tmp_path)["report"].read_text()
-    for text in (f"imbench: {m['libraries']['imbench']}", f"config hash: {m['config_hash']}",
-                 f"python: {m['python']}", f"cpu count: {m['cpu_count']}", f"finished: {m['finished_at']}",
-                 "wall time: ", "machine: ", "libraries: numpy ", f"seed: {m['seed']}"):
+    for text in (
+        f"imbench: {m['libraries']['imbench']}",
+        f"config hash: {m['config_hash']}",
+        f"python: {m['python']}",
+        f"cpu count: {m['cpu_count']}",
+        f"finished: {m['finished_at']}",
+        "wall time: ",
+        "machine: ",
+        "libraries: numpy ",
+        f"seed: {m['seed']}",
+    ):
         assert text in html, text
     if m["git_commit"]:
         assert f"git commit: {m['git_commit']}" in html

@@ -28,8 +28,6 @@ N_FOLDS = 2
 pytestmark = pytest.mark.slow
 
 
-
-
 def invoke(cwd: Path, *args: str, env: dict[str, str] | None = None) -> Any:
     """``imbench ARGS`` in this process with ``cwd`` as working folder: a click Result."""
     from click.testing import CliRunner
@@ -72,8 +70,7 @@ def tracked(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> dict[st
                 (base / "stdout.txt").write_text(r.stdout)
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
-    return {"base": base, "db": db, "uri": uri_of(db), "run": base / "run",
-            "stdout": (base / "stdout.txt").read_text()}
+    return {"base": base, "db": db, "uri": uri_of(db), "run": base / "run", "stdout": (base / "stdout.txt").read_text()}
 
 
 def all_runs(uri: str, experiment: str = "tinytrack") -> tuple[Any, list[Any], list[Any]]:
@@ -83,8 +80,11 @@ def all_runs(uri: str, experiment: str = "tinytrack") -> tuple[Any, list[Any], l
     client = MlflowClient(tracking_uri=uri)
     exp = client.get_experiment_by_name(experiment)
     assert exp is not None, f"no experiment {experiment!r} at {uri}"
-    runs = [r for r in client.search_runs([exp.experiment_id], max_results=5000)
-            if r.data.tags.get("imbench.level") != "suite"]
+    runs = [
+        r
+        for r in client.search_runs([exp.experiment_id], max_results=5000)
+        if r.data.tags.get("imbench.level") != "suite"
+    ]
     parents = [r for r in runs if "mlflow.parentRunId" not in r.data.tags]
     children = [r for r in runs if "mlflow.parentRunId" in r.data.tags]
     return exp, parents, children
@@ -152,8 +152,11 @@ def test_child_params_metrics_and_tags_match_rows(tracked: dict[str, Any]) -> No
         for key in ("dataset", "tier", "strategy", "family", "model", "status"):
             assert t[key] == str(row[key]), key
         assert float(t["ir"]) == pytest.approx(float(row["ir"]))
-        expected = {k[2:]: as_number(v) for k, v in row.items()
-                    if k.startswith("p_") and not (isinstance(v, float) and math.isnan(v))}
+        expected = {
+            k[2:]: as_number(v)
+            for k, v in row.items()
+            if k.startswith("p_") and not (isinstance(v, float) and math.isnan(v))
+        }
         assert {k: as_number(v) for k, v in c.data.params.items()} == pytest.approx(expected)
         if row["status"] == "ok":
             assert expected, "an ok cell has tuned parameters"
@@ -177,8 +180,10 @@ def test_not_applicable_groups_are_finished_runs_with_a_reason(tracked: dict[str
         assert not p.data.metrics.get("test_average_precision_mean")
     na_children = [c for c in children if c.data.tags["strategy"] == "scale_pos_weight"]
     assert len(na_children) == 2 * N_FOLDS
-    assert all(c.info.status == "FINISHED" and c.data.tags["status"] == "not_applicable" and c.data.tags["reason"]
-               for c in na_children)
+    assert all(
+        c.info.status == "FINISHED" and c.data.tags["status"] == "not_applicable" and c.data.tags["reason"]
+        for c in na_children
+    )
     ok = [p for p in parents if p.data.tags["strategy"] != "scale_pos_weight"]
     assert all(p.data.tags["status"] == "ok" and p.info.status == "FINISHED" for p in ok)
 
@@ -233,11 +238,13 @@ def test_default_uri_is_embedded_sqlite_in_working_folder(monkeypatch: pytest.Mo
     assert resolve_uri("sqlite:///given.db") == "sqlite:///given.db"
 
 
-def test_unreachable_server_is_a_one_line_error_and_logging_is_retried(tracked: dict[str, Any],
-                                                                       tmp_path: Path) -> None:
+def test_unreachable_server_is_a_one_line_error_and_logging_is_retried(tracked: dict[str, Any], tmp_path: Path) -> None:
     out = copy_run(tracked, tmp_path)
-    r = invoke(tmp_path, *run_args(out, "--tracking-uri", "http://127.0.0.1:9"),
-               env={"MLFLOW_HTTP_REQUEST_MAX_RETRIES": "0", "MLFLOW_HTTP_REQUEST_TIMEOUT": "5"})
+    r = invoke(
+        tmp_path,
+        *run_args(out, "--tracking-uri", "http://127.0.0.1:9"),
+        env={"MLFLOW_HTTP_REQUEST_MAX_RETRIES": "0", "MLFLOW_HTTP_REQUEST_TIMEOUT": "5"},
+    )
     assert r.exit_code == 2, r.output
     err = r.stderr.strip()
     assert len(err.splitlines()) == 1 and "Traceback" not in r.output, err
@@ -291,8 +298,10 @@ def test_every_run_logs_its_dataset_as_an_input(tracked: dict[str, Any]) -> None
         assert (profile["num_rows"], profile["n_pos"]) == (m["n"], m["n_pos"])
         assert profile["n_neg"] == m["n"] - m["n_pos"]
         assert {t.key: t.value for t in inputs[0].tags} == {"mlflow.data.context": "outer_cv"}
-    assert len({(p.inputs.dataset_inputs[0].dataset.name, p.inputs.dataset_inputs[0].dataset.digest)
-                for p in parents}) == 2
+    assert (
+        len({(p.inputs.dataset_inputs[0].dataset.name, p.inputs.dataset_inputs[0].dataset.digest) for p in parents})
+        == 2
+    )
 
 
 def test_run_times_are_the_cells_real_times(tracked: dict[str, Any]) -> None:
@@ -300,11 +309,17 @@ def test_run_times_are_the_cells_real_times(tracked: dict[str, Any]) -> None:
 
     df = pd.read_parquet(tracked["run"] / "results.parquet")
     con = sqlite3.connect(tracked["run"] / "store.sqlite")
-    finished = {(d, s, m, str(f)): t for d, s, m, f, t in
-                con.execute("SELECT dataset, strategy, model, fold, finished FROM cells")}
+    finished = {
+        (d, s, m, str(f)): t
+        for d, s, m, f, t in con.execute("SELECT dataset, strategy, model, fold, finished FROM cells")
+    }
     con.close()
-    busy = {(r["dataset"], r["strategy"], r["model"], str(r["fold"])):
-            r["tune_seconds"] + r["fit_seconds"] + r["predict_seconds"] for _, r in df.iterrows()}
+    busy = {
+        (r["dataset"], r["strategy"], r["model"], str(r["fold"])): r["tune_seconds"]
+        + r["fit_seconds"]
+        + r["predict_seconds"]
+        for _, r in df.iterrows()
+    }
     _, parents, children = all_runs(tracked["uri"])
     by_parent: dict[str, list[Any]] = {}
     for c in children:
@@ -368,11 +383,27 @@ def test_rerun_keeps_one_suite_run(tracked: dict[str, Any], tmp_path: Path) -> N
 
 def group_rows() -> list[dict[str, Any]]:
     """One group whose folds failed and timed out (rows as the store holds them)."""
-    base = {"dataset": "synthetic:ir=5,n=100", "strategy": "smote", "model": "logreg", "source": "synthetic",
-            "n": 100, "n_pos": 17, "n_features": 20, "n_categorical": 0, "ir": 4.9, "tier": "low", "seed": 1,
-            "family": "resample", "tune_seconds": 2.0, "fit_seconds": 0.5, "predict_seconds": 0.1}
-    return [{**base, "fold": 0, "status": "failed", "error": "ValueError: Expected n_neighbors <= n_samples"},
-            {**base, "fold": 1, "status": "timeout", "error": "CellTimeout: the cell took more than 3 s"}]
+    base = {
+        "dataset": "synthetic:ir=5,n=100",
+        "strategy": "smote",
+        "model": "logreg",
+        "source": "synthetic",
+        "n": 100,
+        "n_pos": 17,
+        "n_features": 20,
+        "n_categorical": 0,
+        "ir": 4.9,
+        "tier": "low",
+        "seed": 1,
+        "family": "resample",
+        "tune_seconds": 2.0,
+        "fit_seconds": 0.5,
+        "predict_seconds": 0.1,
+    }
+    return [
+        {**base, "fold": 0, "status": "failed", "error": "ValueError: Expected n_neighbors <= n_samples"},
+        {**base, "fold": 1, "status": "timeout", "error": "CellTimeout: the cell took more than 3 s"},
+    ]
 
 
 def test_failed_and_timed_out_cells_are_failed_runs_with_the_error(tmp_path: Path) -> None:
@@ -402,8 +433,9 @@ def test_failed_and_timed_out_cells_are_failed_runs_with_the_error(tmp_path: Pat
             assert k.inputs.dataset_inputs[0].dataset.name == row["dataset"]
 
 
-def test_optuna_storage_keeps_every_inner_study_without_changing_results(tracked: dict[str, Any],
-                                                                         tmp_path: Path) -> None:
+def test_optuna_storage_keeps_every_inner_study_without_changing_results(
+    tracked: dict[str, Any], tmp_path: Path
+) -> None:
     import optuna
 
     (tmp_path / "tiny.yaml").write_text(SUITE)
@@ -415,7 +447,9 @@ def test_optuna_storage_keeps_every_inner_study_without_changing_results(tracked
     ok = df[df["status"] == "ok"]
     assert len(studies) == len(ok)  # not-applicable cells have no study
     for _, row in ok.iterrows():
-        name = next(n for n in studies if n.endswith(f"/{row['dataset']}|{row['strategy']}|{row['model']}|{row['fold']}"))
+        name = next(
+            n for n in studies if n.endswith(f"/{row['dataset']}|{row['strategy']}|{row['model']}|{row['fold']}")
+        )
         assert name.startswith("tinytrack@")
         study = optuna.load_study(study_name=name, storage=storage)
         assert len(study.trials) == row["trials"] == 2
@@ -439,9 +473,18 @@ def test_compare_logs_and_registers_the_recommended_model(tmp_path: Path, monkey
     make_transactions(n=600, seed=3).to_csv(tmp_path / "tx.csv", index=False)
     uri = uri_of(tmp_path / "mlflow.db")
     monkeypatch.chdir(tmp_path)
-    res = compare(str(tmp_path / "tx.csv"), "is_fraud", positive="yes", budget="30s", models=["logreg"],
-                  strategies=["none", "class_weight"], out=tmp_path / "out", jobs=1, tracking_uri=uri,
-                  register="fraud")
+    res = compare(
+        str(tmp_path / "tx.csv"),
+        "is_fraud",
+        positive="yes",
+        budget="30s",
+        models=["logreg"],
+        strategies=["none", "class_weight"],
+        out=tmp_path / "out",
+        jobs=1,
+        tracking_uri=uri,
+        register="fraud",
+    )
     logged = res.mlflow_model
     assert logged is not None and logged.registered == "models:/fraud/1"
     client = MlflowClient(tracking_uri=uri)

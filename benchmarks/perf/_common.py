@@ -65,8 +65,9 @@ def machine_info() -> list[str]:
     except (OSError, ValueError, IndexError):
         pass
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                                cwd=ROOT, timeout=5).stdout.strip()
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT, timeout=5
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         commit = "?"
     from importlib.metadata import PackageNotFoundError, version
@@ -112,4 +113,4 @@ def bench_env(pyc: bool = True) -> dict[str, str]:
 
 
 def env_note(pyc: bool) -> str:
-    return (f"bytecode cache: {'on (PYTHONPYCACHEPREFIX=' + PYCACHE + ', like a normal install)' if pyc else 'off (PYTHONDONTWRITEBYTECODE=1, as this machine is set up: every import compiles from source)'}")
+    return f"bytecode cache: {'on (PYTHONPYCACHEPREFIX=' + PYCACHE + ', like a normal install)' if pyc else 'off (PYTHONDONTWRITEBYTECODE=1, as this machine is set up: every import compiles from source)'}"

@@ -27,8 +27,14 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import Report, loadavg
 
-DATASETS = ["keel:glass0", "keel:ecoli_0_4_6_vs_5", "keel:yeast_1_vs_7", "keel:poker_9_vs_7",
-            "keel:winequality_red_3_vs_5", "keel:poker_8_vs_6"]
+DATASETS = [
+    "keel:glass0",
+    "keel:ecoli_0_4_6_vs_5",
+    "keel:yeast_1_vs_7",
+    "keel:poker_9_vs_7",
+    "keel:winequality_red_3_vs_5",
+    "keel:poker_8_vs_6",
+]
 """Six keel-suite datasets over the four imbalance tiers (low 1, medium 1, high 2, extreme 2), 203–1477 rows."""
 MODELS = ["logreg", "random_forest", "xgboost", "lightgbm"]
 
@@ -65,8 +71,16 @@ class FitClock:
         from sklearn.linear_model import LogisticRegression
         from xgboost import XGBClassifier
 
-        undo = [self.patch(c) for c in (LogisticRegression, RandomForestClassifier, XGBClassifier, LGBMClassifier,
-                                        BalancedRandomForestClassifier)]
+        undo = [
+            self.patch(c)
+            for c in (
+                LogisticRegression,
+                RandomForestClassifier,
+                XGBClassifier,
+                LGBMClassifier,
+                BalancedRandomForestClassifier,
+            )
+        ]
         try:
             yield self
         finally:
@@ -101,15 +115,19 @@ def main() -> None:
 
     base = load_suite("keel").protocol
     if args.pruner:
-        sides = {"median": replace(base, fast=True, pruner="median"), args.pruner: replace(base, fast=True,
-                                                                                          pruner=args.pruner)}
+        sides = {
+            "median": replace(base, fast=True, pruner="median"),
+            args.pruner: replace(base, fast=True, pruner=args.pruner),
+        }
     else:
         sides = {"fast": replace(base, fast=True), "off": replace(base, fast=False)}
     names = list(sides)
     rep = Report("cell_cost" + args.suffix)
     rep.out(f"protocol (keel suite): {base.to_dict()}; outer fold 0; threadpool_limits(1); CPU = time.process_time")
     rep.out(f"sides: {', '.join(f'{k}: fast={v.fast} pruner={v.pruner}' for k, v in sides.items())}")
-    rep.out(f"datasets: {', '.join(args.datasets)}; models: {', '.join(args.models)}; strategies: {', '.join(HEADLINE)}")
+    rep.out(
+        f"datasets: {', '.join(args.datasets)}; models: {', '.join(args.models)}; strategies: {', '.join(HEADLINE)}"
+    )
     rep.out("")
     clock = FitClock()
     rows: list[dict[str, Any]] = []
@@ -129,17 +147,24 @@ def main() -> None:
                         cpu, fit, row = cell_cpu(ds, strategy, model, sides[side], clock)
                         if row["status"] == "not_applicable":
                             break
-                        res[side] = {"cpu": cpu, "fit": fit, "status": row["status"],
-                                     "inner": row.get("inner_score", float("nan")),
-                                     "outer": row.get("test_average_precision", float("nan")),
-                                     "auc": row.get("test_roc_auc", float("nan")), "pruned": row["trials_pruned"],
-                                     "failed": row["trials_failed"]}
+                        res[side] = {
+                            "cpu": cpu,
+                            "fit": fit,
+                            "status": row["status"],
+                            "inner": row.get("inner_score", float("nan")),
+                            "outer": row.get("test_average_precision", float("nan")),
+                            "auc": row.get("test_roc_auc", float("nan")),
+                            "pruned": row["trials_pruned"],
+                            "failed": row["trials_failed"],
+                        }
                     if all(s in res for s in names):
                         rows.append(res)
                         a, b = res[names[0]], res[names[1]]
-                        rep.out(f"{name:32s} {model:13s} {strategy:15s} {names[0]} {a['cpu']:6.2f} s "
-                                f"AP {a['outer']:.3f} | {names[1]} {b['cpu']:6.2f} s AP {b['outer']:.3f}  "
-                                f"load {loadavg()}")
+                        rep.out(
+                            f"{name:32s} {model:13s} {strategy:15s} {names[0]} {a['cpu']:6.2f} s "
+                            f"AP {a['outer']:.3f} | {names[1]} {b['cpu']:6.2f} s AP {b['outer']:.3f}  "
+                            f"load {loadavg()}"
+                        )
     summarise(rep, rows, names)
     rep.save()
 
@@ -152,9 +177,12 @@ def summarise(rep: Report, rows: list[dict[str, Any]], names: list[str]) -> None
     rep.out("")
     not_ok = ", ".join(f"{s} {sum(r[s]['status'] != 'ok' for r in rows)}" for s in names)
     rep.out(f"cells: {len(rows)} applicable, {len(ok)} ok on both sides; not ok: {not_ok}")
-    rep.out(f"{'model':14s} {'cells':>5s} " + " ".join(f"{s + ' CPU/cell':>14s} {s + ' fit share':>14s}" for s in names)
-            + f" {'ratio':>6s}")
-    for model in [*sorted({r['model'] for r in ok}), "all"]:
+    rep.out(
+        f"{'model':14s} {'cells':>5s} "
+        + " ".join(f"{s + ' CPU/cell':>14s} {s + ' fit share':>14s}" for s in names)
+        + f" {'ratio':>6s}"
+    )
+    for model in [*sorted({r["model"] for r in ok}), "all"]:
         sel = [r for r in ok if model in ("all", r["model"])]
         cols = []
         for s in names:
@@ -168,19 +196,22 @@ def summarise(rep: Report, rows: list[dict[str, Any]], names: list[str]) -> None
         outer = statistics.fmean(r[s]["outer"] for r in ok)
         pruned = statistics.fmean(r[s]["pruned"] for r in ok)
         failed = sum(r[s]["failed"] for r in ok)
-        rep.out(f"{s}: mean inner PR-AUC {inner:.4f}, mean outer PR-AUC {outer:.4f}, "
-                f"trials pruned/cell {pruned:.2f}, failed trials {failed}")
+        rep.out(
+            f"{s}: mean inner PR-AUC {inner:.4f}, mean outer PR-AUC {outer:.4f}, "
+            f"trials pruned/cell {pruned:.2f}, failed trials {failed}"
+        )
     diffs = [r[names[0]]["outer"] - r[names[1]]["outer"] for r in ok]
     mean = statistics.fmean(diffs)
     se = statistics.stdev(diffs) / math.sqrt(len(diffs)) if len(diffs) > 1 else float("nan")
-    rep.out(f"outer PR-AUC {names[0]} − {names[1]}: mean {mean:+.4f} (paired SE {se:.4f}, 95% CI "
-            f"{mean - 1.96 * se:+.4f} to {mean + 1.96 * se:+.4f}), median {statistics.median(diffs):+.4f}, "
-            f"higher/equal/lower {sum(d > 1e-9 for d in diffs)}/{sum(abs(d) <= 1e-9 for d in diffs)}/"
-            f"{sum(d < -1e-9 for d in diffs)}")
+    rep.out(
+        f"outer PR-AUC {names[0]} − {names[1]}: mean {mean:+.4f} (paired SE {se:.4f}, 95% CI "
+        f"{mean - 1.96 * se:+.4f} to {mean + 1.96 * se:+.4f}), median {statistics.median(diffs):+.4f}, "
+        f"higher/equal/lower {sum(d > 1e-9 for d in diffs)}/{sum(abs(d) <= 1e-9 for d in diffs)}/"
+        f"{sum(d < -1e-9 for d in diffs)}"
+    )
     total = [sum(r[s]["cpu"] for r in ok) for s in names]
     rep.verdict(f"CPU per cell, {names[1]} / {names[0]}", total[1] / total[0], 3.0, True, "x")
-    constant = [f"{r['dataset']} {r['model']} {r['strategy']} ({s})" for r in ok for s in names
-                if r[s]["auc"] == 0.5]
+    constant = [f"{r['dataset']} {r['model']} {r['strategy']} ({s})" for r in ok for s in names if r[s]["auc"] == 0.5]
     rep.out(f"cells with constant scores (ROC-AUC exactly 0.5): {len(constant)} {'; '.join(constant)}")
 
 

@@ -46,8 +46,9 @@ def main() -> None:
         _close_assistant(page)
         page.screenshot(path=str(a.out / "mlflow_run.png"))
         page.set_viewport_size({"width": 1600, "height": 900})
-        page.goto(f"{base}/runs/{run.info.run_id}/artifacts/pr_curve.png?workflowType=machine_learning",
-                  wait_until="load")
+        page.goto(
+            f"{base}/runs/{run.info.run_id}/artifacts/pr_curve.png?workflowType=machine_learning", wait_until="load"
+        )
         page.wait_for_timeout(8000)
         _close_assistant(page)
         page.screenshot(path=str(a.out / "mlflow_run_pr_curve.png"))
@@ -60,11 +61,15 @@ def _close_assistant(page: Any) -> None:
     if panel.count():
         box = panel.first.bounding_box()
         buttons = page.locator("button").all()
-        right = [b for b in buttons if (bb := b.bounding_box()) and box and abs(bb["y"] - box["y"]) < 20
-                 and bb["x"] > box["x"] + 200]
+        right = [
+            b
+            for b in buttons
+            if (bb := b.bounding_box()) and box and abs(bb["y"] - box["y"]) < 20 and bb["x"] > box["x"] + 200
+        ]
         if right:
             right[-1].click()
             page.wait_for_timeout(1000)
+
 
 if __name__ == "__main__":
     main()

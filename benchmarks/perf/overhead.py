@@ -66,6 +66,7 @@ def child(cli_args: list[str], json_out: str) -> None:
                 if in_tune[0]:
                     acc["in_tune_estimators"] = acc.get("in_tune_estimators", 0.0) + dt
                 depth[0] -= 1
+
         return w
 
     def total(name: str, fn):  # harness functions: plain totals (may nest estimator time)
@@ -77,6 +78,7 @@ def child(cli_args: list[str], json_out: str) -> None:
             finally:
                 acc[name] = acc.get(name, 0.0) + time.perf_counter() - t0
                 calls[name] = calls.get(name, 0) + 1
+
         return w
 
     t_imp = time.perf_counter()
@@ -84,20 +86,17 @@ def child(cli_args: list[str], json_out: str) -> None:
     from sklearn.model_selection import TunedThresholdClassifierCV
 
     import imbench.cli
-    import imbench.evaluation.cell as cell
-    import imbench.evaluation.tuning as tuning
-    import imbench.executors as executors
-    import imbench.pipeline as pipeline
-    import imbench.store as store
-    import imbench.sweep as sweep
-    import imbench.tracking as tracking
+    from imbench import executors, pipeline, store, sweep, tracking
+    from imbench.evaluation import cell, tuning
+
     acc["imports_before_run"] = time.perf_counter() - t_imp
 
     Pipeline.fit = top_level("est_pipeline_fit", Pipeline.fit)
     Pipeline.predict_proba = top_level("est_pipeline_predict_proba", Pipeline.predict_proba)
     TunedThresholdClassifierCV.fit = top_level("est_threshold_fit", TunedThresholdClassifierCV.fit)
-    TunedThresholdClassifierCV.predict_proba = top_level("est_threshold_predict_proba",
-                                                         TunedThresholdClassifierCV.predict_proba)
+    TunedThresholdClassifierCV.predict_proba = top_level(
+        "est_threshold_predict_proba", TunedThresholdClassifierCV.predict_proba
+    )
     executors.execute = total("cells", executors.execute)
     tune_timed = total("tune", tuning.tune)
 
@@ -107,6 +106,7 @@ def child(cli_args: list[str], json_out: str) -> None:
             return tune_timed(*a, **kw)
         finally:
             in_tune[0] = False
+
     tuning.tune = tune_flagged
     pipeline.build_pipeline = total("build_pipeline", pipeline.build_pipeline)
     tuning.score_one = total("score_inner", tuning.score_one)
@@ -139,18 +139,31 @@ def one_run(label: str, tmp: Path, small: bool, mlflow: bool, pyc: bool) -> dict
         args += ["--datasets", SMALL_DATASETS]
     args += ["--tracking-uri", f"sqlite:///{tmp / f'mlflow-{label}.db'}"] if mlflow else ["--no-mlflow"]
     t0 = time.perf_counter()
-    subprocess.run([PY, __file__, "--child", str(js), "--", *args], check=True, cwd=tmp,
-                   stdout=subprocess.DEVNULL, env=bench_env(pyc))
+    subprocess.run(
+        [PY, __file__, "--child", str(js), "--", *args],
+        check=True,
+        cwd=tmp,
+        stdout=subprocess.DEVNULL,
+        env=bench_env(pyc),
+    )
     wall = time.perf_counter() - t0
     import pandas as pd
 
     df = pd.read_parquet(out / "results.parquet")
     manifest = json.loads((out / "manifest.json").read_text())
     d = json.loads(js.read_text())
-    d.update(wall=wall, label=label, mlflow=mlflow, cells=len(df), status=df["status"].value_counts().to_dict(),
-             rows_in_cell=float(df[["tune_seconds", "fit_seconds", "predict_seconds"]].sum().sum()),
-             rows_tune=float(df["tune_seconds"].sum()), rows_fit=float(df["fit_seconds"].sum()),
-             rows_predict=float(df["predict_seconds"].sum()), manifest_wall=manifest["wall_seconds_total"])
+    d.update(
+        wall=wall,
+        label=label,
+        mlflow=mlflow,
+        cells=len(df),
+        status=df["status"].value_counts().to_dict(),
+        rows_in_cell=float(df[["tune_seconds", "fit_seconds", "predict_seconds"]].sum().sum()),
+        rows_tune=float(df["tune_seconds"].sum()),
+        rows_fit=float(df["fit_seconds"].sum()),
+        rows_predict=float(df["predict_seconds"].sum()),
+        manifest_wall=manifest["wall_seconds_total"],
+    )
     return d
 
 
@@ -169,10 +182,16 @@ def describe(rep: Report, d: dict) -> tuple[float, float]:
     line("  of which imbench.cli.main", s.get("cli_main", 0.0))
     line("  manifest wall_seconds (sweep: plan+cells+export)", d["manifest_wall"])
     line("Σ cells (execute)", cells)
-    line("Σ rows tune+fit+predict seconds", d["rows_in_cell"],
-         f"(tune {d['rows_tune']:.1f}, fit {d['rows_fit']:.1f}, predict {d['rows_predict']:.1f})")
-    line("Σ estimator time (top-level fit/predict_proba)", est,
-         ", ".join(f"{k[4:]} {v:.1f}s/{d['calls'].get(k, 0)}" for k, v in sorted(s.items()) if k.startswith("est_")))
+    line(
+        "Σ rows tune+fit+predict seconds",
+        d["rows_in_cell"],
+        f"(tune {d['rows_tune']:.1f}, fit {d['rows_fit']:.1f}, predict {d['rows_predict']:.1f})",
+    )
+    line(
+        "Σ estimator time (top-level fit/predict_proba)",
+        est,
+        ", ".join(f"{k[4:]} {v:.1f}s/{d['calls'].get(k, 0)}" for k, v in sorted(s.items()) if k.startswith("est_")),
+    )
     line("  Σ tune (Optuna study incl. its fits)", tune)
     line("  Σ build_pipeline", s.get("build_pipeline", 0.0), f"{d['calls'].get('build_pipeline', 0)} calls")
     line("  Σ scoring inner folds (score_one)", s.get("score_inner", 0.0))
@@ -184,8 +203,11 @@ def describe(rep: Report, d: dict) -> tuple[float, float]:
     line("export (parquet, manifest)", s.get("export", 0.0))
     line("MLflow log_run in the driver (older imbench)", s.get("mlflow_log_run", 0.0))
     line("MLflow thread: import + client + db creation", s.get("mlflow_thread_client_db", 0.0), "(overlaps cells)")
-    line("MLflow thread: Σ log_group", s.get("mlflow_thread_log_group", 0.0),
-         f"{d['calls'].get('mlflow_thread_log_group', 0)} groups (overlaps cells)")
+    line(
+        "MLflow thread: Σ log_group",
+        s.get("mlflow_thread_log_group", 0.0),
+        f"{d['calls'].get('mlflow_thread_log_group', 0)} groups (overlaps cells)",
+    )
     line("MLflow: driver waits in Tracker.close", s.get("mlflow_close_wait", 0.0))
     line("imports before the run (sklearn, imblearn, imbench)", s.get("imports_before_run", 0.0))
     line("outside-cell overhead: wall − Σ rows in-cell", wall - d["rows_in_cell"])
@@ -196,7 +218,7 @@ def describe(rep: Report, d: dict) -> tuple[float, float]:
 def main() -> None:
     if "--child" in sys.argv:
         i = sys.argv.index("--child")
-        child(sys.argv[sys.argv.index("--") + 1:], sys.argv[i + 1])
+        child(sys.argv[sys.argv.index("--") + 1 :], sys.argv[i + 1])
         return
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--small", action="store_true", help="the quick suite on its first dataset only")
@@ -205,10 +227,15 @@ def main() -> None:
     a = ap.parse_args()
     rep = Report("overhead" + ("_small" if a.small else "") + ("_nopyc" if a.no_pyc else ""))
     rep.out(env_note(not a.no_pyc))
-    rep.out(f"suite: quick{' --datasets ' + SMALL_DATASETS if a.small else ''}; --jobs 1 --no-report; "
-            f"{a.repeats} alternating pair(s) of (--no-mlflow, MLflow sqlite)")
-    subprocess.run([PY, "-c", "import sklearn, imblearn, lightgbm, optuna, mlflow, pyarrow"], check=True,
-                   env=bench_env(not a.no_pyc))  # warm the page cache (and the bytecode cache)
+    rep.out(
+        f"suite: quick{' --datasets ' + SMALL_DATASETS if a.small else ''}; --jobs 1 --no-report; "
+        f"{a.repeats} alternating pair(s) of (--no-mlflow, MLflow sqlite)"
+    )
+    subprocess.run(
+        [PY, "-c", "import sklearn, imblearn, lightgbm, optuna, mlflow, pyarrow"],
+        check=True,
+        env=bench_env(not a.no_pyc),
+    )  # warm the page cache (and the bytecode cache)
     results = []
     with tempfile.TemporaryDirectory(prefix="imbench-overhead-") as td:
         tmp = Path(td)
@@ -228,16 +255,29 @@ def main() -> None:
     wm = [d for d in results if d["mlflow"]]
     if nm and wm:
         dw = sum(w["wall"] - n["wall"] for n, w in zip(nm, wm)) / len(nm)
-        lr = sum(w["seconds"].get("mlflow_log_run", 0.0) + w["seconds"].get("mlflow_thread_client_db", 0.0)
-                 + w["seconds"].get("mlflow_thread_log_group", 0.0) for w in wm) / len(wm)
-        cw = sum(w["seconds"].get("mlflow_log_run", 0.0) + w["seconds"].get("mlflow_close_wait", 0.0) for w in wm) / len(wm)
-        rep.out(f"MLflow cost: wall(mlflow) − wall(no-mlflow) = {dw:.2f} s (mean over pairs; noisy under load); "
-                f"MLflow work {lr:.2f} s, of which the driver waited {cw:.2f} s")
+        lr = sum(
+            w["seconds"].get("mlflow_log_run", 0.0)
+            + w["seconds"].get("mlflow_thread_client_db", 0.0)
+            + w["seconds"].get("mlflow_thread_log_group", 0.0)
+            for w in wm
+        ) / len(wm)
+        cw = sum(
+            w["seconds"].get("mlflow_log_run", 0.0) + w["seconds"].get("mlflow_close_wait", 0.0) for w in wm
+        ) / len(wm)
+        rep.out(
+            f"MLflow cost: wall(mlflow) − wall(no-mlflow) = {dw:.2f} s (mean over pairs; noisy under load); "
+            f"MLflow work {lr:.2f} s, of which the driver waited {cw:.2f} s"
+        )
     for d in results:
         out_pct, harness_pct = pct[d["label"]]
         rep.out(f"{d['label']}: outside-cell overhead {out_pct:.2f} %")
-        rep.verdict(f"{d['label']}: harness overhead (wall − Σ estimator time) / wall", harness_pct, GOAL_PCT,
-                    higher_is_better=False, unit=" %")
+        rep.verdict(
+            f"{d['label']}: harness overhead (wall − Σ estimator time) / wall",
+            harness_pct,
+            GOAL_PCT,
+            higher_is_better=False,
+            unit=" %",
+        )
     rep.save()
 
 

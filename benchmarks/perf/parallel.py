@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import IMBENCH, ROOT, Report, bench_env, env_note, loadavg  # noqa: E402
+from _common import IMBENCH, ROOT, Report, bench_env, env_note, loadavg
 
 GOAL = 1.8
 TIMING = ["tune_seconds", "fit_seconds", "predict_seconds"]
@@ -30,10 +30,20 @@ MODELS = ["logreg", "lightgbm"]
 
 def suite_yaml(small: bool) -> str:
     ds = DATASETS[:2] if small else DATASETS
-    lines = ["name: perf_parallel", "datasets:", *[f"  - {d}" for d in ds],
-             f"strategies: [{', '.join(STRATEGIES)}]", f"models: [{', '.join(MODELS)}]",
-             "protocol:", "  outer_folds: 3", "  repeats: 1", "  inner_folds: 2",
-             f"  n_trials: {3 if small else 4}", "  metric: average_precision", "  seed: 0"]
+    lines = [
+        "name: perf_parallel",
+        "datasets:",
+        *[f"  - {d}" for d in ds],
+        f"strategies: [{', '.join(STRATEGIES)}]",
+        f"models: [{', '.join(MODELS)}]",
+        "protocol:",
+        "  outer_folds: 3",
+        "  repeats: 1",
+        "  inner_folds: 2",
+        f"  n_trials: {3 if small else 4}",
+        "  metric: average_precision",
+        "  seed: 0",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -41,8 +51,13 @@ def run(suite: Path, out: Path, jobs: int, pyc: bool) -> tuple[float, float]:
     """(wall s, CPU s of the CLI and its workers)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    subprocess.run([IMBENCH, "run", str(suite), "--out", str(out), "--no-report", "--no-mlflow", "--jobs", str(jobs),
-                    "--quiet"], check=True, stdout=subprocess.DEVNULL, cwd=ROOT, env=bench_env(pyc))
+    subprocess.run(
+        [IMBENCH, "run", str(suite), "--out", str(out), "--no-report", "--no-mlflow", "--jobs", str(jobs), "--quiet"],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        cwd=ROOT,
+        env=bench_env(pyc),
+    )
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -107,8 +122,11 @@ def main() -> None:
         suite = tmp / "perf_parallel.yaml"
         suite.write_text(text)
         subprocess.run([IMBENCH, "run", "--help"], check=True, stdout=subprocess.DEVNULL, env=bench_env(not a.no_pyc))
-        subprocess.run([sys.executable, "-c", "import sklearn, imblearn, lightgbm, optuna, pandas, pyarrow"], check=True,
-                       env=bench_env(not a.no_pyc))  # warm the page cache (and the bytecode cache)
+        subprocess.run(
+            [sys.executable, "-c", "import sklearn, imblearn, lightgbm, optuna, pandas, pyarrow"],
+            check=True,
+            env=bench_env(not a.no_pyc),
+        )  # warm the page cache (and the bytecode cache)
         first: Path | None = None
         diffs = []
         for r in range(a.repeats):
@@ -141,16 +159,23 @@ def main() -> None:
         rep.out(f"pair {r + 1}: speed-up jobs1/jobs2 = {w1 / w2:.2f}x")
     ceilings.append(machine_ceiling())
     rep.out(f"load average after: {loadavg()}")
-    rep.out("machine ceiling (2 concurrent CPU-bound loops vs 1, measured before each run and at the end): "
-            + ", ".join(f"{c:.2f}x" for c in ceilings))
+    rep.out(
+        "machine ceiling (2 concurrent CPU-bound loops vs 1, measured before each run and at the end): "
+        + ", ".join(f"{c:.2f}x" for c in ceilings)
+    )
     rep.out("")
     for name, d in diffs:
         rep.out(f"results {name} vs first run (excluding {', '.join(TIMING)}): {'EQUAL' if not d else 'DIFFER: ' + d}")
     rep.verdict("results equal (1 = yes)", float(all(not d for _, d in diffs)), 1.0, higher_is_better=True)
     import statistics
 
-    rep.verdict("speed-up jobs 2 vs jobs 1 (median over pairs)", statistics.median(speedups), GOAL,
-                higher_is_better=True, unit="x")
+    rep.verdict(
+        "speed-up jobs 2 vs jobs 1 (median over pairs)",
+        statistics.median(speedups),
+        GOAL,
+        higher_is_better=True,
+        unit="x",
+    )
     rep.save()
 
 

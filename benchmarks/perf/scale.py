@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import PY, Report, bench_env, loadavg  # noqa: E402
+from _common import PY, Report, bench_env, loadavg
 
 GOAL_GROWTH = 12.0
 GOAL_MEM_GIB = 3.0
@@ -77,7 +77,9 @@ def child(data: str, strategy: str) -> None:
 
     out["test_ap"] = float(average_precision_score(y_te, s))
     steps = est.pipeline_.named_steps
-    if "sampler" in steps and os.environ.get("IMBENCH_PERF_SAMPLER") == "1":  # the resampling step alone, on the fitted preprocessing's output
+    if (
+        "sampler" in steps and os.environ.get("IMBENCH_PERF_SAMPLER") == "1"
+    ):  # the resampling step alone, on the fitted preprocessing's output
         from sklearn.base import clone
 
         Xp = steps["prep"].transform(X_tr)
@@ -111,8 +113,9 @@ def run_child(data: str, strategy: str, timeout: float, sampler_profile: bool) -
     if sampler_profile:
         env["IMBENCH_PERF_SAMPLER"] = "1"
     try:
-        r = subprocess.run([PY, __file__, "--child", data, strategy], capture_output=True, text=True,
-                           timeout=timeout, env=env)
+        r = subprocess.run(
+            [PY, __file__, "--child", data, strategy], capture_output=True, text=True, timeout=timeout, env=env
+        )
     except subprocess.TimeoutExpired:
         return {"timeout": timeout, "wall": time.perf_counter() - t0}
     if r.returncode != 0:
@@ -133,14 +136,19 @@ def main() -> None:
     ap.add_argument("--small", action="store_true", help="20k and 200k rows instead of 100k and 1M")
     ap.add_argument("--timeout", type=float, default=600.0, help="seconds per child process")
     ap.add_argument("--strategies", help="comma-separated subset of the headline strategies")
-    ap.add_argument("--sampler-profile", action="store_true",
-                    help="also time the resampling step alone (one extra fit_resample per resampling strategy)")
+    ap.add_argument(
+        "--sampler-profile",
+        action="store_true",
+        help="also time the resampling step alone (one extra fit_resample per resampling strategy)",
+    )
     a = ap.parse_args()
     strategies = a.strategies.split(",") if a.strategies else list(HEADLINE)
     sizes = (20_000, 200_000) if a.small else (100_000, 1_000_000)
     rep = Report("scale" + ("_small" if a.small else "") + ("_" + "_".join(strategies) if a.strategies else ""))
-    rep.out(f"model lightgbm (n_jobs=1, defaults); data synthetic:ir=999,n=N,features=30; sizes {sizes}; "
-            f"80/20 stratified split; per-child timeout {a.timeout:.0f} s")
+    rep.out(
+        f"model lightgbm (n_jobs=1, defaults); data synthetic:ir=999,n=N,features=30; sizes {sizes}; "
+        f"80/20 stratified split; per-child timeout {a.timeout:.0f} s"
+    )
     results: dict[tuple[str, int], dict] = {}
     with tempfile.TemporaryDirectory(prefix="imbench-scale-") as td:
         data = {}
@@ -152,21 +160,27 @@ def main() -> None:
                 print(f"{s} n={n} ... (load {loadavg()})", flush=True)
                 results[(s, n)] = run_child(data[n], s, a.timeout, a.sampler_profile)
     rep.out("")
-    rep.out(f"{'strategy':17s} {'rows':>8s} {'fit s':>8s} {'pred s':>7s} {'peak GiB':>8s} {'fit ΔGiB':>8s} "
-            f"{'test AP':>7s} {'sampler s':>9s}  note")
+    rep.out(
+        f"{'strategy':17s} {'rows':>8s} {'fit s':>8s} {'pred s':>7s} {'peak GiB':>8s} {'fit ΔGiB':>8s} "
+        f"{'test AP':>7s} {'sampler s':>9s}  note"
+    )
     for s in strategies:
         for n in sizes:
             d = results[(s, n)]
             if "na" in d:
                 rep.out(f"{s:17s} {n:8d} {'n/a':>8s}  {d['na']}")
             elif "timeout" in d or "error" in d:
-                rep.out(f"{s:17s} {n:8d} {'-':>8s}  {'TIMEOUT after %.0f s' % d['timeout'] if 'timeout' in d else 'ERROR ' + d['error']}")
+                rep.out(
+                    f"{s:17s} {n:8d} {'-':>8s}  {'TIMEOUT after {:.0f} s'.format(d['timeout']) if 'timeout' in d else 'ERROR ' + d['error']}"
+                )
             else:
                 peak = d["hwm_fit_kib"] / 2**20
                 delta = (d["hwm_fit_kib"] - d["rss_data_kib"]) / 2**20
-                rep.out(f"{s:17s} {n:8d} {d['fit_s']:8.2f} {d['predict_s']:7.2f} {peak:8.2f} {delta:8.2f} "
-                        f"{d['test_ap']:7.3f} {d.get('sampler_s', float('nan')):9.2f}  n_train={d['n_train']} "
-                        f"pos={d['n_pos_train']}" + (f" resampled={d['n_resampled']}" if "n_resampled" in d else ""))
+                rep.out(
+                    f"{s:17s} {n:8d} {d['fit_s']:8.2f} {d['predict_s']:7.2f} {peak:8.2f} {delta:8.2f} "
+                    f"{d['test_ap']:7.3f} {d.get('sampler_s', float('nan')):9.2f}  n_train={d['n_train']} "
+                    f"pos={d['n_pos_train']}" + (f" resampled={d['n_resampled']}" if "n_resampled" in d else "")
+                )
     rep.out(f"load average after: {loadavg()}")
     rep.out("")
     small, large = sizes
@@ -180,10 +194,12 @@ def main() -> None:
             rep.out(f"{s}: time growth MISS ({why} at {large} rows)")
             continue
         growth = (dl["fit_s"] + dl["predict_s"]) / (ds["fit_s"] + ds["predict_s"])
-        rep.verdict(f"{s}: time growth {small}→{large} (fit+predict)", growth, GOAL_GROWTH, higher_is_better=False,
-                    unit="x")
-        rep.verdict(f"{s}: peak memory at {large}", dl["hwm_fit_kib"] / 2**20, GOAL_MEM_GIB, higher_is_better=False,
-                    unit=" GiB")
+        rep.verdict(
+            f"{s}: time growth {small}→{large} (fit+predict)", growth, GOAL_GROWTH, higher_is_better=False, unit="x"
+        )
+        rep.verdict(
+            f"{s}: peak memory at {large}", dl["hwm_fit_kib"] / 2**20, GOAL_MEM_GIB, higher_is_better=False, unit=" GiB"
+        )
     rep.save()
 
 

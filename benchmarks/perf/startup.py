@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import IMBENCH, PY, ROOT, Report, bench_env, loadavg  # noqa: E402
+from _common import IMBENCH, PY, ROOT, Report, bench_env, loadavg
 
 GOAL_S = 1.0
 COMMANDS = {"imbench --help": [IMBENCH, "--help"], "imbench list strategies": [IMBENCH, "list", "strategies"]}
@@ -31,8 +31,10 @@ def timed(cmd: list[str], pyc: bool = True) -> float:
 
 def heaviest_imports(args: list[str], top: int = 8) -> list[str]:
     """The top-level imbench-caused imports by cumulative time (one ``-X importtime`` run)."""
-    code = ("import sys; from imbench.cli import main; sys.argv=['imbench', *%r]\n"
-            "try:\n    main()\nexcept SystemExit:\n    pass") % (args,)
+    code = (
+        f"import sys; from imbench.cli import main; sys.argv=['imbench', *{args!r}]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass"
+    )
     r = subprocess.run([PY, "-X", "importtime", "-c", code], capture_output=True, text=True, cwd=ROOT, env=bench_env())
     rows = []
     for line in r.stderr.splitlines():
@@ -66,15 +68,21 @@ def main() -> None:
     rep.out("pyc on = bytecode cached (normal install); pyc off = PYTHONDONTWRITEBYTECODE=1 as this machine is set up")
     rep.out(f"{'command':28s} {'pyc':>4s} {'median s':>9s} {'min s':>7s} {'max s':>7s}  runs")
     for (label, pyc), ts in times.items():
-        rep.out(f"{label:28s} {'on' if pyc else 'off':>4s} {statistics.median(ts):9.3f} {min(ts):7.3f} {max(ts):7.3f}  {n}")
+        rep.out(
+            f"{label:28s} {'on' if pyc else 'off':>4s} {statistics.median(ts):9.3f} {min(ts):7.3f} {max(ts):7.3f}  {n}"
+        )
     rep.out(f"load average after: {loadavg()}")
     rep.out("")
     misses = []
     for pyc in (True, False):
         for label in COMMANDS:
             med = statistics.median(times[(label, pyc)])
-            if not rep.verdict(f"{label} median (pyc {'on' if pyc else 'off'})", med, GOAL_S,
-                               higher_is_better=False, unit=" s") and label not in misses:
+            if (
+                not rep.verdict(
+                    f"{label} median (pyc {'on' if pyc else 'off'})", med, GOAL_S, higher_is_better=False, unit=" s"
+                )
+                and label not in misses
+            ):
                 misses.append(label)
     for label in misses:
         args = COMMANDS[label][1:]

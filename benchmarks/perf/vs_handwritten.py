@@ -28,7 +28,7 @@ import warnings
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import Report, loadavg  # noqa: E402
+from _common import Report, loadavg
 
 GOAL_SPEEDUP = 3.0
 GOAL_AP_DROP = 0.005
@@ -46,8 +46,10 @@ def model_and_grid(model: str) -> tuple[object, dict[str, list]]:
         return LogisticRegression(max_iter=2000, random_state=0), {"model__C": [0.001, 0.01, 0.1, 1, 10, 100]}
     from lightgbm import LGBMClassifier
 
-    return (LGBMClassifier(n_jobs=1, random_state=0, verbose=-1),
-            {"model__n_estimators": [100, 300], "model__learning_rate": [0.03, 0.1], "model__num_leaves": [15, 31]})
+    return (
+        LGBMClassifier(n_jobs=1, random_state=0, verbose=-1),
+        {"model__n_estimators": [100, 300], "model__learning_rate": [0.03, 0.1], "model__num_leaves": [15, 31]},
+    )
 
 
 def hand_pipeline(strategy: str, model: str, neg_pos: float) -> tuple[object, dict[str, list]]:
@@ -84,12 +86,19 @@ def run_hand(ds, folds) -> tuple[float, list[dict]]:
         for s in STRATEGIES:
             for m in MODELS:
                 pipe, grid = hand_pipeline(s, m, neg_pos)
-                gs = GridSearchCV(pipe, grid, scoring="average_precision",
-                                  cv=StratifiedKFold(INNER, shuffle=True, random_state=0), n_jobs=1)
+                gs = GridSearchCV(
+                    pipe,
+                    grid,
+                    scoring="average_precision",
+                    cv=StratifiedKFold(INNER, shuffle=True, random_state=0),
+                    n_jobs=1,
+                )
                 cv = cross_validate(gs, ds.X, ds.y, cv=folds, scoring="average_precision", n_jobs=1)
                 n_grid = int(np.prod([len(v) for v in grid.values()]))
-                rows += [{"dataset": ds.name, "strategy": s, "model": m, "fold": i, "ap": float(v), "grid": n_grid}
-                         for i, v in enumerate(cv["test_score"])]
+                rows += [
+                    {"dataset": ds.name, "strategy": s, "model": m, "fold": i, "ap": float(v), "grid": n_grid}
+                    for i, v in enumerate(cv["test_score"])
+                ]
     return time.perf_counter() - t0, rows
 
 
@@ -97,15 +106,23 @@ def run_imbench(spec: str, n_trials: int) -> tuple[float, list[dict]]:
     import imbench
 
     t0 = time.perf_counter()
-    df = imbench.evaluate(spec, STRATEGIES, MODELS, outer_folds=OUTER, inner_folds=INNER, n_trials=n_trials,
-                          jobs=1)
+    df = imbench.evaluate(spec, STRATEGIES, MODELS, outer_folds=OUTER, inner_folds=INNER, n_trials=n_trials, jobs=1)
     wall = time.perf_counter() - t0
     bad = df[df["status"] != "ok"]
     if len(bad):
         raise SystemExit(f"imbench cells not ok: {bad[['strategy', 'model', 'status', 'error']]}")
-    return wall, [{"dataset": r.dataset, "strategy": r.strategy, "model": r.model, "fold": int(r.fold),
-                   "ap": float(r.test_average_precision), "trials": int(r.trials), "pruned": int(r.trials_pruned)}
-                  for r in df.itertuples()]
+    return wall, [
+        {
+            "dataset": r.dataset,
+            "strategy": r.strategy,
+            "model": r.model,
+            "fold": int(r.fold),
+            "ap": float(r.test_average_precision),
+            "trials": int(r.trials),
+            "pruned": int(r.trials_pruned),
+        }
+        for r in df.itertuples()
+    ]
 
 
 def main() -> None:
@@ -120,8 +137,10 @@ def main() -> None:
     from imbench.evaluation.splits import outer_folds
 
     rep = Report("vs_handwritten" + ("_small" if a.small else ""))
-    rep.out(f"strategies {STRATEGIES}; models {MODELS}; outer {OUTER} folds (imbench's own), inner {INNER} folds; "
-            f"imbench n_trials={a.n_trials}; both n_jobs=1")
+    rep.out(
+        f"strategies {STRATEGIES}; models {MODELS}; outer {OUTER} folds (imbench's own), inner {INNER} folds; "
+        f"imbench n_trials={a.n_trials}; both n_jobs=1"
+    )
     specs = SMALL_DATASETS if a.small else DATASETS
     timings = []
     hand_rows: list[dict] = []
@@ -150,20 +169,29 @@ def main() -> None:
     rep.out("")
     key = ["dataset", "strategy", "model", "fold"]
     m = hi.merge(hh, on=key, suffixes=("_imbench", "_hand"))
-    g = m.groupby(["strategy", "model"]).agg(ap_imbench=("ap_imbench", "mean"), ap_hand=("ap_hand", "mean"),
-                                              grid=("grid", "first"), trials=("trials", "mean"),
-                                              pruned=("pruned", "mean"))
+    g = m.groupby(["strategy", "model"]).agg(
+        ap_imbench=("ap_imbench", "mean"),
+        ap_hand=("ap_hand", "mean"),
+        grid=("grid", "first"),
+        trials=("trials", "mean"),
+        pruned=("pruned", "mean"),
+    )
     g["diff"] = g["ap_imbench"] - g["ap_hand"]
-    rep.out("mean PR-AUC per strategy × model (over datasets × folds); grid = hand combinations, trials/pruned = imbench")
+    rep.out(
+        "mean PR-AUC per strategy × model (over datasets × folds); grid = hand combinations, trials/pruned = imbench"
+    )
     for line in g.round(4).to_string().splitlines():
         rep.out("  " + line)
     rep.out("")
     ap_i, ap_h = float(m["ap_imbench"].mean()), float(m["ap_hand"].mean())
-    rep.out(f"mean PR-AUC over {len(m)} cells: imbench {ap_i:.4f}, hand-written {ap_h:.4f}, "
-            f"difference {ap_i - ap_h:+.4f}")
-    rep.out(f"fits per outer fold: hand = grid × {INNER} + 1 refit (mean grid {g['grid'].mean():.2f} → "
-            f"{g['grid'].mean() * INNER + 1:.0f}); imbench ≤ {a.n_trials} trials × {INNER} + 1 refit "
-            f"({a.n_trials * INNER + 1}), fewer when pruned")
+    rep.out(
+        f"mean PR-AUC over {len(m)} cells: imbench {ap_i:.4f}, hand-written {ap_h:.4f}, difference {ap_i - ap_h:+.4f}"
+    )
+    rep.out(
+        f"fits per outer fold: hand = grid × {INNER} + 1 refit (mean grid {g['grid'].mean():.2f} → "
+        f"{g['grid'].mean() * INNER + 1:.0f}); imbench ≤ {a.n_trials} trials × {INNER} + 1 refit "
+        f"({a.n_trials * INNER + 1}), fewer when pruned"
+    )
     rep.out(f"load average after: {loadavg()}")
     rep.verdict("speed-up (hand wall / imbench wall)", th_all / ti_all, GOAL_SPEEDUP, higher_is_better=True, unit="x")
     rep.verdict("PR-AUC drop (hand − imbench)", ap_h - ap_i, GOAL_AP_DROP, higher_is_better=False)

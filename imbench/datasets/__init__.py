@@ -6,6 +6,7 @@ from typing import Any
 
 from imbench.datasets.base import SOURCES, Dataset, binarize_target, check_evaluable, tier_of
 
+
 def list_sources() -> list[dict[str, Any]]:
     """One row per registered source: prefix, description and how many names it can list offline."""
     rows = []
@@ -54,10 +55,19 @@ def dataset_fingerprint(spec: str, options: tuple[tuple[str, Any], ...] = ()) ->
             loader += f"+{package} {version(package)}"
         except PackageNotFoundError:
             loader += f"+{package} not installed"
-    ident = json.dumps({"spec": spec, "options": [list(o) for o in options], "loader": loader}, default=str,
-                       sort_keys=True)
+    ident = json.dumps(
+        {"spec": spec, "options": [list(o) for o in options], "loader": loader}, default=str, sort_keys=True
+    )
     return "spec:" + hashlib.sha256(ident.encode()).hexdigest()[:16]
 
 
-__all__ = ["SOURCES", "Dataset", "binarize_target", "check_evaluable", "dataset_fingerprint", "list_sources",
-           "load_dataset", "tier_of"]
+__all__ = [
+    "SOURCES",
+    "Dataset",
+    "binarize_target",
+    "check_evaluable",
+    "dataset_fingerprint",
+    "list_sources",
+    "load_dataset",
+    "tier_of",
+]

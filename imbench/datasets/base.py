@@ -35,7 +35,7 @@ class Dataset:
 
     @property
     def n(self) -> int:
-        return int(len(self.y))
+        return len(self.y)
 
     @property
     def n_pos(self) -> int:
@@ -72,7 +72,9 @@ class Dataset:
         }
 
 
-def binarize_target(y: Sequence[Any] | pd.Series | np.ndarray, positive: Any = None, name: str = "target") -> np.ndarray:
+def binarize_target(
+    y: Sequence[Any] | pd.Series | np.ndarray, positive: Any = None, name: str = "target"
+) -> np.ndarray:
     """Map a target to 0/1 with 1 = ``positive`` (default: the minority class).
 
     Raises DataValidationError for missing values, a single class, or more than two classes

@@ -6,7 +6,9 @@ import re
 
 import pandas as pd
 
-_ID_NAME = re.compile(r"(^|[_\W])(id|uuid|guid|key|index|idx|row|record|rowid)s?$|^(id|uuid|guid)[_\W]|^unnamed: ?0$", re.I)
+_ID_NAME = re.compile(
+    r"(^|[_\W])(id|uuid|guid|key|index|idx|row|record|rowid)s?$|^(id|uuid|guid)[_\W]|^unnamed: ?0$", re.I
+)
 _DATE_TEXT = re.compile(
     r"^\s*(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?\s*$"
 )
@@ -47,9 +49,12 @@ def id_like_columns(df: pd.DataFrame, min_rows: int = 20) -> list[str]:
         if pd.api.types.is_float_dtype(s.dtype) or pd.api.types.is_bool_dtype(s.dtype):
             continue
         named = bool(_ID_NAME.search(str(col).strip()))
-        if named or is_text(s) or isinstance(s.dtype, pd.CategoricalDtype):
-            out.append(str(col))
-        elif pd.api.types.is_integer_dtype(s.dtype) and int(s.max()) - int(s.min()) == n - 1:
+        if (
+            named
+            or is_text(s)
+            or isinstance(s.dtype, pd.CategoricalDtype)
+            or (pd.api.types.is_integer_dtype(s.dtype) and int(s.max()) - int(s.min()) == n - 1)
+        ):
             out.append(str(col))
     return out
 

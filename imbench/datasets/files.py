@@ -157,8 +157,10 @@ def high_cardinality_notes(X: pd.DataFrame, categorical: list[str]) -> list[str]
     for col in categorical:
         levels = int(X[col].nunique())
         if levels > HIGH_CARDINALITY:
-            notes.append(f"column {col} has {levels} categories (high cardinality): one-hot encoding adds a column "
-                         "per category, which is slow and sparse; drop or encode it yourself if that is not intended")
+            notes.append(
+                f"column {col} has {levels} categories (high cardinality): one-hot encoding adds a column "
+                "per category, which is slow and sparse; drop or encode it yourself if that is not intended"
+            )
     return notes
 
 
@@ -179,11 +181,18 @@ class FileSource:
         return []
 
     def load(
-        self, name: str, target: str | None = None, positive: Any = None, drop_id: bool = True,
-        sha256: str | None = None, **options: Any
+        self,
+        name: str,
+        target: str | None = None,
+        positive: Any = None,
+        drop_id: bool = True,
+        sha256: str | None = None,
+        **options: Any,
     ) -> Dataset:
         if options:
-            raise ConfigError(f"file: unknown option(s) {', '.join(sorted(options))}; known: target, positive, drop_id, sha256")
+            raise ConfigError(
+                f"file: unknown option(s) {', '.join(sorted(options))}; known: target, positive, drop_id, sha256"
+            )
         path = os.path.expanduser(name.strip())
         if not path:
             raise DataValidationError("file: needs a path, e.g. file:data.csv")

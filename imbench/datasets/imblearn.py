@@ -30,7 +30,7 @@ def known_names() -> list[str]:
     return list(MAP_NAME_ID_KEYS)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _fetch(name: str, home: str, download: bool) -> tuple[np.ndarray, np.ndarray]:
     from imblearn.datasets import fetch_datasets
 
@@ -38,7 +38,9 @@ def _fetch(name: str, home: str, download: bool) -> tuple[np.ndarray, np.ndarray
         bunch = fetch_datasets(data_home=home, filter_data=(name,), download_if_missing=download)[name]
     except OSError as exc:
         msg = " ".join(str(exc).split())
-        raise DataValidationError(f"imblearn:{name} is not cached under {home} and could not be fetched ({msg})") from None
+        raise DataValidationError(
+            f"imblearn:{name} is not cached under {home} and could not be fetched ({msg})"
+        ) from None
     return np.asarray(bunch.data), np.asarray(bunch.target)
 
 

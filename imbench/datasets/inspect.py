@@ -63,7 +63,9 @@ class Inspection:
             more = f", … (+{len(self.missing) - 8})" if len(self.missing) > 8 else ""
             lines.append(f"missing      {shown}{more}")
         if self.baseline_auc is not None:
-            lines.append(f"baseline     ROC-AUC {self.baseline_auc:.3f} (best of 3-fold gradient boosting / logistic regression, {self.baseline_seconds:.1f}s)")
+            lines.append(
+                f"baseline     ROC-AUC {self.baseline_auc:.3f} (best of 3-fold gradient boosting / logistic regression, {self.baseline_seconds:.1f}s)"
+            )
         lines += [f"note         {n}" for n in self.notes]
         lines += [f"warning      {w}" for w in self.warnings] or ["warnings     none"]
         return "\n".join(lines)
@@ -119,7 +121,9 @@ def _warnings(i: Inspection) -> list[str]:
         worst = max(i.missing.values())
         out.append(f"missing values in {len(i.missing)} columns (worst {worst / max(i.n, 1):.0%} of rows)")
     if i.saturated:
-        out.append(f"saturated: a quick baseline reaches ROC-AUC {i.baseline_auc:.3f}; strategies will not be distinguishable")
+        out.append(
+            f"saturated: a quick baseline reaches ROC-AUC {i.baseline_auc:.3f}; strategies will not be distinguishable"
+        )
     return out
 
 

@@ -98,7 +98,7 @@ def _read_keel_arff(path: str) -> tuple[pd.DataFrame, list[str]]:
     return frame, [str(c).strip() for c in nominal]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _load_cached(name: str) -> Dataset:
     entry = catalogue()[name]
     frame, nominal = _read_keel_arff(entry.path)

@@ -22,7 +22,7 @@ def subsample_to_ir(ds: Dataset, ir: float, seed: int = 0) -> Dataset:
         raise ConfigError(f"target IR must be >= 1, got {ir}")
     if ir < ds.ir * (1 - 1e-9):
         raise DataValidationError(f"{ds.name} already has IR {ds.ir:.3g}; cannot subsample it down to IR {ir:g}")
-    n_keep = max(1, int(round(ds.n_neg / ir)))
+    n_keep = max(1, round(ds.n_neg / ir))
     pos_idx = np.flatnonzero(ds.y == 1)
     order = np.random.default_rng(seed).permutation(len(pos_idx))
     keep_pos = pos_idx[np.sort(order[:n_keep])]
@@ -46,7 +46,9 @@ def parse_spec(name: str) -> tuple[float, str]:
     """Split ``"100/synthetic:ir=1"`` into (100.0, ``"synthetic:ir=1"``)."""
     ir_text, sep, inner = name.partition("/")
     if not sep or not inner:
-        raise ConfigError(f"ladder spec {name!r} must look like ladder:IR/INNER_SPEC, e.g. ladder:100/synthetic:ir=1,n=40000")
+        raise ConfigError(
+            f"ladder spec {name!r} must look like ladder:IR/INNER_SPEC, e.g. ladder:100/synthetic:ir=1,n=40000"
+        )
     try:
         ir = float(ir_text.strip().removeprefix("1:"))
     except ValueError:

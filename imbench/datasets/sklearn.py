@@ -19,7 +19,7 @@ _ONE_VS_REST = {"digits": 10, "wine": 3, "iris": 3}
 _CITATION = "Pedregosa et al., Scikit-learn: Machine Learning in Python, JMLR 12, 2011 (bundled toy datasets)"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _bunch(kind: str) -> tuple[pd.DataFrame, np.ndarray, list[str]]:
     from sklearn import datasets
 
@@ -49,7 +49,9 @@ class SklearnSource:
     def load(self, name: str, **options: Any) -> Dataset:
         key = name.strip().lower()
         if key not in _names():
-            raise UnknownNameError(f"unknown sklearn dataset {name!r}; known: breast_cancer, digits_0..9, wine_0..2, iris_0..2")
+            raise UnknownNameError(
+                f"unknown sklearn dataset {name!r}; known: breast_cancer, digits_0..9, wine_0..2, iris_0..2"
+            )
         if key == "breast_cancer":
             X, target, _ = _bunch("breast_cancer")
             y = (target == 0).astype(np.int8)  # 0 = malignant (212 of 569)

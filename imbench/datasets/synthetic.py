@@ -14,9 +14,15 @@ from imbench.datasets.base import Dataset, register_source
 from imbench.errors import ConfigError
 
 DEFAULTS: dict[str, float] = {
-    "ir": 10.0, "n": 2000, "features": 20, "informative": 5, "redundant": 2, "sep": 1.0, "flip": 0.01, "seed": 0,
+    "ir": 10.0,
+    "n": 2000,
+    "features": 20,
+    "informative": 5,
+    "redundant": 2,
+    "sep": 1.0,
+    "flip": 0.01,
+    "seed": 0,
 }
-INT_KEYS = {"n", "features", "informative", "redundant", "seed"}
 
 
 def parse_params(name: str) -> dict[str, float]:

@@ -67,14 +67,37 @@ def run_cell(ds: Dataset, key: CellKey, protocol: EvalProtocol, storage: StudySt
     strategy, model = parse_strategy(key.strategy), MODELS.get(key.model)
     numeric, categorical = split_columns(ds.X, ds.categorical)
     y_tr = ds.y[of.train]
-    ctx = context_for(y_tr, numeric, categorical, cost_fn=protocol.cost_fn, cost_fp=protocol.cost_fp,
-                      threshold_objective=protocol.threshold_objective, inner_folds=protocol.inner_folds)
+    ctx = context_for(
+        y_tr,
+        numeric,
+        categorical,
+        cost_fn=protocol.cost_fn,
+        cost_fp=protocol.cost_fp,
+        threshold_objective=protocol.threshold_objective,
+        inner_folds=protocol.inner_folds,
+    )
     row = ResultRow(
-        key.dataset, key.strategy, key.model, key.fold, repeat=of.repeat, outer_fold=of.fold, seed=seed,
-        family=strategy.family, dataset_meta=ds.meta(),
-        n_train=len(of.train), n_test=len(of.test), n_pos_test=int(ds.y[of.test].sum()),
-        metric=protocol.metric, threshold=float("nan"), adaptations="",
-        tune_seconds=0.0, fit_seconds=0.0, predict_seconds=0.0, trials=0, trials_pruned=0, trials_failed=0,
+        key.dataset,
+        key.strategy,
+        key.model,
+        key.fold,
+        repeat=of.repeat,
+        outer_fold=of.fold,
+        seed=seed,
+        family=strategy.family,
+        dataset_meta=ds.meta(),
+        n_train=len(of.train),
+        n_test=len(of.test),
+        n_pos_test=int(ds.y[of.test].sum()),
+        metric=protocol.metric,
+        threshold=float("nan"),
+        adaptations="",
+        tune_seconds=0.0,
+        fit_seconds=0.0,
+        predict_seconds=0.0,
+        trials=0,
+        trials_pruned=0,
+        trials_failed=0,
     )
     reason = strategy.skip(model, ctx)
     if reason:
@@ -85,8 +108,9 @@ def run_cell(ds: Dataset, key: CellKey, protocol: EvalProtocol, storage: StudySt
     try:
         _import_before_alarm(strategy, model)
         with time_limit(protocol.timeout_per_cell):
-            return _fit_and_score(ds, of, strategy, model, categorical, ctx, protocol, seed, deadline, row,
-                                  storage, key.id)
+            return _fit_and_score(
+                ds, of, strategy, model, categorical, ctx, protocol, seed, deadline, row, storage, key.id
+            )
     except CellTimeout as e:
         row.fail(Status.TIMEOUT, str(e))
     except Exception as e:  # failures are rows, never gaps
@@ -105,9 +129,20 @@ def _import_before_alarm(strategy: Any, model: Any) -> None:
     preload(strategy, model)
 
 
-def _fit_and_score(ds: Dataset, of: Any, strategy: Any, model: Any, categorical: list[Any], ctx: Any,
-                   protocol: EvalProtocol, seed: int, deadline: float | None, row: ResultRow,
-                   storage: StudyStorage | None = None, study_id: str = "") -> CellResult:
+def _fit_and_score(
+    ds: Dataset,
+    of: Any,
+    strategy: Any,
+    model: Any,
+    categorical: list[Any],
+    ctx: Any,
+    protocol: EvalProtocol,
+    seed: int,
+    deadline: float | None,
+    row: ResultRow,
+    storage: StudyStorage | None = None,
+    study_id: str = "",
+) -> CellResult:
     from imbench.evaluation.tuning import pipeline_for, tune
 
     X_tr, y_tr = ds.X.iloc[of.train], ds.y[of.train]
@@ -129,4 +164,3 @@ def _fit_and_score(ds: Dataset, of: Any, strategy: Any, model: Any, categorical:
     row.metrics.update(score_all(y_te, score, threshold, protocol.cost_fn, protocol.cost_fp))
     preds = {"index": of.test.astype(np.int64), "y_true": y_te.astype(np.int8), "score": score.astype(np.float64)}
     return CellResult(row, preds)
-

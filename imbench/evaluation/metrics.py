@@ -16,5 +16,15 @@ from imbench.metrics import (
     threshold_scorer,
 )
 
-__all__ = ["ALIASES", "METRICS", "Metric", "expected_calibration_error", "expected_cost", "get_metric", "label",
-           "score_all", "score_one", "threshold_scorer"]
+__all__ = [
+    "ALIASES",
+    "METRICS",
+    "Metric",
+    "expected_calibration_error",
+    "expected_cost",
+    "get_metric",
+    "label",
+    "score_all",
+    "score_one",
+    "threshold_scorer",
+]

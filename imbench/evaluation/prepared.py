@@ -57,8 +57,17 @@ class TrialFitter:
     _resampled: dict[tuple[Any, ...], tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
     @classmethod
-    def prepare(cls, strategy: Strategy, model: ModelSpec, protocol: EvalProtocol, X: Any, y: np.ndarray,
-                folds: list[tuple[np.ndarray, np.ndarray]], categorical: Sequence[Any], seed: int) -> TrialFitter:
+    def prepare(
+        cls,
+        strategy: Strategy,
+        model: ModelSpec,
+        protocol: EvalProtocol,
+        X: Any,
+        y: np.ndarray,
+        folds: list[tuple[np.ndarray, np.ndarray]],
+        categorical: Sequence[Any],
+        seed: int,
+    ) -> TrialFitter:
         """Fit the preprocessing once on each inner training fold and transform its two sides."""
         from sklearn.base import clone
 
@@ -72,8 +81,9 @@ class TrialFitter:
             X_tr = np.asarray(prep.fit_transform(X.iloc[tr], y[tr]), dtype=float)
             X_va = np.asarray(prep.transform(X.iloc[va]), dtype=float)
             prepared.append(PreparedFold(tr, va, y[tr], y[va], X_tr, X_va))
-        return cls(strategy, model, protocol, numeric, cat, seed, prepared,
-                   uses_early_stopping(strategy, model, protocol))
+        return cls(
+            strategy, model, protocol, numeric, cat, seed, prepared, uses_early_stopping(strategy, model, protocol)
+        )
 
     def fit_score(self, index: int, params: dict[str, Any]) -> tuple[np.ndarray, int | None]:
         """(validation scores of fold ``index``, boosting rounds kept or None) for a trial's ``params``."""
@@ -81,10 +91,26 @@ class TrialFitter:
 
         fold = self.folds[index]
         p = self.protocol
-        ctx = context_for(fold.y_train, self.numeric, self.categorical, cost_fn=p.cost_fn, cost_fp=p.cost_fp,
-                          threshold_objective=p.threshold_objective, inner_folds=p.inner_folds)
-        pipe = assemble(self.strategy, self.model, params, ctx, self.numeric, self.categorical, self.seed,
-                        with_decision=False, prepared=True)
+        ctx = context_for(
+            fold.y_train,
+            self.numeric,
+            self.categorical,
+            cost_fn=p.cost_fn,
+            cost_fp=p.cost_fp,
+            threshold_objective=p.threshold_objective,
+            inner_folds=p.inner_folds,
+        )
+        pipe = assemble(
+            self.strategy,
+            self.model,
+            params,
+            ctx,
+            self.numeric,
+            self.categorical,
+            self.seed,
+            with_decision=False,
+            prepared=True,
+        )
         X, y, X_va = fold.X_train, fold.y_train, fold.X_valid
         for name, step in pipe.steps[:-1]:
             if name == "sampler":  # samplers act on training rows only; validation rows pass untouched
@@ -99,8 +125,9 @@ class TrialFitter:
         rounds = self.model.fit_early(model, X, y, X_va, fold.y_valid)
         return model.predict_proba(X_va)[:, 1], rounds
 
-    def _resample(self, index: int, params: dict[str, Any], sampler: Any, X: np.ndarray,
-                  y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _resample(
+        self, index: int, params: dict[str, Any], sampler: Any, X: np.ndarray, y: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
         comp = self.strategy.get("resample")
         assert comp is not None
         key = (index, *sorted(self.strategy.params_of(comp, params).items()))

@@ -25,11 +25,16 @@ def outer_folds(y: np.ndarray, protocol: EvalProtocol, dataset: str) -> list[Out
     """The outer folds of ``dataset`` (identical for every strategy and model: paired comparisons)."""
     from sklearn.model_selection import RepeatedStratifiedKFold
 
-    cv = RepeatedStratifiedKFold(n_splits=protocol.outer_folds, n_repeats=protocol.repeats,
-                                 random_state=derive_seed(protocol.seed, "outer", dataset))
+    cv = RepeatedStratifiedKFold(
+        n_splits=protocol.outer_folds,
+        n_repeats=protocol.repeats,
+        random_state=derive_seed(protocol.seed, "outer", dataset),
+    )
     X0 = np.zeros((len(y), 1))
-    return [OuterFold(i, i // protocol.outer_folds, i % protocol.outer_folds, tr, te)
-            for i, (tr, te) in enumerate(cv.split(X0, y))]
+    return [
+        OuterFold(i, i // protocol.outer_folds, i % protocol.outer_folds, tr, te)
+        for i, (tr, te) in enumerate(cv.split(X0, y))
+    ]
 
 
 def inner_folds(y: np.ndarray, k: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:

@@ -36,14 +36,23 @@ class TuningFailed(RuntimeError):
     """Every trial of the study failed; the message is the first trial's error."""
 
 
-def pipeline_for(strategy: Strategy, model: ModelSpec, protocol: EvalProtocol, categorical: list[Any], seed: int,
-                 **kw: Any) -> Any:
+def pipeline_for(
+    strategy: Strategy, model: ModelSpec, protocol: EvalProtocol, categorical: list[Any], seed: int, **kw: Any
+) -> Any:
     """``build_pipeline`` with the protocol's cost matrix, threshold objective and inner folds."""
     from imbench.pipeline import build_pipeline
 
-    return build_pipeline(strategy, model, categorical=categorical, seed=seed, cost_fn=protocol.cost_fn,
-                          cost_fp=protocol.cost_fp, threshold_objective=protocol.threshold_objective,
-                          inner_folds=protocol.inner_folds, **kw)
+    return build_pipeline(
+        strategy,
+        model,
+        categorical=categorical,
+        seed=seed,
+        cost_fn=protocol.cost_fn,
+        cost_fp=protocol.cost_fp,
+        threshold_objective=protocol.threshold_objective,
+        inner_folds=protocol.inner_folds,
+        **kw,
+    )
 
 
 def make_pruner(protocol: EvalProtocol, n_folds: int) -> Any:
@@ -78,9 +87,19 @@ def share_tree_budget(strategy: Strategy, params: dict[str, Any]) -> dict[str, A
     return {**params, "model__n_estimators": max(MIN_MEMBER_TREES, round(int(trees) / int(members)))}
 
 
-def tune(strategy: Strategy, model: ModelSpec, X: Any, y: np.ndarray, categorical: list[Any], ctx: FitContext,
-         protocol: EvalProtocol, seed: int, deadline: float | None = None,
-         storage: StudyStorage | None = None, study_id: str = "") -> TuneResult:
+def tune(
+    strategy: Strategy,
+    model: ModelSpec,
+    X: Any,
+    y: np.ndarray,
+    categorical: list[Any],
+    ctx: FitContext,
+    protocol: EvalProtocol,
+    seed: int,
+    deadline: float | None = None,
+    storage: StudyStorage | None = None,
+    study_id: str = "",
+) -> TuneResult:
     """Tune strategy + model parameters on inner folds of the outer-train rows ``X, y``.
 
     The decision step (threshold) is not part of the inner loop: it is fitted at refit time by
@@ -101,8 +120,11 @@ def tune(strategy: Strategy, model: ModelSpec, X: Any, y: np.ndarray, categorica
     early = uses_early_stopping(strategy, model, protocol)
     sampler = optuna.samplers.TPESampler(seed=seed, n_startup_trials=max(2, min(10, protocol.n_trials // 2)))
     pruner = make_pruner(protocol, len(folds))
-    create_kw: dict[str, Any] = {"direction": "maximize" if metric.greater else "minimize", "sampler": sampler,
-                                 "pruner": pruner}
+    create_kw: dict[str, Any] = {
+        "direction": "maximize" if metric.greater else "minimize",
+        "sampler": sampler,
+        "pruner": pruner,
+    }
     if storage is None:
         study = optuna.create_study(**create_kw)
     else:
@@ -133,9 +155,10 @@ def tune(strategy: Strategy, model: ModelSpec, X: Any, y: np.ndarray, categorica
             yield i, est.predict_proba(X.iloc[va])[:, 1], None
 
     def objective(trial: optuna.Trial) -> float:
-        params = {**{f"model__{k}": v
-                     for k, v in model.suggest(PrefixedTrial(trial, "model"), early_stopping=early).items()},
-                  **strategy.suggest(trial, ctx)}
+        params = {
+            **{f"model__{k}": v for k, v in model.suggest(PrefixedTrial(trial, "model"), early_stopping=early).items()},
+            **strategy.suggest(trial, ctx),
+        }
         if protocol.fast:
             params = share_tree_budget(strategy, params)
         tried[trial.number] = params

@@ -26,8 +26,9 @@ class LightGBM(ModelSpec):
         from lightgbm import LGBMClassifier
 
         extra: dict[str, Any] = {"subsample_freq": 1} if params.get("subsample", 1.0) < 1.0 else {}
-        return LGBMClassifier(n_jobs=1, random_state=seed, verbose=-1, deterministic=True,
-                              force_col_wise=True, **extra, **params)
+        return LGBMClassifier(
+            n_jobs=1, random_state=seed, verbose=-1, deterministic=True, force_col_wise=True, **extra, **params
+        )
 
     def suggest(self, trial: Any, early_stopping: bool = False) -> dict[str, Any]:
         rounds = {} if early_stopping else {"n_estimators": trial.suggest_int("n_estimators", 50, 400, log=True)}
@@ -42,8 +43,14 @@ class LightGBM(ModelSpec):
 
     def defaults(self, early_stopping: bool = False) -> dict[str, Any]:
         rounds = {} if early_stopping else {"n_estimators": 100}
-        return {**rounds, "learning_rate": 0.1, "num_leaves": 31, LEAF_FRAC: DEFAULT_LEAF_FRAC,
-                "subsample": 1.0, "colsample_bytree": 1.0}
+        return {
+            **rounds,
+            "learning_rate": 0.1,
+            "num_leaves": 31,
+            LEAF_FRAC: DEFAULT_LEAF_FRAC,
+            "subsample": 1.0,
+            "colsample_bytree": 1.0,
+        }
 
     def resolve(self, params: dict[str, Any], n_pos: int, n_neg: int) -> dict[str, Any]:
         out = dict(params)
@@ -57,6 +64,7 @@ class LightGBM(ModelSpec):
         import lightgbm
 
         estimator.set_params(n_estimators=MAX_ROUNDS)
-        estimator.fit(X, y, eval_X=X_val, eval_y=y_val,
-                      callbacks=[lightgbm.early_stopping(EARLY_STOPPING_ROUNDS, verbose=False)])
+        estimator.fit(
+            X, y, eval_X=X_val, eval_y=y_val, callbacks=[lightgbm.early_stopping(EARLY_STOPPING_ROUNDS, verbose=False)]
+        )
         return max(1, int(estimator.best_iteration_ or estimator.n_estimators))

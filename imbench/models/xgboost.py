@@ -27,8 +27,9 @@ class XGBoost(ModelSpec):
     def build(self, params: dict[str, Any], seed: int) -> Any:
         from xgboost import XGBClassifier
 
-        return XGBClassifier(tree_method="hist", n_jobs=1, random_state=seed, verbosity=0,
-                             eval_metric="logloss", **params)
+        return XGBClassifier(
+            tree_method="hist", n_jobs=1, random_state=seed, verbosity=0, eval_metric="logloss", **params
+        )
 
     def suggest(self, trial: Any, early_stopping: bool = False) -> dict[str, Any]:
         rounds = {} if early_stopping else {"n_estimators": trial.suggest_int("n_estimators", 50, 400, log=True)}
@@ -43,8 +44,14 @@ class XGBoost(ModelSpec):
 
     def defaults(self, early_stopping: bool = False) -> dict[str, Any]:
         rounds = {} if early_stopping else {"n_estimators": 100}
-        return {**rounds, "learning_rate": 0.1, "max_depth": 6, "subsample": 1.0, "colsample_bytree": 1.0,
-                LEAF_FRAC: DEFAULT_LEAF_FRAC}
+        return {
+            **rounds,
+            "learning_rate": 0.1,
+            "max_depth": 6,
+            "subsample": 1.0,
+            "colsample_bytree": 1.0,
+            LEAF_FRAC: DEFAULT_LEAF_FRAC,
+        }
 
     def resolve(self, params: dict[str, Any], n_pos: int, n_neg: int) -> dict[str, Any]:
         out = dict(params)

@@ -13,8 +13,8 @@ from imbench.reporting import costs as cost_mod
 from imbench.reporting import quality
 from imbench.reporting.load import RunData
 from imbench.reporting.tables import (
-    RankComparison,
     Group,
+    RankComparison,
     adjust_family,
     cheat_groups,
     compare_strategies,
@@ -67,8 +67,12 @@ class Analysis:
 
     @property
     def all_comparisons(self) -> list[RankComparison]:
-        return [*self.overall.values(), *self.by_group.values(), *self.by_minority.values(),
-                *self.cost_by_group.values()]
+        return [
+            *self.overall.values(),
+            *self.by_group.values(),
+            *self.by_minority.values(),
+            *self.cost_by_group.values(),
+        ]
 
     def verdict(self, metric: str, g: Group) -> Verdict:
         """The verdict of a cheat-sheet cell (tier or minority view), with its group's calibration checks."""
@@ -101,8 +105,9 @@ def resolve_metric(results: pd.DataFrame, metric: str) -> str:
     return name
 
 
-def analyse(run: RunData, metric: str = "average_precision", cost_fn: float | None = None,
-            cost_fp: float | None = None) -> Analysis:
+def analyse(
+    run: RunData, metric: str = "average_precision", cost_fn: float | None = None, cost_fp: float | None = None
+) -> Analysis:
     """Compute every comparison and table of the report (raises before anything is written)."""
     results = run.results
     metric = resolve_metric(results, metric)

@@ -17,8 +17,8 @@ from imbench.reporting.tables import (
     MIN_DATASETS,
     MINORITY_BINS,
     TIER_RANGES,
-    RankComparison,
     Group,
+    RankComparison,
     strategy_base,
     uses_threshold,
 )
@@ -55,10 +55,14 @@ def cheatsheet_document(a: Analysis) -> Document:
 def _overview(a: Analysis) -> str:
     r = a.results
     counts = r["status"].value_counts()
-    parts = [f"{counts.get(s, 0)} {s.replace('_', ' ')}" for s in ("failed", "timeout", "not_applicable") if counts.get(s, 0)]
-    return (f"{_n(r['dataset'].nunique(), 'dataset')} × {_n(r['strategy'].nunique(), 'strategy', 'strategies')} × "
-            f"{_n(r['model'].nunique(), 'model')}; "
-            f"{counts.get('ok', 0)} of {len(r)} cells ok" + (f" ({', '.join(parts)})" if parts else "") + ".")
+    parts = [
+        f"{counts.get(s, 0)} {s.replace('_', ' ')}" for s in ("failed", "timeout", "not_applicable") if counts.get(s, 0)
+    ]
+    return (
+        f"{_n(r['dataset'].nunique(), 'dataset')} × {_n(r['strategy'].nunique(), 'strategy', 'strategies')} × "
+        f"{_n(r['model'].nunique(), 'model')}; "
+        f"{counts.get('ok', 0)} of {len(r)} cells ok" + (f" ({', '.join(parts)})" if parts else "") + "."
+    )
 
 
 def _n(k: int, one: str, many: str | None = None) -> str:
@@ -74,14 +78,18 @@ def _f(x: float, scale: float = 1.0, digits: int = 3) -> str:
     return f"{scale * x:+.{digits}f}" if np.isfinite(x) else "n/a"
 
 
-def evidence_text(c: RankComparison, strategy: str, scale: float = 1.0, digits: int = 3, table: str = "wilcoxon") -> str:
+def evidence_text(
+    c: RankComparison, strategy: str, scale: float = 1.0, digits: int = 3, table: str = "wilcoxon"
+) -> str:
     """Median Δ with IQR, mean, win/tie/loss, Bayesian probabilities and adjusted p of one strategy vs its baseline."""
     df = getattr(c, table)
     row = df.set_index("strategy").loc[strategy]
     pb, pe, pw = c.bayes(strategy, table)
-    text = (f"median Δ {_f(row['median_diff'], scale, digits)} (IQR {_f(row['q1_diff'], scale, digits)} to "
-            f"{_f(row['q3_diff'], scale, digits)}; mean {_f(row['mean_diff'], scale, digits)}), "
-            f"W/T/L {int(row['wins'])}/{int(row['ties'])}/{int(row['losses'])}")
+    text = (
+        f"median Δ {_f(row['median_diff'], scale, digits)} (IQR {_f(row['q1_diff'], scale, digits)} to "
+        f"{_f(row['q3_diff'], scale, digits)}; mean {_f(row['mean_diff'], scale, digits)}), "
+        f"W/T/L {int(row['wins'])}/{int(row['ties'])}/{int(row['losses'])}"
+    )
     if np.isfinite(pb):
         text += f", P(better/≈/worse) {pb:.2f}/{pe:.2f}/{pw:.2f}"
     if bool(row["testable"]) and np.isfinite(row["p_adj"]):
@@ -105,14 +113,18 @@ def cell_text(c: RankComparison, v: Verdict, scale: float = 1.0, digits: int = 3
         if np.isfinite(pe) and pe > pb:
             text += " (gain mostly within the ROPE)"
     else:
-        head = (f"too few datasets to test (n = {v.n_datasets}, min p {v.min_p:.3g})" if v.kind == "untestable"
-                else "no reliable difference")
+        head = (
+            f"too few datasets to test (n = {v.n_datasets}, min p {v.min_p:.3g})"
+            if v.kind == "untestable"
+            else "no reliable difference"
+        )
         text = f"{head} — keep {code(BASELINE)}"
         if v.strategy is not None:
             text += f"; best other {code(v.strategy)}: " + evidence_text(c, v.strategy, scale, digits)
     if v.avoid:
-        text += "; avoid " + ", ".join(f"{code(s)} (median Δ {_f(_median_diff(c, s), scale, digits)})"
-                                       for s in v.avoid[:MAX_TIED_SHOWN])
+        text += "; avoid " + ", ".join(
+            f"{code(s)} (median Δ {_f(_median_diff(c, s), scale, digits)})" for s in v.avoid[:MAX_TIED_SHOWN]
+        )
         if len(v.avoid) > MAX_TIED_SHOWN:
             text += f" +{len(v.avoid) - MAX_TIED_SHOWN} more"
     if v.calibration:
@@ -149,24 +161,34 @@ def _verdict_table(a: Analysis, groups: list[Group], title: str, kind: str) -> l
     rows = []
     for g in groups:
         name = g.minority_label if g.minority else g.tier_label
-        rows.append([name, *([g.band or ""] if use_band else []), code(g.model), datasets_text(a, g)]
-                    + [cell_text(a.by_minority[(m, g)] if g.minority else a.by_group[(m, g)], a.verdict(m, g))
-                       for m in a.metrics])
+        rows.append(
+            [name, *([g.band or ""] if use_band else []), code(g.model), datasets_text(a, g)]
+            + [
+                cell_text(a.by_minority[(m, g)] if g.minority else a.by_group[(m, g)], a.verdict(m, g))
+                for m in a.metrics
+            ]
+        )
     ropes = ", ".join(f"{label(m)} ±{stats.rope_of(m):g}" for m in a.metrics)
-    notes = [(f"Each cell compares every strategy with {code(BASELINE)} over the row's datasets (fold means first). "
-             f"\"use X\": X is better than {code(BASELINE)} (Wilcoxon signed-rank over datasets, Benjamini–Hochberg "
-             f"q < {stats.ALPHA} across all {a.family_size} tests of this report) and has the best mean rank among the "
-             f"strategies that are; otherwise \"no reliable difference — keep {code(BASELINE)}\", with the best-ranked "
-             f"other strategy described. Δ = strategy − {code(BASELINE)} per dataset, in the metric's units (for Brier, "
-             f"negative is better); IQR = its quartiles; W/T/L = datasets where the gain is above / within / below "
-             f"the ROPE ({ropes}); P(better/≈/worse) = Bayesian signed-rank test (baycomp) with that ROPE; "
-             f"q = adjusted p. \"avoid X\": X is reliably worse than {code(BASELINE)}. ⚠ worse calibration: the "
-             f"recommended strategy raises Brier or ECE vs {code(BASELINE)} in the same row by more than its ROPE "
-             "on average, or significantly. ⚑ degenerate cells among the row's datasets.")]
+    notes = [
+        (
+            f"Each cell compares every strategy with {code(BASELINE)} over the row's datasets (fold means first). "
+            f'"use X": X is better than {code(BASELINE)} (Wilcoxon signed-rank over datasets, Benjamini–Hochberg '
+            f"q < {stats.ALPHA} across all {a.family_size} tests of this report) and has the best mean rank among the "
+            f'strategies that are; otherwise "no reliable difference — keep {code(BASELINE)}", with the best-ranked '
+            f"other strategy described. Δ = strategy − {code(BASELINE)} per dataset, in the metric's units (for Brier, "
+            f"negative is better); IQR = its quartiles; W/T/L = datasets where the gain is above / within / below "
+            f"the ROPE ({ropes}); P(better/≈/worse) = Bayesian signed-rank test (baycomp) with that ROPE; "
+            f'q = adjusted p. "avoid X": X is reliably worse than {code(BASELINE)}. ⚠ worse calibration: the '
+            f"recommended strategy raises Brier or ECE vs {code(BASELINE)} in the same row by more than its ROPE "
+            "on average, or significantly. ⚑ degenerate cells among the row's datasets."
+        )
+    ]
     merged = [g for g in groups if "+" in (g.minority or g.tier)]
     if merged:
-        notes.append(f"Rows with fewer than {MIN_DATASETS} datasets are merged with their neighbour "
-                     f"({', '.join(sorted({(g.minority_label if g.minority else g.tier_label) for g in merged}))}).")
+        notes.append(
+            f"Rows with fewer than {MIN_DATASETS} datasets are merged with their neighbour "
+            f"({', '.join(sorted({(g.minority_label if g.minority else g.tier_label) for g in merged}))})."
+        )
     return [Heading(title), Table(cols, rows), *[Para(n, small=True) for n in notes]]
 
 
@@ -182,14 +204,20 @@ def when_to_use(a: Analysis) -> list[str]:
         where = f"{g.tier_label}{', ' + g.band if g.band else ''}, {code(g.model)} ({_n(v.n_datasets, 'dataset')})"
         if v.kind == "better":
             assert v.strategy is not None
-            s = (f"{where}: use {code(v.strategy)} — better than {code(BASELINE)} on {m}: "
-                 + evidence_text(c, v.strategy))
+            s = f"{where}: use {code(v.strategy)} — better than {code(BASELINE)} on {m}: " + evidence_text(
+                c, v.strategy
+            )
             if v.calibration:
-                s += ("; but it worsens calibration (" + ", ".join(f"{label(k)} {d:+.3f}" for k, d in v.calibration)
-                      + "): recalibrate before using its probabilities")
+                s += (
+                    "; but it worsens calibration ("
+                    + ", ".join(f"{label(k)} {d:+.3f}" for k, d in v.calibration)
+                    + "): recalibrate before using its probabilities"
+                )
         elif v.kind == "untestable":
-            s = (f"{where}: too few datasets for a test (the exact Wilcoxon test cannot go below p = {v.min_p:.3g}); "
-                 f"keep {code(BASELINE)} until more datasets are run")
+            s = (
+                f"{where}: too few datasets for a test (the exact Wilcoxon test cannot go below p = {v.min_p:.3g}); "
+                f"keep {code(BASELINE)} until more datasets are run"
+            )
             if v.strategy is not None:
                 s += f"; best other {code(v.strategy)}: " + evidence_text(c, v.strategy)
         else:
@@ -209,18 +237,33 @@ def decision_section(a: Analysis) -> list:
         if not uses_threshold(m) or not c.ok:
             continue
         pairs = [(s, BASELINE, "wilcoxon") for s in c.strategies if strategy_base(s) == BASELINE]
-        pairs += [(s, str(b), "decision") for s, b in zip(c.decision.get("strategy", []), c.decision.get("baseline", []))]
+        pairs += [
+            (s, str(b), "decision") for s, b in zip(c.decision.get("strategy", []), c.decision.get("baseline", []))
+        ]
         for s, b, table in pairs:
             row = getattr(c, table).set_index("strategy").loc[s]
-            verdict_text = ("better" if row["better"] else "worse") if bool(row["significant"]) else \
-                "no reliable difference" if bool(row["testable"]) else "too few datasets to test"
-            items.append(f"{code(s)} vs {code(b)}, {label(m)}, {code(model)} ({_n(c.n_datasets, 'dataset')}): "
-                         f"{verdict_text}; " + evidence_text(c, s, table=table) + ".")
+            verdict_text = (
+                ("better" if row["better"] else "worse")
+                if bool(row["significant"])
+                else "no reliable difference"
+                if bool(row["testable"])
+                else "too few datasets to test"
+            )
+            items.append(
+                f"{code(s)} vs {code(b)}, {label(m)}, {code(model)} ({_n(c.n_datasets, 'dataset')}): "
+                f"{verdict_text}; " + evidence_text(c, s, table=table) + "."
+            )
     if not items:
         return []
-    return [Heading("Decision threshold where it acts"),
-            Para("Threshold tuning changes only the cut-off, not the scores: it is judged on thresholded metrics "
-                 "against the same strategy without it.", small=True), Bullets(items)]
+    return [
+        Heading("Decision threshold where it acts"),
+        Para(
+            "Threshold tuning changes only the cut-off, not the scores: it is judged on thresholded metrics "
+            "against the same strategy without it.",
+            small=True,
+        ),
+        Bullets(items),
+    ]
 
 
 def sound_bites(a: Analysis) -> list[str]:
@@ -234,7 +277,9 @@ def accuracy_paradox(a: Analysis) -> str | None:
     need = {"test_accuracy", "test_average_precision", "ir"}
     if not need <= set(r.columns):
         return None
-    base = r[(r["strategy"] == BASELINE) & (r["status"] == "ok")].dropna(subset=["test_accuracy", "test_average_precision"])
+    base = r[(r["strategy"] == BASELINE) & (r["status"] == "ok")].dropna(
+        subset=["test_accuracy", "test_average_precision"]
+    )
     if base.empty or base["ir"].isna().all():
         return None
     ds = base.loc[base["ir"].idxmax(), "dataset"]
@@ -242,9 +287,14 @@ def accuracy_paradox(a: Analysis) -> str | None:
     ir = float(sub["ir"].iat[0])
     parts = []
     for model, g in sub.groupby("model"):
-        parts.append(f"accuracy {g['test_accuracy'].mean():.3f} but PR-AUC {g['test_average_precision'].mean():.3f} "
-                     f"with {code(model)}")
-    s = f"Accuracy paradox: on {code(ds)} (IR {ir:.1f}, the most imbalanced dataset), {code(BASELINE)} scores " + "; ".join(parts)
+        parts.append(
+            f"accuracy {g['test_accuracy'].mean():.3f} but PR-AUC {g['test_average_precision'].mean():.3f} "
+            f"with {code(model)}"
+        )
+    s = (
+        f"Accuracy paradox: on {code(ds)} (IR {ir:.1f}, the most imbalanced dataset), {code(BASELINE)} scores "
+        + "; ".join(parts)
+    )
     return s + f" — predicting the majority class for every case would already score accuracy {ir / (1 + ir):.3f}."
 
 
@@ -252,7 +302,13 @@ def _families(a: Analysis) -> dict[str, str]:
     r = a.results
     fam: dict[str, str] = {}
     if "family" in r.columns:
-        fam = r.dropna(subset=["family"]).drop_duplicates("strategy").set_index("strategy")["family"].astype(str).to_dict()
+        fam = (
+            r.dropna(subset=["family"])
+            .drop_duplicates("strategy")
+            .set_index("strategy")["family"]
+            .astype(str)
+            .to_dict()
+        )
     for s in r["strategy"].unique():
         if s not in fam:
             try:
@@ -282,9 +338,11 @@ def calibration_cost(a: Analysis) -> str | None:
         return None
     mean = float(np.mean(diffs))
     direction = "raises" if mean > 0 else "lowers"
-    return (f"Calibration: resampling {direction} the Brier score by {abs(mean):.4f} on average over datasets vs "
-            f"{code(BASELINE)} (whose mean Brier is {np.mean(base_vals):.4f}), over {pairs} resampling strategy × model "
-            f"pair(s); significantly worse (Wilcoxon over datasets, Benjamini–Hochberg) in {sig_worse} of {pairs}.")
+    return (
+        f"Calibration: resampling {direction} the Brier score by {abs(mean):.4f} on average over datasets vs "
+        f"{code(BASELINE)} (whose mean Brier is {np.mean(base_vals):.4f}), over {pairs} resampling strategy × model "
+        f"pair(s); significantly worse (Wilcoxon over datasets, Benjamini–Hochberg) in {sig_worse} of {pairs}."
+    )
 
 
 def threshold_vs_resampling(a: Analysis) -> str | None:
@@ -307,9 +365,11 @@ def threshold_vs_resampling(a: Analysis) -> str | None:
             r_vals.append(best)
     if not total:
         return None
-    return (f"Threshold tuning alone ({code('threshold')}) reaches the F1 of the best resampling strategy "
-            f"(within {MATCH_TOLERANCE}) in {matched} of {total} dataset × model pair(s); mean F1 "
-            f"{np.mean(t_vals):.3f} vs {np.mean(r_vals):.3f} for the best resampler.")
+    return (
+        f"Threshold tuning alone ({code('threshold')}) reaches the F1 of the best resampling strategy "
+        f"(within {MATCH_TOLERANCE}) in {matched} of {total} dataset × model pair(s); mean F1 "
+        f"{np.mean(t_vals):.3f} vs {np.mean(r_vals):.3f} for the best resampler."
+    )
 
 
 def cost_section(a: Analysis) -> list:
@@ -318,8 +378,14 @@ def cost_section(a: Analysis) -> list:
 
     assert a.cost_fn is not None and a.cost_fp is not None
     t_star = bayes_threshold(a.cost_fn, a.cost_fp)
-    cols = ["tier", "model", "verdict at stored threshold", "none at stored threshold",
-            f"verdict at t* = {t_star:.3f}", f"none at t* = {t_star:.3f}"]
+    cols = [
+        "tier",
+        "model",
+        "verdict at stored threshold",
+        "none at stored threshold",
+        f"verdict at t* = {t_star:.3f}",
+        f"none at t* = {t_star:.3f}",
+    ]
     rows = []
     for g in a.groups:
         row = [f"{g.tier_label}{' ' + g.band if g.band else ''}", code(g.model)]
@@ -327,21 +393,36 @@ def cost_section(a: Analysis) -> list:
             c = a.cost_by_group.get((col, g))
             row += _cost_cells(c, a.verdict(col, g) if c is not None else None)
         rows.append(row)
-    out: list = [Heading(f"Costs (cost_fn = {a.cost_fn:g}, cost_fp = {a.cost_fp:g})"),
-                 Para(f"Expected cost per 1,000 cases, re-scored from the stored test predictions without refitting: "
-                      f"at each cell's stored threshold (chosen on training data) and at the Bayes threshold "
-                      f"t* = cost_fp / (cost_fp + cost_fn) = {t_star:.3f}, which is optimal only for calibrated scores. "
-                      f"No threshold is chosen on test rows."),
-                 Table(cols, rows),
-                 Para("Verdicts as in the tables above, on expected cost per 1,000 cases (lower is better; ROPE "
-                      f"±{1000 * stats.rope_of('cost_at_bayes'):g} per 1,000).", small=True)]
+    out: list = [
+        Heading(f"Costs (cost_fn = {a.cost_fn:g}, cost_fp = {a.cost_fp:g})"),
+        Para(
+            f"Expected cost per 1,000 cases, re-scored from the stored test predictions without refitting: "
+            f"at each cell's stored threshold (chosen on training data) and at the Bayes threshold "
+            f"t* = cost_fp / (cost_fp + cost_fn) = {t_star:.3f}, which is optimal only for calibrated scores. "
+            f"No threshold is chosen on test rows."
+        ),
+        Table(cols, rows),
+        Para(
+            "Verdicts as in the tables above, on expected cost per 1,000 cases (lower is better; ROPE "
+            f"±{1000 * stats.rope_of('cost_at_bayes'):g} per 1,000).",
+            small=True,
+        ),
+    ]
     cells = a.cost_cells
     assert cells is not None
     base = cells[cells["strategy"] == BASELINE].dropna(subset=["per_1000_at_threshold", "per_1000_at_bayes"])
     if len(base):
-        out.append(Bullets([(f"Moving {code(BASELINE)} from its stored threshold to t* changes its mean cost per 1,000 "
-                            f"cases from {base['per_1000_at_threshold'].mean():.1f} to "
-                            f"{base['per_1000_at_bayes'].mean():.1f} (over {len(base)} ok cells).")]))
+        out.append(
+            Bullets(
+                [
+                    (
+                        f"Moving {code(BASELINE)} from its stored threshold to t* changes its mean cost per 1,000 "
+                        f"cases from {base['per_1000_at_threshold'].mean():.1f} to "
+                        f"{base['per_1000_at_bayes'].mean():.1f} (over {len(base)} ok cells)."
+                    )
+                ]
+            )
+        )
     return out
 
 
@@ -361,14 +442,17 @@ def flags_section(a: Analysis) -> list:
     few = few_positive_datasets(a.results)
     if few:
         shown = ", ".join(f"{code(d)} ({k})" for d, k in sorted(few.items(), key=lambda kv: kv[1])[:8])
-        items.append(f"{_n(len(few), 'dataset')} with test folds of fewer than {MIN_TEST_POSITIVES} positives "
-                     f"(smallest fold's count): {shown}{' …' if len(few) > 8 else ''}. Their fold metrics are noisy.")
+        items.append(
+            f"{_n(len(few), 'dataset')} with test folds of fewer than {MIN_TEST_POSITIVES} positives "
+            f"(smallest fold's count): {shown}{' …' if len(few) > 8 else ''}. Their fold metrics are noisy."
+        )
     deg = a.degenerate
     for key in ("constant_scores", "threshold_at_bound"):
         d = deg[deg[key]] if len(deg) else deg
         if len(d):
-            cells = ", ".join(f"{code(r.strategy)} × {code(r.model)} on {code(r.dataset)}"
-                              for r in d.head(8).itertuples(index=False))
+            cells = ", ".join(
+                f"{code(r.strategy)} × {code(r.model)} on {code(r.dataset)}" for r in d.head(8).itertuples(index=False)
+            )
             text = FLAG_TEXT[key]
             items.append(f"{text[0].upper() + text[1:]}: {_n(len(d), 'cell')} — {cells}{' …' if len(d) > 8 else ''}.")
     if a.n_trials is None:
@@ -378,8 +462,10 @@ def flags_section(a: Analysis) -> list:
     else:
         ub = a.under_budget.groupby(["strategy", "model"]).size()
         parts = ", ".join(f"{code(s)} × {code(m)} ({k})" for (s, m), k in ub.items())
-        items.append(f"Tuned below budget: {_n(len(a.under_budget), 'ok cell')} ran fewer than the protocol's "
-                     f"{a.n_trials} trials without failing (an early-stopped study): {parts}.")
+        items.append(
+            f"Tuned below budget: {_n(len(a.under_budget), 'ok cell')} ran fewer than the protocol's "
+            f"{a.n_trials} trials without failing (an early-stopped study): {parts}."
+        )
     if not items:
         return []
     return [Heading("Flags"), Bullets(items)]
@@ -393,20 +479,36 @@ def coverage_section(a: Analysis) -> list:
     if bad.empty:
         out.append(Para("Every cell finished ok."))
     else:
-        rows = [[code(r.strategy), code(r.model), str(r.ok), str(r.failed), str(r.timeout), str(r.not_applicable),
-                 str(r.example_error or "")] for r in bad.itertuples(index=False)]
+        rows = [
+            [
+                code(r.strategy),
+                code(r.model),
+                str(r.ok),
+                str(r.failed),
+                str(r.timeout),
+                str(r.not_applicable),
+                str(r.example_error or ""),
+            ]
+            for r in bad.itertuples(index=False)
+        ]
         out.append(Table(["strategy", "model", "ok", "failed", "timeout", "not applicable", "example"], rows))
     ex = a.exclusions()
     ex = ex[ex["metric"] == a.metric]
     dup = ex["reason"].str.contains("decision-only")
     if dup.any():
         names = ", ".join(code(x) for x in sorted(set(ex.loc[dup, "name"])))
-        out.append(Para(f"{names} left out of every {label(a.metric)} comparison: identical to its base strategy "
-                        "on this metric by construction (decision-only); compared on thresholded metrics instead."))
+        out.append(
+            Para(
+                f"{names} left out of every {label(a.metric)} comparison: identical to its base strategy "
+                "on this metric by construction (decision-only); compared on thresholded metrics instead."
+            )
+        )
     ex = ex[~dup]
     if len(ex):
-        items = [f"{code(r.model)}, {r.group}: {r.kind} {code(r.name)} left out — {r.reason}"
-                 for r in ex.drop_duplicates(["model", "group", "kind", "name"]).itertuples(index=False)]
+        items = [
+            f"{code(r.model)}, {r.group}: {r.kind} {code(r.name)} left out — {r.reason}"
+            for r in ex.drop_duplicates(["model", "group", "kind", "name"]).itertuples(index=False)
+        ]
         out.append(Para(f"Left out of the {label(a.metric)} ranks by the rank rule:"))
         out.append(Bullets(items))
     return out
@@ -420,50 +522,71 @@ def method_notes(a: Analysis) -> list[str]:
     metrics = sorted({c.metric for c in a.all_comparisons if c.ok}, key=lambda m: (m not in a.metrics, m))
     n_min_testable = next(n for n in range(1, 64) if stats.wilcoxon_testable(n))
     notes = [
-        (f"Unit of evidence: the dataset. For each dataset × model × strategy the {k} outer folds are averaged first; "
-        "ranks, Friedman/Nemenyi, Wilcoxon, win/tie/loss and the Bayesian test run over datasets (Demšar 2006). "
-        "Folds of one dataset share rows and are not independent samples."),
-        (f"Test vs {code(BASELINE)}: two-sided Wilcoxon signed-rank over datasets (scipy.stats.wilcoxon; exact p for "
-        f"small n). A comparison over fewer than {n_min_testable} datasets is not tested: the exact test cannot give "
-        f"p below 2/2^n ({stats.wilcoxon_min_p(n_min_testable - 1):.4g} for n = {n_min_testable - 1}) > "
-        f"α = {stats.ALPHA}; such cells say so instead."),
-        (f"Multiple comparisons: one family of {a.family_size} tests — every testable comparison this report prints "
-        f"(each strategy vs {code(BASELINE)} in every tier row, minority-size row and all-datasets comparison, on "
-        f"{', '.join(label(m) for m in metrics)}, plus X+threshold vs X on thresholded metrics) — with "
-        "Benjamini–Hochberg false-discovery-rate control at 5% (scipy.stats.false_discovery_control); q = adjusted p."),
+        (
+            f"Unit of evidence: the dataset. For each dataset × model × strategy the {k} outer folds are averaged first; "
+            "ranks, Friedman/Nemenyi, Wilcoxon, win/tie/loss and the Bayesian test run over datasets (Demšar 2006). "
+            "Folds of one dataset share rows and are not independent samples."
+        ),
+        (
+            f"Test vs {code(BASELINE)}: two-sided Wilcoxon signed-rank over datasets (scipy.stats.wilcoxon; exact p for "
+            f"small n). A comparison over fewer than {n_min_testable} datasets is not tested: the exact test cannot give "
+            f"p below 2/2^n ({stats.wilcoxon_min_p(n_min_testable - 1):.4g} for n = {n_min_testable - 1}) > "
+            f"α = {stats.ALPHA}; such cells say so instead."
+        ),
+        (
+            f"Multiple comparisons: one family of {a.family_size} tests — every testable comparison this report prints "
+            f"(each strategy vs {code(BASELINE)} in every tier row, minority-size row and all-datasets comparison, on "
+            f"{', '.join(label(m) for m in metrics)}, plus X+threshold vs X on thresholded metrics) — with "
+            "Benjamini–Hochberg false-discovery-rate control at 5% (scipy.stats.false_discovery_control); q = adjusted p."
+        ),
     ]
     if a.family_size and sizes:
         holm_needs = stats.ALPHA / a.family_size
         reach = stats.wilcoxon_min_p(max(sizes))
         if reach > holm_needs:
-            notes.append(f"Why not Holm: family-wise control over {a.family_size} tests needs p < "
-                         f"{holm_needs:.2g} for the first rejection, below the smallest p that even the largest "
-                         f"comparison ({max(sizes)} datasets, {reach:.2g}) can reach.")
+            notes.append(
+                f"Why not Holm: family-wise control over {a.family_size} tests needs p < "
+                f"{holm_needs:.2g} for the first rejection, below the smallest p that even the largest "
+                f"comparison ({max(sizes)} datasets, {reach:.2g}) can reach."
+            )
     notes += [
         "Practical difference: Bayesian signed-rank test (baycomp SignedRankTest, Benavoli et al. 2017; "
         f"Dirichlet-process prior 0.5, {stats.BAYES_SAMPLES:,} posterior samples, seed {stats.BAYES_SEED}) gives "
         "P(better), P(equivalent), P(worse) vs the baseline with a region of practical equivalence per metric: "
-        + ", ".join(f"{label(m)} ±{stats.rope_of(m):g}" for m in metrics) + ".",
-        ("Spread: median and interquartile range of the per-dataset differences beside the mean; a seeded percentile "
-        f"bootstrap over datasets ({stats.BOOTSTRAP_RESAMPLES:,} resamples, seed {stats.BOOTSTRAP_SEED}) gives a 95% "
-        "interval of the median difference (median_ci_low/high in wilcoxon_vs_none.csv)."),
-        ("Intervals per dataset (summary.csv, HTML report): Nadeau–Bengio corrected resampled t, variance × "
-        "(1/k + n_test/n_train) with k − 1 degrees of freedom; the naive t interval over folds is too narrow."),
-        (f"Decision-only strategies ({code('threshold')}, X+threshold) share their model's scores: on metrics that "
-        "ignore the threshold (PR-AUC, ROC-AUC, Brier, log loss, ECE) they equal none / X by construction and are "
-        "left out of those ranks and tests; on thresholded metrics (F1, MCC, G-mean, cost …) they compete, and "
-        "X+threshold is also compared with X."),
-        ("Ranks: each strategy's fold mean is ranked per dataset (1 = best, ties averaged) and averaged over the "
-        "row's datasets; Friedman (scipy) and Nemenyi (scikit-posthocs) over datasets are in the report's "
-        "statistics section and critical-difference diagrams."),
-        ("Rank rule: a comparison uses only datasets where every compared strategy has an ok result for every "
-        "outer fold; a strategy incomplete in more than half of a group's datasets is dropped from that group "
-        "instead (never the baseline none). Failed, timed-out or missing cells are never filled with values. "
-        "Not-applicable pairs do not exist for that model and are not compared."),
-        "Tiers by imbalance ratio IR = n_neg / n_pos: " + "; ".join(f"{t}: {v}" for t, v in TIER_RANGES.items())
+        + ", ".join(f"{label(m)} ±{stats.rope_of(m):g}" for m in metrics)
+        + ".",
+        (
+            "Spread: median and interquartile range of the per-dataset differences beside the mean; a seeded percentile "
+            f"bootstrap over datasets ({stats.BOOTSTRAP_RESAMPLES:,} resamples, seed {stats.BOOTSTRAP_SEED}) gives a 95% "
+            "interval of the median difference (median_ci_low/high in wilcoxon_vs_none.csv)."
+        ),
+        (
+            "Intervals per dataset (summary.csv, HTML report): Nadeau–Bengio corrected resampled t, variance × "
+            "(1/k + n_test/n_train) with k − 1 degrees of freedom; the naive t interval over folds is too narrow."
+        ),
+        (
+            f"Decision-only strategies ({code('threshold')}, X+threshold) share their model's scores: on metrics that "
+            "ignore the threshold (PR-AUC, ROC-AUC, Brier, log loss, ECE) they equal none / X by construction and are "
+            "left out of those ranks and tests; on thresholded metrics (F1, MCC, G-mean, cost …) they compete, and "
+            "X+threshold is also compared with X."
+        ),
+        (
+            "Ranks: each strategy's fold mean is ranked per dataset (1 = best, ties averaged) and averaged over the "
+            "row's datasets; Friedman (scipy) and Nemenyi (scikit-posthocs) over datasets are in the report's "
+            "statistics section and critical-difference diagrams."
+        ),
+        (
+            "Rank rule: a comparison uses only datasets where every compared strategy has an ok result for every "
+            "outer fold; a strategy incomplete in more than half of a group's datasets is dropped from that group "
+            "instead (never the baseline none). Failed, timed-out or missing cells are never filled with values. "
+            "Not-applicable pairs do not exist for that model and are not compared."
+        ),
+        "Tiers by imbalance ratio IR = n_neg / n_pos: "
+        + "; ".join(f"{t}: {v}" for t, v in TIER_RANGES.items())
         + f"; a tier row with fewer than {MIN_DATASETS} datasets is merged with its neighbour. Because tiers "
         "confound IR with dataset family and minority size, a second view groups datasets by positives: "
-        + ", ".join(b for b, _ in MINORITY_BINS) + ".",
+        + ", ".join(b for b, _ in MINORITY_BINS)
+        + ".",
     ]
     return notes
 

@@ -32,12 +32,6 @@ TIER_MARKERS = {"low": "o", "medium": "s", "high": "^", "extreme": "D"}
 # ---------------------------------------------------------------- data
 
 
-def cd_data(comp: RankComparison) -> pd.DataFrame:
-    """Mean rank per strategy of a comparison, best first (the CD diagram's points)."""
-    mr = comp.mean_ranks
-    return pd.DataFrame({"strategy": mr.index, "mean_rank": mr.to_numpy()})
-
-
 def gain_heatmap_data(comparisons: Sequence[RankComparison]) -> pd.DataFrame:
     """Long table strategy × (tier, model): mean difference vs none over datasets and its adjusted Wilcoxon p."""
     rows = []
@@ -46,9 +40,17 @@ def gain_heatmap_data(comparisons: Sequence[RankComparison]) -> pd.DataFrame:
             continue
         col = c.group.tier + (f" {c.group.band}" if c.group.band else "") + f" | {c.group.model}"
         for r in c.wilcoxon.itertuples(index=False):
-            rows.append({"strategy": r.strategy, "column": col, "tier": c.group.tier, "model": c.group.model,
-                         "mean_diff": r.mean_diff, "improvement": r.mean_diff if c.greater else -r.mean_diff,
-                         "p_adj": r.p_adj})
+            rows.append(
+                {
+                    "strategy": r.strategy,
+                    "column": col,
+                    "tier": c.group.tier,
+                    "model": c.group.model,
+                    "mean_diff": r.mean_diff,
+                    "improvement": r.mean_diff if c.greater else -r.mean_diff,
+                    "p_adj": r.p_adj,
+                }
+            )
     return pd.DataFrame(rows, columns=["strategy", "column", "tier", "model", "mean_diff", "improvement", "p_adj"])
 
 
@@ -74,8 +76,16 @@ def calibration_harm_data(comparisons: Sequence[RankComparison]) -> pd.DataFrame
             if s == BASELINE:
                 continue
             mean, low, high = t_interval((c.block_values[s] - c.block_values[BASELINE]).to_numpy())
-            rows.append({"metric": c.metric, "model": c.group.model, "strategy": s, "mean_diff": mean,
-                         "ci_low": low, "ci_high": high})
+            rows.append(
+                {
+                    "metric": c.metric,
+                    "model": c.group.model,
+                    "strategy": s,
+                    "mean_diff": mean,
+                    "ci_low": low,
+                    "ci_high": high,
+                }
+            )
     return pd.DataFrame(rows, columns=["metric", "model", "strategy", "mean_diff", "ci_low", "ci_high"])
 
 
@@ -95,13 +105,29 @@ def pr_curve_data(predictions: pd.DataFrame, dataset: str) -> pd.DataFrame:
         if y.min() == y.max():
             continue
         p, r, _ = precision_recall_curve(y, score)
-        per_fold = [average_precision_score(f["y_true"].to_numpy(dtype=int), f["score"].to_numpy(dtype=float))
-                    for _, f in g.groupby("fold") if f["y_true"].nunique() == 2]
-        frames.append(pd.DataFrame({"model": m, "strategy": s, "recall": r, "precision": p,
-                                    "ap": float(np.mean(per_fold)) if per_fold else np.nan,
-                                    "ap_pooled": average_precision_score(y, score), "prevalence": y.mean()}))
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
-        columns=["model", "strategy", "recall", "precision", "ap", "ap_pooled", "prevalence"])
+        per_fold = [
+            average_precision_score(f["y_true"].to_numpy(dtype=int), f["score"].to_numpy(dtype=float))
+            for _, f in g.groupby("fold")
+            if f["y_true"].nunique() == 2
+        ]
+        frames.append(
+            pd.DataFrame(
+                {
+                    "model": m,
+                    "strategy": s,
+                    "recall": r,
+                    "precision": p,
+                    "ap": float(np.mean(per_fold)) if per_fold else np.nan,
+                    "ap_pooled": average_precision_score(y, score),
+                    "prevalence": y.mean(),
+                }
+            )
+        )
+    return (
+        pd.concat(frames, ignore_index=True)
+        if frames
+        else pd.DataFrame(columns=["model", "strategy", "recall", "precision", "ap", "ap_pooled", "prevalence"])
+    )
 
 
 def accuracy_vs_prauc_data(results: pd.DataFrame) -> pd.DataFrame:
@@ -112,7 +138,8 @@ def accuracy_vs_prauc_data(results: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=["dataset", "model", "strategy", "tier", "ir", "accuracy", "average_precision"])
     extra = {c: (c, "first") for c in ("tier", "ir") if c in ok}
     agg = ok.groupby(["dataset", "model", "strategy"]).agg(
-        accuracy=("test_accuracy", "mean"), average_precision=("test_average_precision", "mean"), **extra)
+        accuracy=("test_accuracy", "mean"), average_precision=("test_average_precision", "mean"), **extra
+    )
     return agg.reset_index()
 
 
@@ -154,13 +181,15 @@ def legend_label(strategy: str) -> str:
     return _short(strategy, 30)
 
 
-def _panels(plt: Any, n: int, width: float, height: float, *, sharey: bool = False,
-            ncols: int | None = None) -> tuple[Figure, list[Axes]]:
+def _panels(
+    plt: Any, n: int, width: float, height: float, *, sharey: bool = False, ncols: int | None = None
+) -> tuple[Figure, list[Axes]]:
     """``n`` panels wrapped into rows of at most ``MAX_COLUMNS`` (unused grid cells hidden)."""
     cols = max(1, min(ncols or MAX_COLUMNS, n))
     rows = -(-n // cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(width * cols, height * rows), squeeze=False, sharey=sharey,
-                             layout="constrained")
+    fig, axes = plt.subplots(
+        rows, cols, figsize=(width * cols, height * rows), squeeze=False, sharey=sharey, layout="constrained"
+    )
     flat = list(axes.ravel())
     for ax in flat[n:]:
         ax.set_visible(False)
@@ -174,8 +203,15 @@ def _strategy_handles(strategies: Iterable[str], line: bool = True) -> list[Any]
     out = []
     for s in palette.ordered(strategies):
         lk = palette.look(s)
-        h = Line2D([], [], color=lk.color, ls=lk.linestyle if line else "none", lw=lk.linewidth,
-                   marker=lk.marker if not line else None, label=legend_label(s))
+        h = Line2D(
+            [],
+            [],
+            color=lk.color,
+            ls=lk.linestyle if line else "none",
+            lw=lk.linewidth,
+            marker=lk.marker if not line else None,
+            label=legend_label(s),
+        )
         h.set_gid(palette.gid(s))
         out.append(h)
     return out
@@ -184,8 +220,14 @@ def _strategy_handles(strategies: Iterable[str], line: bool = True) -> list[Any]
 def _figure_legend(fig: Figure, handles: list[Any], title: str | None = None) -> None:
     """One legend for the whole figure, below the panels, with every strategy of every panel."""
     if handles:
-        fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 5), fontsize=8,
-                   title=title, frameon=False)
+        fig.legend(
+            handles=handles,
+            loc="outside lower center",
+            ncols=min(len(handles), 5),
+            fontsize=8,
+            title=title,
+            frameon=False,
+        )
 
 
 def _tag(artist: Any, strategy: str) -> Any:
@@ -210,9 +252,15 @@ def draw_cd_diagram(comp: RankComparison, title: str = "") -> Figure:
             sig = pd.DataFrame(1.0, index=comp.mean_ranks.index, columns=comp.mean_ranks.index)
         sig = sig.rename(index=_short, columns=_short)
         colors = {lbl: palette.color(s) for lbl, s in names.items()}
-        out = sp.critical_difference_diagram(ranks, sig, ax=ax, alpha=comp.alpha, color_palette=colors,
-                                             label_fmt_left="{label} ({rank:.2f})",
-                                             label_fmt_right="({rank:.2f}) {label}")
+        out = sp.critical_difference_diagram(
+            ranks,
+            sig,
+            ax=ax,
+            alpha=comp.alpha,
+            color_palette=colors,
+            label_fmt_left="{label} ({rank:.2f})",
+            label_fmt_right="({rank:.2f}) {label}",
+        )
         for i, text in enumerate(out.get("labels", [])):
             lbl = str(text.get_text())
             s = next((names[n] for n in names if lbl.startswith(n + " (") or lbl.endswith(") " + n)), None)
@@ -263,8 +311,17 @@ def draw_metric_vs_ir(data: pd.DataFrame, metric: str) -> Figure:
             for s in palette.ordered(sub["strategy"].unique()):
                 g = sub[sub["strategy"] == s].groupby("ir", as_index=False)["mean"].mean()
                 lk = palette.look(s)
-                (line,) = ax.plot(g["ir"], g["mean"], marker=lk.marker, ms=3.5, lw=lk.linewidth, ls=lk.linestyle,
-                                  color=lk.color, label=legend_label(s), zorder=3 if s == BASELINE else 2)
+                (line,) = ax.plot(
+                    g["ir"],
+                    g["mean"],
+                    marker=lk.marker,
+                    ms=3.5,
+                    lw=lk.linewidth,
+                    ls=lk.linestyle,
+                    color=lk.color,
+                    label=legend_label(s),
+                    zorder=3 if s == BASELINE else 2,
+                )
                 _tag(line, s)
             ax.set_xscale("log")
             ax.xaxis.set_major_formatter(ScalarFormatter())
@@ -330,8 +387,15 @@ def draw_pr_curves(data: pd.DataFrame, dataset: str) -> Figure:
                 g = sub[sub["strategy"] == s]
                 lk = palette.look(s)
                 text = f"{legend_label(s)} AP {g['ap'].iat[0]:.3f} (pooled {g['ap_pooled'].iat[0]:.3f})"
-                (line,) = ax.plot(g["recall"], g["precision"], lw=lk.linewidth, ls=lk.linestyle, color=lk.color,
-                                  label=text, drawstyle="steps-post")
+                (line,) = ax.plot(
+                    g["recall"],
+                    g["precision"],
+                    lw=lk.linewidth,
+                    ls=lk.linestyle,
+                    color=lk.color,
+                    label=text,
+                    drawstyle="steps-post",
+                )
                 handles.append(_tag(line, s))
             if len(sub):
                 prev = float(sub["prevalence"].iat[0])
@@ -360,17 +424,28 @@ def draw_accuracy_vs_prauc(data: pd.DataFrame) -> Figure:
             for t in tiers or [None]:  # no tier column: one marker shape
                 gt = g if t is None else g[g["tier"] == t]
                 if len(gt):
-                    pts = ax.scatter(gt["average_precision"], gt["accuracy"], s=26 if s == BASELINE else 18,
-                                     alpha=0.8, color=palette.color(s), marker=TIER_MARKERS.get(str(t), "o"),
-                                     zorder=3 if s == BASELINE else 2)
+                    pts = ax.scatter(
+                        gt["average_precision"],
+                        gt["accuracy"],
+                        s=26 if s == BASELINE else 18,
+                        alpha=0.8,
+                        color=palette.color(s),
+                        marker=TIER_MARKERS.get(str(t), "o"),
+                        zorder=3 if s == BASELINE else 2,
+                    )
                     _tag(pts, s)
         ax.plot([0, 1], [0, 1], color="grey", lw=0.6, ls=":", gid="ref:diagonal")
         ax.set_xlabel("PR-AUC (average precision)")
         ax.set_ylabel("accuracy at the decision threshold")
         ax.set_xlim(0, 1.02)
         ax.set_ylim(min(0.5, float(data["accuracy"].min()) - 0.02) if len(data) else 0, 1.02)
-        shapes = [Line2D([], [], color="grey", ls="none", marker=TIER_MARKERS.get(str(t), "o"), label=f"tier {t}",
-                         gid="ref:tier") for t in tiers if t is not None]
+        shapes = [
+            Line2D(
+                [], [], color="grey", ls="none", marker=TIER_MARKERS.get(str(t), "o"), label=f"tier {t}", gid="ref:tier"
+            )
+            for t in tiers
+            if t is not None
+        ]
         _figure_legend(fig, _strategy_handles(data["strategy"].unique(), line=False) + shapes)
         ax.grid(alpha=0.3)
         ax.set_title("Accuracy vs PR-AUC per dataset × model × strategy")

@@ -26,8 +26,18 @@ NA_PREFIX = "not applicable: "
 EXTREME_THRESHOLD = 1e-6
 """A decision threshold closer than this to 0 or 1 means 'predict (almost) everything positive / negative'."""
 CONSTANT_AUC = 0.5
-UNIT_RANGE = {"average_precision", "roc_auc", "f1", "precision", "recall", "balanced_accuracy", "gmean", "accuracy",
-              "brier", "ece"}
+UNIT_RANGE = {
+    "average_precision",
+    "roc_auc",
+    "f1",
+    "precision",
+    "recall",
+    "balanced_accuracy",
+    "gmean",
+    "accuracy",
+    "brier",
+    "ece",
+}
 """Metrics bounded by [0, 1]: the grid clips their intervals (from few folds they can leave the range)."""
 
 
@@ -58,16 +68,22 @@ class Coverage:
         """The run's size, then ok / failed / timed out over existing cells, then not-applicable cells apart
         (with each reason, or a pointer to them)."""
         pct = f" ({100 * self.ok / self.existing:.1f} %)" if self.existing else ""
-        s = (f"{_n(self.datasets, 'dataset')} × {_n(self.strategies, 'strategy', 'strategies')} × "
-             f"{_n(self.models, 'model')}. Of the {self.existing} cells (dataset × strategy × model × outer fold) that "
-             f"exist, {self.ok} finished ok{pct}, {self.failed} failed and {self.timeout} timed out.")
+        s = (
+            f"{_n(self.datasets, 'dataset')} × {_n(self.strategies, 'strategy', 'strategies')} × "
+            f"{_n(self.models, 'model')}. Of the {self.existing} cells (dataset × strategy × model × outer fold) that "
+            f"exist, {self.ok} finished ok{pct}, {self.failed} failed and {self.timeout} timed out."
+        )
         if self.not_applicable and reasons:
-            s += (f" Not counted: {self.not_applicable} not-applicable cells, pairs that do not exist by design "
-                  f"({'; '.join(f'{code(st)}: {why}' for st, why, _ in self.reasons)}).")
+            s += (
+                f" Not counted: {self.not_applicable} not-applicable cells, pairs that do not exist by design "
+                f"({'; '.join(f'{code(st)}: {why}' for st, why, _ in self.reasons)})."
+            )
         elif self.not_applicable:
             names = ", ".join(code(st) for st in dict.fromkeys(st for st, _, _ in self.reasons))
-            s += (f" Counted apart: {self.not_applicable} not-applicable cells ({names} with some models), pairs "
-                  "that do not exist by design; reasons under Coverage and failures.")
+            s += (
+                f" Counted apart: {self.not_applicable} not-applicable cells ({names} with some models), pairs "
+                "that do not exist by design; reasons under Coverage and failures."
+            )
         return s
 
 
@@ -89,9 +105,16 @@ def coverage(results: pd.DataFrame) -> Coverage:
         merged[key] = merged.get(key, 0) + n
     models = {s: sorted(set(na.loc[na["strategy"] == s, "model"])) for s in na["strategy"].unique()}
     out = [(s, f"{why} — {', '.join(models.get(s, []))}; {n} cells", n) for (s, why), n in merged.items()]
-    return Coverage(results["dataset"].nunique(), results["strategy"].nunique(), results["model"].nunique(),
-                    int(counts.get("ok", 0)), int(counts.get("failed", 0)), int(counts.get("timeout", 0)),
-                    int(counts.get("not_applicable", 0)), out)
+    return Coverage(
+        results["dataset"].nunique(),
+        results["strategy"].nunique(),
+        results["model"].nunique(),
+        int(counts.get("ok", 0)),
+        int(counts.get("failed", 0)),
+        int(counts.get("timeout", 0)),
+        int(counts.get("not_applicable", 0)),
+        out,
+    )
 
 
 def status_rows(results: pd.DataFrame) -> Table:
@@ -169,10 +192,16 @@ def _flag(counts: pd.Series | None) -> tuple[str, str]:
     """Short mark and its explanation for one cell's flags."""
     if counts is None:
         return "", ""
-    parts = [(int(counts.get(k, 0)), short, long) for k, short, long in (
-        ("failed", "✗ failed", "failed"), ("timeout", "✗ timed out", "timed out"),
-        ("constant", "⚠ const", "constant scores (ROC-AUC 0.5)"),
-        ("extreme_threshold", "⚠ thr", "threshold ≈ 0 or 1")) if counts.get(k, 0)]
+    parts = [
+        (int(counts.get(k, 0)), short, long)
+        for k, short, long in (
+            ("failed", "✗ failed", "failed"),
+            ("timeout", "✗ timed out", "timed out"),
+            ("constant", "⚠ const", "constant scores (ROC-AUC 0.5)"),
+            ("extreme_threshold", "⚠ thr", "threshold ≈ 0 or 1"),
+        )
+        if counts.get(k, 0)
+    ]
     return " ".join(s for _, s, _ in parts), "; ".join(f"{k} fold(s) {long}" for k, _, long in parts)
 
 
@@ -190,8 +219,11 @@ def dataset_grid(a: Analysis, model: str) -> Table:
     for d in datasets:
         ir = a.meta.loc[d, "ir"]
         head: list[str | Cell] = [Cell(code(d), sub=f"IR {ir:.1f}" if pd.notna(ir) else ""), pos.get(d, "")]
-        means = {s: float(summ.loc[(d, s), "mean"]) for s in applicable if (d, s) in summ.index
-                 and int(summ.loc[(d, s), "n_ok"]) > 0 and np.isfinite(summ.loc[(d, s), "mean"])}
+        means = {
+            s: float(summ.loc[(d, s), "mean"])
+            for s in applicable
+            if (d, s) in summ.index and int(summ.loc[(d, s), "n_ok"]) > 0 and np.isfinite(summ.loc[(d, s), "mean"])
+        }
         best = (max if greater else min)(means.values()) if means else None
         cells: list[str | Cell] = []
         for s in applicable:
@@ -206,10 +238,20 @@ def dataset_grid(a: Analysis, model: str) -> Table:
             if a.metric in UNIT_RANGE:
                 lo, hi = max(lo, 0.0), min(hi, 1.0)
             interval = f"[{lo:.3f}, {hi:.3f}]" if np.isfinite(lo) and np.isfinite(hi) else ""
-            title = (f"{label(a.metric)} mean over {int(row['n_ok'])} of {int(row['n_folds'])} folds"
-                     + (f"; 95 % interval {interval}" if interval else "") + (f"; {why}" if why else ""))
-            cells.append(Cell(f"{means[s]:.3f}", bold=best is not None and abs(means[s] - best) < 5e-4,
-                              sub=interval, flag=mark, title=title))
+            title = (
+                f"{label(a.metric)} mean over {int(row['n_ok'])} of {int(row['n_folds'])} folds"
+                + (f"; 95 % interval {interval}" if interval else "")
+                + (f"; {why}" if why else "")
+            )
+            cells.append(
+                Cell(
+                    f"{means[s]:.3f}",
+                    bold=best is not None and abs(means[s] - best) < 5e-4,
+                    sub=interval,
+                    flag=mark,
+                    title=title,
+                )
+            )
         rows.append(head + cells)
     return Table(["dataset", "positives / test fold", *[code(s) for s in applicable]], rows)
 
@@ -240,8 +282,13 @@ def threshold_table(a: Analysis) -> Table:
             thr = pd.to_numeric(g["threshold"], errors="coerce").dropna() if "threshold" in g else pd.Series()
             extreme = int(((thr < EXTREME_THRESHOLD) | (thr > 1 - EXTREME_THRESHOLD)).sum())
             span = "—" if not len(thr) else "fixed" if thr.min() == thr.max() else f"{thr.min():.3g} – {thr.max():.3g}"
-            row = [code(m), code(s), f"{thr.median():.3g}" if len(thr) else "—", span,
-                   f"{extreme} of {len(thr)}" if extreme else "0"]
+            row = [
+                code(m),
+                code(s),
+                f"{thr.median():.3g}" if len(thr) else "—",
+                span,
+                f"{extreme} of {len(thr)}" if extreme else "0",
+            ]
             if has_cost:
                 per_ds = 1000 * g.groupby("dataset")["test_expected_cost"].mean()
                 row += [f"{per_ds.mean():.1f}", f"{per_ds.median():.1f}"]
@@ -263,10 +310,29 @@ def rescored_cost_table(a: Analysis) -> Table | None:
         sub = cs[cs["model"] == m]
         for s in palette.ordered(sub["strategy"].unique()):
             g = sub[sub["strategy"] == s]
-            rows.append([code(m), code(s), f"{g['per_1000_at_threshold'].mean():.1f}",
-                         f"{g['per_1000_at_bayes'].mean():.1f}", str(len(g))])
+            rows.append(
+                [
+                    code(m),
+                    code(s),
+                    f"{g['per_1000_at_threshold'].mean():.1f}",
+                    f"{g['per_1000_at_bayes'].mean():.1f}",
+                    str(len(g)),
+                ]
+            )
     return Table(["model", "strategy", "at the stored threshold", "at the Bayes threshold t*", "datasets"], rows)
 
 
-__all__ = ["STATUS_LABELS", "Coverage", "cell_flags", "coverage", "dataset_grid", "error_messages",
-           "positives_per_fold", "rescored_cost_table", "run_costs", "status_label", "status_rows", "threshold_table"]
+__all__ = [
+    "STATUS_LABELS",
+    "Coverage",
+    "cell_flags",
+    "coverage",
+    "dataset_grid",
+    "error_messages",
+    "positives_per_fold",
+    "rescored_cost_table",
+    "run_costs",
+    "status_label",
+    "status_rows",
+    "threshold_table",
+]

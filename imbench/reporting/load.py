@@ -65,7 +65,9 @@ def load_run(run_dir: str | Path) -> RunData:
             raise DataValidationError(f"predictions.parquet lacks column(s) {', '.join(missing)}")
         for c in ("dataset", "strategy", "model"):
             predictions[c] = predictions[c].astype(str)
-    return RunData(path, results, predictions, _read_config(path / "config.yaml"), _read_manifest(path / "manifest.json"))
+    return RunData(
+        path, results, predictions, _read_config(path / "config.yaml"), _read_manifest(path / "manifest.json")
+    )
 
 
 def _exports_current(path: Path) -> bool:

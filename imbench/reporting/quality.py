@@ -15,9 +15,11 @@ import pandas as pd
 
 MIN_TEST_POSITIVES = 5
 KEYS = ["dataset", "model", "strategy"]
-FLAG_TEXT = {"constant_scores": "constant scores (ROC-AUC 0.5 on every fold)",
-             "threshold_at_bound": "decision threshold at 0 or 1",
-             "few_test_positives": f"test folds with fewer than {MIN_TEST_POSITIVES} positives"}
+FLAG_TEXT = {
+    "constant_scores": "constant scores (ROC-AUC 0.5 on every fold)",
+    "threshold_at_bound": "decision threshold at 0 or 1",
+    "few_test_positives": f"test folds with fewer than {MIN_TEST_POSITIVES} positives",
+}
 
 
 def degenerate_cells(results: pd.DataFrame) -> pd.DataFrame:
@@ -33,12 +35,15 @@ def degenerate_cells(results: pd.DataFrame) -> pd.DataFrame:
     else:
         out["constant_scores"] = False
     if "threshold" in ok:
-        out["threshold_at_bound"] = g["threshold"].agg(lambda v: bool(np.any((np.asarray(v) <= 0) | (np.asarray(v) >= 1))))
+        out["threshold_at_bound"] = g["threshold"].agg(
+            lambda v: bool(np.any((np.asarray(v) <= 0) | (np.asarray(v) >= 1)))
+        )
     else:
         out["threshold_at_bound"] = False
     if "n_pos_test" in ok:
-        out["few_test_positives"] = g["n_pos_test"].agg(lambda v: bool(np.nanmin(np.asarray(v, dtype=float))
-                                                                       < MIN_TEST_POSITIVES))
+        out["few_test_positives"] = g["n_pos_test"].agg(
+            lambda v: bool(np.nanmin(np.asarray(v, dtype=float)) < MIN_TEST_POSITIVES)
+        )
     else:
         out["few_test_positives"] = False
     out = out.reset_index()

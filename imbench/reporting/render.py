@@ -96,6 +96,7 @@ def code(name: object) -> str:
 
 def table_from_frame(df: pd.DataFrame, floatfmt: str = "{:.4g}", caption: str = "") -> Table:
     """A Table from a DataFrame; floats formatted, NaN shown as an empty cell."""
+
     def fmt(v: object) -> str:
         if isinstance(v, float):
             return "" if v != v else floatfmt.format(v)
@@ -111,7 +112,7 @@ _MD_SPECIAL = re.compile(r"[\\*`]|(?<!\w)_|_(?!\w)|<(?=[A-Za-z/!?])|\[(?=[^\]]*\
 def _split_code(text: str) -> list[tuple[bool, str]]:
     parts, pos = [], 0
     for m in _CODE.finditer(text):
-        parts.append((False, text[pos:m.start()]))
+        parts.append((False, text[pos : m.start()]))
         parts.append((True, m.group(1)))
         pos = m.end()
     parts.append((False, text[pos:]))
@@ -246,12 +247,9 @@ def to_html(doc: Document) -> str:
     w = _HtmlWriter()
     body = "".join(w.block(b) for b in doc.blocks)
     nav = f"<nav><ul>{''.join(w.toc)}</ul></nav>" if w.toc else ""
-    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-            f"<title>{html.escape(doc.title)}</title><style>{_CSS}</style></head><body>"
-            f"<h1>{html_inline(doc.title)}</h1>{nav}{body}</body></html>\n")
-
-
-def blocks_of(docs: Sequence[Document]) -> list[Block]:
-    """All blocks of several documents, in order."""
-    return [b for d in docs for b in d.blocks]
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{html.escape(doc.title)}</title><style>{_CSS}</style></head><body>"
+        f"<h1>{html_inline(doc.title)}</h1>{nav}{body}</body></html>\n"
+    )

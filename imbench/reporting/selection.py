@@ -17,8 +17,10 @@ import pandas as pd
 from imbench.reporting import stats
 
 BASELINE = "none"
-ESTIMATE = ("nested selection: strategy × model chosen by its inner-CV score inside each outer training split, "
-            "scored on that outer test fold")
+ESTIMATE = (
+    "nested selection: strategy × model chosen by its inner-CV score inside each outer training split, "
+    "scored on that outer test fold"
+)
 NAIVE = "naive: the top of the ranked table, scored on the same folds that ranked it (optimistic: winner's curse)"
 COLUMNS = ["dataset", "fold", "strategy", "model", "inner_score", "test", "none_test", "gain", "n_train", "n_test"]
 
@@ -47,17 +49,26 @@ def nested_selection(results: pd.DataFrame, metric: str) -> pd.DataFrame:
     ok = ok[np.isfinite(ok["inner_score"]) & np.isfinite(ok[col])]
     rows = []
     for (d, f), g in ok.groupby(["dataset", "fold"], sort=True):
-        g = g.assign(_key=-g["inner_score"] if m.greater else g["inner_score"],
-                     _cx=g["strategy"].map(_complexity))
+        g = g.assign(_key=-g["inner_score"] if m.greater else g["inner_score"], _cx=g["strategy"].map(_complexity))
         pick = g.sort_values(["_key", "_cx", "strategy", "model"]).iloc[0]
         base = g[(g["strategy"] == BASELINE) & (g["model"] == pick["model"])]
         none_test = float(base[col].iat[0]) if len(base) else float("nan")
         test = float(pick[col])
         gain = (test - none_test) if m.greater else (none_test - test)
-        rows.append({"dataset": d, "fold": f, "strategy": pick["strategy"], "model": pick["model"],
-                     "inner_score": float(pick["inner_score"]), "test": test, "none_test": none_test, "gain": gain,
-                     "n_train": float(pick["n_train"]) if "n_train" in pick else float("nan"),
-                     "n_test": float(pick["n_test"]) if "n_test" in pick else float("nan")})
+        rows.append(
+            {
+                "dataset": d,
+                "fold": f,
+                "strategy": pick["strategy"],
+                "model": pick["model"],
+                "inner_score": float(pick["inner_score"]),
+                "test": test,
+                "none_test": none_test,
+                "gain": gain,
+                "n_train": float(pick["n_train"]) if "n_train" in pick else float("nan"),
+                "n_test": float(pick["n_test"]) if "n_test" in pick else float("nan"),
+            }
+        )
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
@@ -78,10 +89,22 @@ def selection_summary(results: pd.DataFrame, metric: str, confidence: float = 0.
         score = float(sel["test"].mean())
     else:
         gains = per["gain"].mean().to_numpy()
-        mean, (lo, hi), score = float(np.median(gains)), stats.bootstrap_median_interval(gains), float(sel["test"].mean())
+        mean, (lo, hi), score = (
+            float(np.median(gains)),
+            stats.bootstrap_median_interval(gains),
+            float(sel["test"].mean()),
+        )
     choices = (sel["strategy"] + " × " + sel["model"]).value_counts()
-    out.update({"selected_mean": score, "gain_vs_none": mean, "gain_ci_low": lo, "gain_ci_high": hi,
-                "choices": {str(k): int(v) for k, v in choices.items()},
-                "interval": "Nadeau–Bengio corrected t over outer folds" if per.ngroups == 1
-                else "seeded bootstrap of the median over datasets"})
+    out.update(
+        {
+            "selected_mean": score,
+            "gain_vs_none": mean,
+            "gain_ci_low": lo,
+            "gain_ci_high": hi,
+            "choices": {str(k): int(v) for k, v in choices.items()},
+            "interval": "Nadeau–Bengio corrected t over outer folds"
+            if per.ngroups == 1
+            else "seeded bootstrap of the median over datasets",
+        }
+    )
     return out

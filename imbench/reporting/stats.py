@@ -21,10 +21,21 @@ BAYES_SAMPLES = 5000
 BAYES_SEED = 0
 
 ROPE: dict[str, float] = {
-    "average_precision": 0.01, "roc_auc": 0.01, "f1": 0.01, "precision": 0.01, "recall": 0.01,
-    "balanced_accuracy": 0.01, "mcc": 0.01, "gmean": 0.01, "accuracy": 0.01,
-    "brier": 0.005, "log_loss": 0.02, "ece": 0.01, "expected_cost": 0.005,
-    "cost_at_threshold": 0.005, "cost_at_bayes": 0.005,
+    "average_precision": 0.01,
+    "roc_auc": 0.01,
+    "f1": 0.01,
+    "precision": 0.01,
+    "recall": 0.01,
+    "balanced_accuracy": 0.01,
+    "mcc": 0.01,
+    "gmean": 0.01,
+    "accuracy": 0.01,
+    "brier": 0.005,
+    "log_loss": 0.02,
+    "ece": 0.01,
+    "expected_cost": 0.005,
+    "cost_at_threshold": 0.005,
+    "cost_at_bayes": 0.005,
 }
 """Region of practical equivalence per metric, in the metric's units (one place; costs are per case)."""
 DEFAULT_ROPE = 0.01
@@ -54,19 +65,6 @@ def fdr_bh(pvalues: Sequence[float]) -> np.ndarray:
     valid = ~np.isnan(p)
     if valid.any():
         out[valid] = false_discovery_control(p[valid], method="bh")
-    return out
-
-
-def holm(pvalues: Sequence[float]) -> np.ndarray:
-    """Holm–Bonferroni step-down adjusted p-values (NaNs stay NaN and do not count towards m)."""
-    p = np.asarray(pvalues, dtype=float)
-    out = np.full(p.shape, np.nan)
-    valid = np.flatnonzero(~np.isnan(p))
-    m = len(valid)
-    running = 0.0
-    for i, idx in enumerate(valid[np.argsort(p[valid], kind="stable")]):
-        running = max(running, (m - i) * p[idx])
-        out[idx] = min(1.0, running)
     return out
 
 
@@ -135,8 +133,9 @@ def signed_rank_direction(gain: np.ndarray) -> float:
     return float(np.sum(np.sign(g) * rankdata(np.abs(g)))) if len(g) else 0.0
 
 
-def bayes_signed_rank(gain: Sequence[float], rope: float, nsamples: int = BAYES_SAMPLES,
-                      seed: int = BAYES_SEED) -> tuple[float, float, float]:
+def bayes_signed_rank(
+    gain: Sequence[float], rope: float, nsamples: int = BAYES_SAMPLES, seed: int = BAYES_SEED
+) -> tuple[float, float, float]:
     """(P(better), P(equivalent), P(worse)) from baycomp's Bayesian signed-rank test on per-dataset gains.
 
     ``gain`` is oriented so that positive is an improvement; baycomp's "left" (first argument larger) is
@@ -152,8 +151,12 @@ def bayes_signed_rank(gain: Sequence[float], rope: float, nsamples: int = BAYES_
     return float(left), float(mid), float(right)
 
 
-def bootstrap_median_interval(values: Sequence[float], confidence: float = 0.95,
-                              n_resamples: int = BOOTSTRAP_RESAMPLES, seed: int = BOOTSTRAP_SEED) -> tuple[float, float]:
+def bootstrap_median_interval(
+    values: Sequence[float],
+    confidence: float = 0.95,
+    n_resamples: int = BOOTSTRAP_RESAMPLES,
+    seed: int = BOOTSTRAP_SEED,
+) -> tuple[float, float]:
     """Seeded percentile bootstrap interval of the median (``scipy.stats.bootstrap``); NaN for < 3 values.
 
     Datasets are the resampled unit: the interval says how much the median gain could move with other datasets.
@@ -166,8 +169,14 @@ def bootstrap_median_interval(values: Sequence[float], confidence: float = 0.95,
         return float("nan"), float("nan")
     if np.all(v == v[0]):
         return float(v[0]), float(v[0])
-    res = bootstrap((v,), np.median, confidence_level=confidence, n_resamples=n_resamples, method="percentile",
-                    rng=np.random.default_rng(seed))
+    res = bootstrap(
+        (v,),
+        np.median,
+        confidence_level=confidence,
+        n_resamples=n_resamples,
+        method="percentile",
+        rng=np.random.default_rng(seed),
+    )
     return float(res.confidence_interval.low), float(res.confidence_interval.high)
 
 
@@ -178,17 +187,47 @@ def gain_summary(gain: Sequence[float], rope: float) -> dict[str, float]:
     if len(g) == 0:
         return {"mean": np.nan, "median": np.nan, "q1": np.nan, "q3": np.nan, "wins": 0, "ties": 0, "losses": 0}
     q1, med, q3 = np.percentile(g, [25, 50, 75])
-    return {"mean": float(g.mean()), "median": float(med), "q1": float(q1), "q3": float(q3),
-            "wins": int(np.sum(g > rope)), "ties": int(np.sum(np.abs(g) <= rope)), "losses": int(np.sum(g < -rope))}
+    return {
+        "mean": float(g.mean()),
+        "median": float(med),
+        "q1": float(q1),
+        "q3": float(q3),
+        "wins": int(np.sum(g > rope)),
+        "ties": int(np.sum(np.abs(g) <= rope)),
+        "losses": int(np.sum(g < -rope)),
+    }
 
 
-VERSUS_COLUMNS = ["strategy", "baseline", "n_datasets", "mean_diff", "median_diff", "q1_diff", "q3_diff",
-                  "median_ci_low", "median_ci_high", "wins", "ties", "losses", "better", "testable", "min_p",
-                  "statistic", "p", "p_adj", "significant", "rope", "p_better", "p_equivalent", "p_worse"]
+VERSUS_COLUMNS = [
+    "strategy",
+    "baseline",
+    "n_datasets",
+    "mean_diff",
+    "median_diff",
+    "q1_diff",
+    "q3_diff",
+    "median_ci_low",
+    "median_ci_high",
+    "wins",
+    "ties",
+    "losses",
+    "better",
+    "testable",
+    "min_p",
+    "statistic",
+    "p",
+    "p_adj",
+    "significant",
+    "rope",
+    "p_better",
+    "p_equivalent",
+    "p_worse",
+]
 
 
-def versus_baseline(values: pd.DataFrame, pairs: Sequence[tuple[str, str]], greater: bool, rope: float,
-                    alpha: float = ALPHA) -> pd.DataFrame:
+def versus_baseline(
+    values: pd.DataFrame, pairs: Sequence[tuple[str, str]], greater: bool, rope: float, alpha: float = ALPHA
+) -> pd.DataFrame:
     """Each (strategy, baseline) pair over the rows of ``values`` (datasets; one value per dataset).
 
     Differences are strategy − baseline in the metric's units (``mean_diff`` etc.); wins/ties/losses and
@@ -207,18 +246,39 @@ def versus_baseline(values: pd.DataFrame, pairs: Sequence[tuple[str, str]], grea
         testable = wilcoxon_testable(n, alpha)
         stat, p = wilcoxon_p(diff) if testable else (float("nan"), float("nan"))
         sign = -1.0 if not greater else 1.0
-        rows.append({"strategy": s, "baseline": b, "n_datasets": n, "mean_diff": sign * summ["mean"],
-                     "median_diff": sign * summ["median"], "q1_diff": float(np.percentile(diff, 25)) if n else np.nan,
-                     "q3_diff": float(np.percentile(diff, 75)) if n else np.nan, "median_ci_low": lo,
-                     "median_ci_high": hi, "wins": summ["wins"], "ties": summ["ties"], "losses": summ["losses"],
-                     "better": signed_rank_direction(gain) > 0, "testable": testable, "min_p": wilcoxon_min_p(n),
-                     "statistic": stat, "p": p, "p_adj": np.nan, "significant": False, "rope": rope,
-                     "p_better": np.nan, "p_equivalent": np.nan, "p_worse": np.nan})
+        rows.append(
+            {
+                "strategy": s,
+                "baseline": b,
+                "n_datasets": n,
+                "mean_diff": sign * summ["mean"],
+                "median_diff": sign * summ["median"],
+                "q1_diff": float(np.percentile(diff, 25)) if n else np.nan,
+                "q3_diff": float(np.percentile(diff, 75)) if n else np.nan,
+                "median_ci_low": lo,
+                "median_ci_high": hi,
+                "wins": summ["wins"],
+                "ties": summ["ties"],
+                "losses": summ["losses"],
+                "better": signed_rank_direction(gain) > 0,
+                "testable": testable,
+                "min_p": wilcoxon_min_p(n),
+                "statistic": stat,
+                "p": p,
+                "p_adj": np.nan,
+                "significant": False,
+                "rope": rope,
+                "p_better": np.nan,
+                "p_equivalent": np.nan,
+                "p_worse": np.nan,
+            }
+        )
     return pd.DataFrame(rows, columns=VERSUS_COLUMNS)
 
 
-def nadeau_bengio_interval(values: Sequence[float], n_train: float, n_test: float,
-                           confidence: float = 0.95) -> tuple[float, float, float]:
+def nadeau_bengio_interval(
+    values: Sequence[float], n_train: float, n_test: float, confidence: float = 0.95
+) -> tuple[float, float, float]:
     """(mean, low, high) over resampled folds with the Nadeau–Bengio corrected variance.
 
     Folds share training rows, so the naive t interval is too narrow; the corrected resampled t uses
@@ -260,10 +320,3 @@ def t_interval(values: Sequence[float], confidence: float = 0.95) -> tuple[float
         return mean, mean, mean
     low, high = stats.t.interval(confidence, df=len(v) - 1, loc=mean, scale=sem)
     return mean, float(low), float(high)
-
-
-def significance_mark(p: float, alpha: float = ALPHA) -> str:
-    """``**`` for p < alpha/5, ``*`` for p < alpha, else empty."""
-    if p is None or np.isnan(p):
-        return ""
-    return "**" if p < alpha / 5 else "*" if p < alpha else ""

@@ -121,8 +121,10 @@ def status_table(results: pd.DataFrame, max_error: int = 160) -> pd.DataFrame:
     examples = []
     for (strategy, model), g in results.groupby(["strategy", "model"]):
         bad = g[(g["status"] != "ok") & (g["error"].astype(str) != "")]
-        texts = [f"{st}: {err.removeprefix('not applicable: ')[:max_error]}"
-                 for st, err in bad.drop_duplicates("status")[["status", "error"]].itertuples(index=False)]
+        texts = [
+            f"{st}: {err.removeprefix('not applicable: ')[:max_error]}"
+            for st, err in bad.drop_duplicates("status")[["status", "error"]].itertuples(index=False)
+        ]
         examples.append({"strategy": strategy, "model": model, "example_error": " | ".join(texts)})
     out = counts.reset_index().merge(pd.DataFrame(examples), on=["strategy", "model"], how="left")
     out.columns.name = None
@@ -156,8 +158,15 @@ class Group:
         lo, hi = MINORITY_BOUNDS.get(parts[0], (None, None))[0], MINORITY_BOUNDS.get(parts[-1], (None, None))[1]
         if len(parts) == 1:
             return f"{parts[0]} positives"
-        text = "any number of" if lo is None and hi is None else f"≤ {hi}" if lo is None else f"≥ {lo}" if hi is None \
+        text = (
+            "any number of"
+            if lo is None and hi is None
+            else f"≤ {hi}"
+            if lo is None
+            else f"≥ {lo}"
+            if hi is None
             else f"{lo}–{hi}"
+        )
         return f"{text} positives"
 
     @property
@@ -208,8 +217,11 @@ def minority_groups(results: pd.DataFrame, meta: pd.DataFrame) -> list[Group]:
     """Minority-size bin × model groups (bins with fewer than ``MIN_DATASETS`` datasets merged)."""
     present = [b for b, _ in MINORITY_BINS if b in set(meta["minority"])]
     counts = meta["minority"].value_counts()
-    return [Group(model, "all", None, bins) for bins in merge_small(present, [int(counts.get(b, 0)) for b in present])
-            for model in sorted(results["model"].unique())]
+    return [
+        Group(model, "all", None, bins)
+        for bins in merge_small(present, [int(counts.get(b, 0)) for b in present])
+        for model in sorted(results["model"].unique())
+    ]
 
 
 def merge_small(names: Sequence[str], counts: Sequence[int], minimum: int = MIN_DATASETS) -> list[str]:
@@ -319,8 +331,17 @@ class RankComparison:
         return tuple(float(df.at[i, c]) for c in ("p_better", "p_equivalent", "p_worse"))  # type: ignore[return-value]
 
 
-def compare_strategies(results: pd.DataFrame, column: str, greater: bool, group: Group, meta: pd.DataFrame,
-            *, metric: str | None = None, baseline: str = BASELINE, alpha: float = stats.ALPHA) -> RankComparison:
+def compare_strategies(
+    results: pd.DataFrame,
+    column: str,
+    greater: bool,
+    group: Group,
+    meta: pd.DataFrame,
+    *,
+    metric: str | None = None,
+    baseline: str = BASELINE,
+    alpha: float = stats.ALPHA,
+) -> RankComparison:
     """Compare every strategy applicable to ``group.model`` on ``column`` over the group's datasets.
 
     Decision-only duplicates (a strategy whose base without ``threshold`` is also compared) are left out on
@@ -337,8 +358,10 @@ def compare_strategies(results: pd.DataFrame, column: str, greater: bool, group:
         for s in list(applicable):
             base = strategy_base(s)
             if base is not None and base in applicable:
-                comp.excluded_strategies[s] = (f"identical to {base} on {metric_label(comp.metric)} by construction (decision-only; "
-                                               "compared on thresholded metrics)")
+                comp.excluded_strategies[s] = (
+                    f"identical to {base} on {metric_label(comp.metric)} by construction (decision-only; "
+                    "compared on thresholded metrics)"
+                )
                 applicable.remove(s)
     sub = sub[sub["strategy"].isin(applicable)]
     complete = _completeness(sub, column)  # dataset × strategy → bool
@@ -393,7 +416,7 @@ def adjust_family(comparisons: Sequence[RankComparison], alpha: float = stats.AL
     i = 0
     for t in tables:
         k = len(t)
-        t["p_adj"] = adj[i:i + k]
+        t["p_adj"] = adj[i : i + k]
         t["significant"] = t["p_adj"] < alpha
         i += k
     return int(np.sum(~np.isnan(ps)))
@@ -434,11 +457,22 @@ def summary_table(results: pd.DataFrame, metrics: Sequence[str], confidence: flo
                 continue
             v = pd.to_numeric(ok[col], errors="coerce").dropna().to_numpy()
             mean, low, high = stats.nadeau_bengio_interval(v, n_train, n_test, confidence)
-            rows.append({"dataset": d, "model": m, "strategy": s, "metric": metric, "mean": mean,
-                         "std": float(np.std(v, ddof=1)) if len(v) > 1 else float("nan"),
-                         "ci_low": low, "ci_high": high, "interval": "Nadeau–Bengio corrected t",
-                         "n_ok": len(v), "n_folds": int(g["fold"].nunique()),
-                         "statuses": ",".join(sorted(set(g["status"])))})
+            rows.append(
+                {
+                    "dataset": d,
+                    "model": m,
+                    "strategy": s,
+                    "metric": metric,
+                    "mean": mean,
+                    "std": float(np.std(v, ddof=1)) if len(v) > 1 else float("nan"),
+                    "ci_low": low,
+                    "ci_high": high,
+                    "interval": "Nadeau–Bengio corrected t",
+                    "n_ok": len(v),
+                    "n_folds": int(g["fold"].nunique()),
+                    "statuses": ",".join(sorted(set(g["status"]))),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -451,12 +485,25 @@ def ranks_table(comparisons: Sequence[RankComparison]) -> pd.DataFrame:
         top, tied = c.winner, set(c.tied_with(c.winner or ""))
         for s, r in c.mean_ranks.items():
             v = c.block_values[s]
-            rows.append({"metric": c.metric, "model": c.group.model, "tier": c.group.tier, "band": c.group.band or "",
-                         "minority": c.group.minority or "", "strategy": s, "mean_rank": float(r),
-                         "n_datasets": c.n_datasets, "mean": float(v.mean()), "median": float(v.median()),
-                         "friedman_stat": c.friedman.statistic if c.friedman else np.nan,
-                         "friedman_p": c.friedman.pvalue if c.friedman else np.nan, "posthoc": c.posthoc_name,
-                         "top_rank": s == top, "not_different_from_top": s in tied})
+            rows.append(
+                {
+                    "metric": c.metric,
+                    "model": c.group.model,
+                    "tier": c.group.tier,
+                    "band": c.group.band or "",
+                    "minority": c.group.minority or "",
+                    "strategy": s,
+                    "mean_rank": float(r),
+                    "n_datasets": c.n_datasets,
+                    "mean": float(v.mean()),
+                    "median": float(v.median()),
+                    "friedman_stat": c.friedman.statistic if c.friedman else np.nan,
+                    "friedman_p": c.friedman.pvalue if c.friedman else np.nan,
+                    "posthoc": c.posthoc_name,
+                    "top_rank": s == top,
+                    "not_different_from_top": s in tied,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -467,8 +514,14 @@ def wilcoxon_table(comparisons: Sequence[RankComparison]) -> pd.DataFrame:
         for kind, t in (("vs none", c.wilcoxon), ("decision vs base", c.decision)):
             if c.ok and not t.empty:
                 w = t.copy()
-                for name, value in (("kind", kind), ("minority", c.group.minority or ""), ("band", c.group.band or ""),
-                                    ("tier", c.group.tier), ("model", c.group.model), ("metric", c.metric)):
+                for name, value in (
+                    ("kind", kind),
+                    ("minority", c.group.minority or ""),
+                    ("band", c.group.band or ""),
+                    ("tier", c.group.tier),
+                    ("model", c.group.model),
+                    ("metric", c.metric),
+                ):
                     w.insert(0, name, value)
                 frames.append(w)
     cols = ["metric", "model", "tier", "band", "minority", "kind", *stats.VERSUS_COLUMNS]
@@ -480,9 +533,25 @@ def exclusions_table(comparisons: Sequence[RankComparison]) -> pd.DataFrame:
     rows = []
     for c in comparisons:
         for s, why in c.excluded_strategies.items():
-            rows.append({"metric": c.metric, "model": c.group.model, "group": c.group.label, "kind": "strategy",
-                         "name": s, "reason": why})
+            rows.append(
+                {
+                    "metric": c.metric,
+                    "model": c.group.model,
+                    "group": c.group.label,
+                    "kind": "strategy",
+                    "name": s,
+                    "reason": why,
+                }
+            )
         for d, why in c.excluded_blocks.items():
-            rows.append({"metric": c.metric, "model": c.group.model, "group": c.group.label, "kind": "dataset",
-                         "name": d, "reason": why})
+            rows.append(
+                {
+                    "metric": c.metric,
+                    "model": c.group.model,
+                    "group": c.group.label,
+                    "kind": "dataset",
+                    "name": d,
+                    "reason": why,
+                }
+            )
     return pd.DataFrame(rows, columns=["metric", "model", "group", "kind", "name", "reason"])

@@ -41,7 +41,9 @@ class Verdict:
         return self.strategy if self.kind == "better" else None
 
 
-def verdict(c: RankComparison, calibration: Sequence[RankComparison] = (), degenerate: pd.DataFrame | None = None) -> Verdict:
+def verdict(
+    c: RankComparison, calibration: Sequence[RankComparison] = (), degenerate: pd.DataFrame | None = None
+) -> Verdict:
     """The verdict of ``c`` (after ``adjust_family``); ``calibration`` = Brier/ECE comparisons of the same group."""
     if not c.ok or c.wilcoxon.empty:
         return Verdict("empty", c.winner, c.n_datasets)
@@ -88,8 +90,9 @@ def degenerate_flags(degenerate: pd.DataFrame, model: str, strategy: str, datase
     """'constant scores in 2 of the datasets' etc. for one strategy × model over the group's datasets."""
     from imbench.reporting.quality import FLAG_TEXT
 
-    d = degenerate[(degenerate["model"] == model) & (degenerate["strategy"] == strategy)
-                   & degenerate["dataset"].isin(datasets)]
+    d = degenerate[
+        (degenerate["model"] == model) & (degenerate["strategy"] == strategy) & degenerate["dataset"].isin(datasets)
+    ]
     out = []
     for key in ("constant_scores", "threshold_at_bound"):
         k = int(d[key].sum()) if key in d else 0

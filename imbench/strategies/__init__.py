@@ -8,5 +8,15 @@ from imbench.strategies.compose import BASELINE, Strategy, parse_strategy, strat
 HEADLINE = ("none", "smote", "adasyn", "class_weight", "scale_pos_weight", "easy_ensemble", "balanced_rf", "threshold")
 """The eight strategies users ask about most (the ``quick`` suite runs them all)."""
 
-__all__ = ["BASELINE", "COMPONENTS", "FAMILIES", "HEADLINE", "Component", "FitContext", "Strategy",
-           "parse_strategy", "register_component", "strategy_names"]
+__all__ = [
+    "BASELINE",
+    "COMPONENTS",
+    "FAMILIES",
+    "HEADLINE",
+    "Component",
+    "FitContext",
+    "Strategy",
+    "parse_strategy",
+    "register_component",
+    "strategy_names",
+]

@@ -125,8 +125,9 @@ class Recalibrated(ClassifierMixin, BaseEstimator):
             raise ValueError(f"calibrate needs two rows of each class for held-out folds; got counts {counts.tolist()}")
         k = max(2, min(int(self.folds), int(counts.min())))
         cv = StratifiedKFold(k, shuffle=True, random_state=self.seed)
-        self.calibrated_ = CalibratedClassifierCV(clone(self.estimator), method=self.method, cv=cv,
-                                                  ensemble=False).fit(X, y)
+        self.calibrated_ = CalibratedClassifierCV(clone(self.estimator), method=self.method, cv=cv, ensemble=False).fit(
+            X, y
+        )
         self.pipeline_ = self.calibrated_.calibrated_classifiers_[0].estimator
         self.classes_ = self.calibrated_.classes_
         return self

@@ -41,8 +41,9 @@ MARGIN_BOUND = 30.0
 """The constant starting margin is searched in [−bound, bound] (σ(30) ≈ 1 − 1e-13)."""
 
 
-def _parts(y: np.ndarray, z: np.ndarray, alpha: float | None) -> tuple[np.ndarray, np.ndarray, np.ndarray,
-                                                                        np.ndarray, np.ndarray]:
+def _parts(
+    y: np.ndarray, z: np.ndarray, alpha: float | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(s, a, q, 1 − q, log q) for targets ``y`` and margins ``z``, computed without cancellation."""
     y = np.asarray(y, dtype=float)
     s = 2.0 * y - 1.0
@@ -101,8 +102,7 @@ def best_constant_margin(y: np.ndarray, gamma: float, alpha: float | None, sampl
     def total(b: float) -> float:
         return float(np.sum(w * focal_loss(y, np.full(len(y), b), gamma, alpha)))
 
-    res = minimize_scalar(total, bounds=(-MARGIN_BOUND, MARGIN_BOUND), method="bounded",
-                          options={"xatol": 1e-8})
+    res = minimize_scalar(total, bounds=(-MARGIN_BOUND, MARGIN_BOUND), method="bounded", options={"xatol": 1e-8})
     return float(res.x)
 
 

@@ -28,5 +28,6 @@ class Adasyn(NeighbourSampler):
     def sampler(self, params: dict[str, Any], ctx: FitContext, seed: int, categorical: list[int]) -> Any:
         from imblearn.over_sampling import ADASYN
 
-        return cap(ADASYN(n_neighbors=self.neighbours(params), sampling_strategy=ratio_param(params, ctx),
-                          random_state=seed))
+        return cap(
+            ADASYN(n_neighbors=self.neighbours(params), sampling_strategy=ratio_param(params, ctx), random_state=seed)
+        )

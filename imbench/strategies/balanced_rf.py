@@ -20,11 +20,18 @@ class BalancedRF(EnsembleComponent):
             return f"balanced_rf replaces a random forest; it is run with model random_forest, not {model.name}"
         return None
 
-    def wrap(self, model_estimator: Any, model: ModelSpec, model_params: dict[str, Any],
-             params: dict[str, Any], seed: int) -> Any:
+    def wrap(
+        self, model_estimator: Any, model: ModelSpec, model_params: dict[str, Any], params: dict[str, Any], seed: int
+    ) -> Any:
         from imblearn.ensemble import BalancedRandomForestClassifier
 
         kw = model_estimator.get_params()
         keep = ("n_estimators", "max_depth", "min_samples_leaf", "max_features", "class_weight")
-        return BalancedRandomForestClassifier(sampling_strategy="all", replacement=True, bootstrap=False,
-                                              n_jobs=1, random_state=seed, **{k: kw[k] for k in keep})
+        return BalancedRandomForestClassifier(
+            sampling_strategy="all",
+            replacement=True,
+            bootstrap=False,
+            n_jobs=1,
+            random_state=seed,
+            **{k: kw[k] for k in keep},
+        )

@@ -144,8 +144,9 @@ class EnsembleComponent(Component):
         return replace(ctx, n_neg=min(ctx.n_neg, ctx.n_pos))
 
     @abstractmethod
-    def wrap(self, model_estimator: Any, model: ModelSpec, model_params: dict[str, Any],
-             params: dict[str, Any], seed: int) -> Any:
+    def wrap(
+        self, model_estimator: Any, model: ModelSpec, model_params: dict[str, Any], params: dict[str, Any], seed: int
+    ) -> Any:
         """The estimator that takes the model's place in the pipeline."""
 
 

@@ -29,7 +29,12 @@ class BorderlineSmote(NeighbourSampler):
     def sampler(self, params: dict[str, Any], ctx: FitContext, seed: int, categorical: list[int]) -> Any:
         from imblearn.over_sampling import BorderlineSMOTE
 
-        return cap(BorderlineSMOTE(k_neighbors=self.neighbours(params),
-                                   m_neighbors=int(params.get("m_neighbors", 10)),
-                                   kind=params.get("kind", "borderline-1"),
-                                   sampling_strategy=ratio_param(params, ctx), random_state=seed))
+        return cap(
+            BorderlineSMOTE(
+                k_neighbors=self.neighbours(params),
+                m_neighbors=int(params.get("m_neighbors", 10)),
+                kind=params.get("kind", "borderline-1"),
+                sampling_strategy=ratio_param(params, ctx),
+                random_state=seed,
+            )
+        )

@@ -11,8 +11,11 @@ NEIGHBOUR_PARAMS = ("k_neighbors", "n_neighbors")
 """Neighbour counts among the minority rows."""
 ALL_ROWS_NEIGHBOUR_PARAMS = ("m_neighbors",)
 """Neighbour counts among all rows (Borderline-SMOTE's danger test)."""
-NOTHING_GENERATED = ("No samples will be generated", "Not any neigbours belong to the majority class",
-                     "Not any neighbours belong to the majority class")
+NOTHING_GENERATED = (
+    "No samples will be generated",
+    "Not any neigbours belong to the majority class",
+    "Not any neighbours belong to the majority class",
+)
 """ADASYN's errors when no minority row is "hard" (or every share rounds to zero): nothing to generate."""
 
 
@@ -78,4 +81,3 @@ class NeighbourCapped(BaseEstimator):
             self.adaptations_.append(f"{type(sampler).__name__}: cleaning removed a whole class; SMOTE rows kept")
             return clone(sampler.smote).fit_resample(X, y, **kw)
         return X_res, y_res
-

@@ -69,7 +69,7 @@ class Strategy:
     def params_of(self, component: Component, params: dict[str, Any]) -> dict[str, Any]:
         """The un-prefixed parameters of one component."""
         head = f"{component.name}__"
-        return {k[len(head):]: v for k, v in params.items() if k.startswith(head)}
+        return {k[len(head) :]: v for k, v in params.items() if k.startswith(head)}
 
 
 def parse_strategy(name: str) -> Strategy:
@@ -84,7 +84,9 @@ def parse_strategy(name: str) -> Strategy:
     seen: dict[str, str] = {}
     for c in comps:
         if c.family in seen:
-            raise ConfigError(f"{name!r} combines two {c.family} components ({seen[c.family]}, {c.name}); use at most one")
+            raise ConfigError(
+                f"{name!r} combines two {c.family} components ({seen[c.family]}, {c.name}); use at most one"
+            )
         seen[c.family] = c.name
     ordered = tuple(sorted(comps, key=lambda c: FAMILIES.index(c.family)))
     return Strategy("+".join(c.name for c in ordered), ordered)

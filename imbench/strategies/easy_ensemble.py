@@ -21,9 +21,11 @@ class EasyEnsemble(EnsembleComponent):
     def defaults(self, ctx: FitContext) -> dict[str, Any]:
         return {"n_estimators": 10}
 
-    def wrap(self, model_estimator: Any, model: ModelSpec, model_params: dict[str, Any],
-             params: dict[str, Any], seed: int) -> Any:
+    def wrap(
+        self, model_estimator: Any, model: ModelSpec, model_params: dict[str, Any], params: dict[str, Any], seed: int
+    ) -> Any:
         from imblearn.ensemble import EasyEnsembleClassifier
 
-        return EasyEnsembleClassifier(estimator=model_estimator, n_estimators=int(params.get("n_estimators", 10)),
-                                      n_jobs=1, random_state=seed)
+        return EasyEnsembleClassifier(
+            estimator=model_estimator, n_estimators=int(params.get("n_estimators", 10)), n_jobs=1, random_state=seed
+        )

@@ -34,8 +34,10 @@ class FocalLoss(LossComponent):
     summary = "train boosting on focal loss (Lin et al. 2017): easy rows down-weighted by (1-p_t)^gamma, alpha tuned"
 
     def suggest(self, trial: Any, ctx: FitContext) -> dict[str, Any]:
-        out: dict[str, Any] = {"gamma": trial.suggest_float("gamma", 0.0, 5.0),
-                               "alpha_on": trial.suggest_categorical("alpha_on", [False, True])}
+        out: dict[str, Any] = {
+            "gamma": trial.suggest_float("gamma", 0.0, 5.0),
+            "alpha_on": trial.suggest_categorical("alpha_on", [False, True]),
+        }
         if out["alpha_on"]:
             out["alpha"] = trial.suggest_float("alpha", 0.05, 0.95)
         return out
@@ -47,15 +49,19 @@ class FocalLoss(LossComponent):
     def skip(self, model: ModelSpec, ctx: FitContext | None = None) -> str | None:
         ok, estimator = _custom_objective_api(model)
         if not ok:
-            return (f"focal loss replaces a boosting objective through a custom-objective API (XGBoost, LightGBM); "
-                    f"{model.name} ({estimator}) has none: it fits its own fixed criterion")
+            return (
+                f"focal loss replaces a boosting objective through a custom-objective API (XGBoost, LightGBM); "
+                f"{model.name} ({estimator}) has none: it fits its own fixed criterion"
+            )
         return None
 
     def conflict(self, others: tuple[Component, ...]) -> str | None:
         cost = next((c for c in others if c.family == "cost"), None)
         if cost is not None:
-            return (f"focal loss's alpha is its class weight: with {cost.name} the minority would be weighted twice "
-                    "(tune focal_loss's alpha instead)")
+            return (
+                f"focal loss's alpha is its class weight: with {cost.name} the minority would be weighted twice "
+                "(tune focal_loss's alpha instead)"
+            )
         return None
 
     def wrap_model(self, model_estimator: Any, model: ModelSpec, params: dict[str, Any], seed: int) -> Any:

@@ -22,21 +22,29 @@ class PriorCorrection(CalibrationComponent):
     """Divide the odds by the factor the sampler or class weight multiplied them by (Elkan 2001)."""
 
     name = "prior_correction"
-    summary = ("map probabilities back to the training prior: odds / (resampling ratio x class weight) "
-               "(Elkan 2001; Saerens et al. 2002)")
+    summary = (
+        "map probabilities back to the training prior: odds / (resampling ratio x class weight) "
+        "(Elkan 2001; Saerens et al. 2002)"
+    )
 
     def conflict(self, others: tuple[Component, ...]) -> str | None:
         families = {c.family: c for c in others}
         if "loss" in families:
-            return (f"{families['loss'].name} distorts probabilities by a per-row factor (1-p_t)^gamma, not by one "
-                    "odds ratio, so there is no closed-form prior correction (use calibrate)")
+            return (
+                f"{families['loss'].name} distorts probabilities by a per-row factor (1-p_t)^gamma, not by one "
+                "odds ratio, so there is no closed-form prior correction (use calibrate)"
+            )
         ensemble = families.get("ensemble")
         if ensemble is not None and ensemble.name not in BALANCED_ENSEMBLES:
-            return (f"{ensemble.name}'s effective prior is unknown (boosting reweights rows every round), so "
-                    "there is no closed-form prior correction (use calibrate)")
+            return (
+                f"{ensemble.name}'s effective prior is unknown (boosting reweights rows every round), so "
+                "there is no closed-form prior correction (use calibrate)"
+            )
         if not {"resample", "cost", "ensemble"} & families.keys():
-            return ("nothing to correct: without a resample, cost or balanced-ensemble component the model "
-                    "is trained at the training prior already")
+            return (
+                "nothing to correct: without a resample, cost or balanced-ensemble component the model "
+                "is trained at the training prior already"
+            )
         return None
 
     def wrap(self, pipeline: Any, params: dict[str, Any], ctx: FitContext, seed: int) -> Any:

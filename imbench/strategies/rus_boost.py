@@ -16,8 +16,10 @@ class RusBoost(EnsembleComponent):
     summary = "AdaBoost with random undersampling at every round (Seiffert et al. 2010)"
 
     def suggest(self, trial: Any, ctx: FitContext) -> dict[str, Any]:
-        return {"n_estimators": trial.suggest_int("n_estimators", 5, 30, log=True),
-                "learning_rate": trial.suggest_float("learning_rate", 0.05, 1.0, log=True)}
+        return {
+            "n_estimators": trial.suggest_int("n_estimators", 5, 30, log=True),
+            "learning_rate": trial.suggest_float("learning_rate", 0.05, 1.0, log=True),
+        }
 
     def defaults(self, ctx: FitContext) -> dict[str, Any]:
         return {"n_estimators": 10, "learning_rate": 1.0}
@@ -27,12 +29,16 @@ class RusBoost(EnsembleComponent):
             return f"RUSBoost reweights rows each round; {model.name} does not accept sample weights"
         return None
 
-    def wrap(self, model_estimator: Any, model: ModelSpec, model_params: dict[str, Any],
-             params: dict[str, Any], seed: int) -> Any:
+    def wrap(
+        self, model_estimator: Any, model: ModelSpec, model_params: dict[str, Any], params: dict[str, Any], seed: int
+    ) -> Any:
         from imblearn.ensemble import RUSBoostClassifier
 
         from imbench.strategies._mean_one import MeanOneWeights
 
-        return RUSBoostClassifier(estimator=MeanOneWeights(model_estimator),
-                                  n_estimators=int(params.get("n_estimators", 10)),
-                                  learning_rate=float(params.get("learning_rate", 1.0)), random_state=seed)
+        return RUSBoostClassifier(
+            estimator=MeanOneWeights(model_estimator),
+            n_estimators=int(params.get("n_estimators", 10)),
+            learning_rate=float(params.get("learning_rate", 1.0)),
+            random_state=seed,
+        )

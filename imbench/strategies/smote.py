@@ -16,5 +16,12 @@ class Smote(NeighbourSampler):
     summary = "oversample the minority with SMOTE interpolation (Chawla et al. 2002)"
 
     def sampler(self, params: dict[str, Any], ctx: FitContext, seed: int, categorical: list[int]) -> Any:
-        return cap(smote_variant(categorical, ctx.n_numeric, k_neighbors=self.neighbours(params),
-                                 sampling_strategy=ratio_param(params, ctx), random_state=seed))
+        return cap(
+            smote_variant(
+                categorical,
+                ctx.n_numeric,
+                k_neighbors=self.neighbours(params),
+                sampling_strategy=ratio_param(params, ctx),
+                random_state=seed,
+            )
+        )

@@ -18,8 +18,9 @@ class SmoteCleaning(NeighbourSampler):
         import imblearn.combine
 
         ratio = ratio_param(params, ctx)
-        smote = smote_variant(categorical, ctx.n_numeric, k_neighbors=self.neighbours(params),
-                              sampling_strategy=ratio, random_state=seed)
+        smote = smote_variant(
+            categorical, ctx.n_numeric, k_neighbors=self.neighbours(params), sampling_strategy=ratio, random_state=seed
+        )
         return cap(getattr(imblearn.combine, self.combiner)(smote=smote, sampling_strategy=ratio, random_state=seed))
 
 

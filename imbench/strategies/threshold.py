@@ -22,6 +22,11 @@ class Threshold(DecisionComponent):
         folds = max(2, min(ctx.inner_folds, ctx.n_pos))  # every fold needs a positive to score a threshold
         scorer = threshold_scorer(ctx.threshold_objective, ctx.cost_fn, ctx.cost_fp)
         return TunedThresholdClassifierCV(
-            pipeline, scoring=scorer, response_method="predict_proba", thresholds=100,
-            cv=StratifiedKFold(folds, shuffle=True, random_state=seed), refit=True, random_state=seed,
+            pipeline,
+            scoring=scorer,
+            response_method="predict_proba",
+            thresholds=100,
+            cv=StratifiedKFold(folds, shuffle=True, random_state=seed),
+            refit=True,
+            random_state=seed,
         )
