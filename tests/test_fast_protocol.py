@@ -12,7 +12,7 @@ from conftest import drop_timing, make_tiny
 
 from imbench.datasets.base import Dataset
 from imbench.evaluation.cell import CellKey, run_cell
-from imbench.evaluation.evaluate import evaluate
+from imbench.experiment import evaluate
 from imbench.evaluation.prepared import TrialFitter
 from imbench.evaluation.protocol import EvalProtocol
 from imbench.evaluation.splits import inner_folds, outer_folds

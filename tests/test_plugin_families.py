@@ -31,8 +31,8 @@ def _data() -> Dataset:
     return make_tiny(categorical=True, missing=True, name="families")
 
 
-def applicable_model(strategy: str) -> str:
-    """The first model (cheapest first, then any registered one) that ``strategy`` applies to."""
+def applicable_model(strategy: str) -> str | None:
+    """The first model (cheapest first, then any registered one) that ``strategy`` applies to, else None."""
     ds = _data()
     numeric, categorical = split_columns(ds.X, ds.categorical)
     ctx = context_for(ds.y, numeric, categorical)
@@ -40,23 +40,33 @@ def applicable_model(strategy: str) -> str:
     for m in names:
         if m in MODELS and parse_strategy(strategy).skip(MODELS.get(m), ctx) is None:
             return m
-    raise AssertionError(f"{strategy} applies to no registered model")
+    return None
+
+
+def applicable_case(name: str) -> tuple[str, str]:
+    """``name`` with the first model it applies to; a component that never applies alone (e.g. a correction
+    of a resampled model's probabilities) is checked after a sampler, then after class weights."""
+    for strategy in (name, f"smote+{name}", f"class_weight+{name}"):
+        model = applicable_model(strategy)
+        if model is not None:
+            return parse_strategy(strategy).name, model
+    raise AssertionError(f"{name} applies to no registered model, alone or after smote / class_weight")
 
 
 def _cases() -> list[tuple[str, str]]:
-    strategies = [(s, applicable_model(s)) for s in strategy_names()]
+    strategies = [applicable_case(s) for s in strategy_names()]
     models = [("none", m) for m in MODELS.names() if m != "logreg"]
     decision = [n for n in COMPONENTS.names() if COMPONENTS.get(n).family == "decision"]
     composed = [(f"smote+{d}", "logreg") for d in decision]  # a decision component after a sampler
-    return strategies + models + composed
+    return list(dict.fromkeys(strategies + models + composed))
 
 
 CASES = _cases()
 
 
 def test_every_registered_plugin_is_a_case() -> None:
-    names = {s for s, _ in CASES}
-    assert set(COMPONENTS.names()) <= names | {s.split("+")[-1] for s in names}
+    parts = {part for s, _ in CASES for part in s.split("+")}
+    assert set(COMPONENTS.names()) <= parts
     assert set(MODELS.names()) == {m for _, m in CASES}
 
 

@@ -33,13 +33,20 @@ class PreparedFold:
     X_valid: np.ndarray
 
 
+def supports_prepared(strategy: Strategy) -> bool:
+    """Whether trials of ``strategy`` can run on prepared folds: a wrapper around the whole pipeline (post-hoc
+    calibration, prior correction) or around the model (a custom loss) fits the plain path instead."""
+    return strategy.get("calibration") is None and strategy.get("loss") is None
+
+
 def uses_early_stopping(strategy: Strategy, model: ModelSpec, protocol: EvalProtocol) -> bool:
     """Whether tuning learns the rounds (trees) by early stopping (a bare booster or forest under the fast protocol).
 
     Inside an ensemble the members are fitted on bags by the ensemble itself, without a validation
     set, so their ``n_estimators`` stays in the search space.
     """
-    return protocol.fast and model.early_stopping and strategy.get("ensemble") is None
+    return (protocol.fast and model.early_stopping and strategy.get("ensemble") is None
+            and supports_prepared(strategy))
 
 
 @dataclass

@@ -112,12 +112,13 @@ def tune(
     """
     import optuna
 
-    from imbench.evaluation.prepared import TrialFitter, uses_early_stopping
+    from imbench.evaluation.prepared import TrialFitter, supports_prepared, uses_early_stopping
 
     optuna.logging.set_verbosity(optuna.logging.ERROR)  # failed trials are recorded, not logged
     metric = get_metric(protocol.metric)
     folds = inner_folds(y, protocol.inner_folds, seed)
     early = uses_early_stopping(strategy, model, protocol)
+    fast = protocol.fast and supports_prepared(strategy)
     sampler = optuna.samplers.TPESampler(seed=seed, n_startup_trials=max(2, min(10, protocol.n_trials // 2)))
     pruner = make_pruner(protocol, len(folds))
     create_kw: dict[str, Any] = {
@@ -142,7 +143,7 @@ def tune(
 
     def fold_scores(params: dict[str, Any]) -> Any:
         """(fold index, validation scores, rounds kept or None) for every inner fold, lazily."""
-        if protocol.fast:
+        if fast:
             if not fitter:
                 fitter.append(TrialFitter.prepare(strategy, model, protocol, X, y, folds, categorical, seed))
             for i in range(len(folds)):
@@ -159,7 +160,7 @@ def tune(
             **{f"model__{k}": v for k, v in model.suggest(PrefixedTrial(trial, "model"), early_stopping=early).items()},
             **strategy.suggest(trial, ctx),
         }
-        if protocol.fast:
+        if fast:
             params = share_tree_budget(strategy, params)
         tried[trial.number] = params
         scores: list[float] = []

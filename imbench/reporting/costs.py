@@ -46,7 +46,7 @@ def rescore_cells(results: pd.DataFrame, predictions: pd.DataFrame, cost_fn: flo
     if "threshold" not in ok:
         ok["threshold"] = np.nan
     t_star = bayes_threshold(cost_fn, cost_fp)
-    groups = dict(predictions.groupby(KEYS, sort=False))
+    groups = {k: g for k, g in predictions.groupby(KEYS, sort=False)}  # noqa: C416 (dict() would call groupby.keys)
     rows = []
     for d, s, m, f, thr in ok[[*KEYS, "threshold"]].itertuples(index=False):
         g = groups.get((d, s, m, f))
