@@ -12,10 +12,10 @@ from conftest import drop_timing, make_tiny
 
 from imbench.datasets.base import Dataset
 from imbench.evaluation.cell import CellKey, run_cell
-from imbench.experiment import evaluate
 from imbench.evaluation.prepared import TrialFitter
 from imbench.evaluation.protocol import EvalProtocol
 from imbench.evaluation.splits import inner_folds, outer_folds
+from imbench.experiment import evaluate
 from imbench.models import MODELS
 from imbench.pipeline import build_pipeline
 from imbench.strategies import parse_strategy

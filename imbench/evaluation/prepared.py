@@ -45,8 +45,7 @@ def uses_early_stopping(strategy: Strategy, model: ModelSpec, protocol: EvalProt
     Inside an ensemble the members are fitted on bags by the ensemble itself, without a validation
     set, so their ``n_estimators`` stays in the search space.
     """
-    return (protocol.fast and model.early_stopping and strategy.get("ensemble") is None
-            and supports_prepared(strategy))
+    return protocol.fast and model.early_stopping and strategy.get("ensemble") is None and supports_prepared(strategy)
 
 
 @dataclass
