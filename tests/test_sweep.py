@@ -338,7 +338,7 @@ def test_timeouts_become_rows(tmp_path: Path) -> None:
         ),
     )
     out = tmp_path / "run"
-    r = invoke(suite, out, "--timeout-per-cell", "0.01")
+    r = invoke(suite, out, "--timeout-per-cell", "0.0005")
     assert r.exit_code == 0, r.output
     df = pd.read_parquet(out / "results.parquet")
     assert len(df) == 3 * 2
@@ -349,7 +349,7 @@ def test_timeouts_become_rows(tmp_path: Path) -> None:
     assert [m.group(7) for m in cell_lines(r.stdout)].count("timeout") == 4
     assert len(pd.read_parquet(out / "predictions.parquet")) == 0  # no predictions for cells that did not finish
     # timeouts are results, not gaps: a rerun does not retry them
-    r2 = invoke(suite, out, "--timeout-per-cell", "0.01")
+    r2 = invoke(suite, out, "--timeout-per-cell", "0.0005")
     assert r2.exit_code == 0 and summary(r2.stdout) == (0, 6)
 
 
