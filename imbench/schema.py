@@ -76,9 +76,7 @@ KEY_COLUMNS: tuple[str, ...] = (*CELL_KEY_COLUMNS, "repeat", "outer_fold", "seed
 DATASET_META_COLUMNS: tuple[str, ...] = ("source", "n", "n_pos", "n_features", "n_categorical", "ir", "tier")
 """Dataset metadata copied into every row (from ``Dataset.meta()``, without its ``dataset`` key)."""
 TIMING_COLUMNS: tuple[str, ...] = ("tune_seconds", "fit_seconds", "predict_seconds")
-META_COLUMNS: tuple[str, ...] = (
-    "family",
-    *DATASET_META_COLUMNS,
+_ROW_TAIL: tuple[str, ...] = (
     "n_train",
     "n_test",
     "n_pos_test",
@@ -91,6 +89,7 @@ META_COLUMNS: tuple[str, ...] = (
     "trials_failed",
     "inner_score",
 )
+META_COLUMNS: tuple[str, ...] = ("family", *DATASET_META_COLUMNS, *_ROW_TAIL)
 """Columns between the keys and the ``p_``/``test_`` columns, in results.parquet order."""
 
 
@@ -117,19 +116,6 @@ def component_param(component: str, param: str) -> str:
 
 # the result row ----------------------------------------------------------------------------------
 _ROW_SCALARS: tuple[str, ...] = ("repeat", "outer_fold", "seed", "status", "error", "family")
-_ROW_TAIL: tuple[str, ...] = (
-    "n_train",
-    "n_test",
-    "n_pos_test",
-    "metric",
-    "threshold",
-    "adaptations",
-    *TIMING_COLUMNS,
-    "trials",
-    "trials_pruned",
-    "trials_failed",
-    "inner_score",
-)
 
 
 @dataclass
