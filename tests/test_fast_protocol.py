@@ -121,7 +121,7 @@ def test_prepared_folds_score_like_refitting_the_pipeline(strategy: str, model: 
             np.testing.assert_allclose(prepared, full, rtol=1e-10, atol=1e-12)
 
 
-@pytest.mark.parametrize("model", ["xgboost", "lightgbm", "random_forest"])
+@pytest.mark.parametrize("model", ["xgboost", "lightgbm"])
 def test_early_stopping_never_sees_outer_test_rows(model: str, monkeypatch: pytest.MonkeyPatch) -> None:
     ds = make_tiny(n=240, categorical=True, missing=True, name="early-stop")
     of = outer_folds(ds.y, P, ds.name)[1]

@@ -8,7 +8,8 @@ estimator classes' ``fit``, outermost call, on the arrays the pipeline hands it)
 way, to show how much of a cell is left outside it.
 
 Run: ``.venv/bin/python benchmarks/perf/cell_cost.py`` (about 10 minutes on 2 shared cores);
-``--pruner halving`` compares a pruner instead of the fast switch (both sides fast).
+``--pruner halving`` compares a pruner instead of the fast switch (both sides fast);
+``--trials 15 --inner-folds 3 --suffix _reference`` measures at the second reference run's budget.
 """
 
 from __future__ import annotations
@@ -103,7 +104,9 @@ def main() -> None:
     ap.add_argument("--datasets", nargs="*", default=DATASETS)
     ap.add_argument("--models", nargs="*", default=MODELS)
     ap.add_argument("--pruner", default=None, help="compare this pruner against median (both sides fast)")
-    ap.add_argument("--suffix", default="")
+    ap.add_argument("--trials", type=int, default=None, help="trials per cell (default: the keel suite's)")
+    ap.add_argument("--inner-folds", type=int, default=None, help="inner folds (default: the keel suite's)")
+    ap.add_argument("--suffix", default="", help="appended to the results file name")
     args = ap.parse_args()
 
     from threadpoolctl import threadpool_limits
@@ -114,6 +117,7 @@ def main() -> None:
     from imbench.suites import load_suite
 
     base = load_suite("keel").protocol
+    base = replace(base, n_trials=args.trials or base.n_trials, inner_folds=args.inner_folds or base.inner_folds)
     if args.pruner:
         sides = {
             "median": replace(base, fast=True, pruner="median"),
@@ -123,7 +127,9 @@ def main() -> None:
         sides = {"fast": replace(base, fast=True), "off": replace(base, fast=False)}
     names = list(sides)
     rep = Report("cell_cost" + args.suffix)
-    rep.out(f"protocol (keel suite): {base.to_dict()}; outer fold 0; threadpool_limits(1); CPU = time.process_time")
+    rep.out(
+        f"protocol (keel suite's, trials/inner folds as given): {base.to_dict()}; outer fold 0; threadpool_limits(1); CPU = time.process_time"
+    )
     rep.out(f"sides: {', '.join(f'{k}: fast={v.fast} pruner={v.pruner}' for k, v in sides.items())}")
     rep.out(
         f"datasets: {', '.join(args.datasets)}; models: {', '.join(args.models)}; strategies: {', '.join(HEADLINE)}"

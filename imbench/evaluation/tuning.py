@@ -56,7 +56,11 @@ def pipeline_for(
 
 
 def make_pruner(protocol: EvalProtocol, n_folds: int) -> Any:
-    """The protocol's Optuna pruner; inner folds are its steps (resources)."""
+    """The protocol's Optuna pruner; inner folds are its resource: a trial reports step k after k folds.
+
+    Steps count from 1 so successive halving's first rung (``min_resource=1``) comes after the first
+    fold, where pruning saves the most; the median pruner compares trials at equal steps either way.
+    """
     import optuna
 
     if protocol.pruner == "halving":
@@ -171,8 +175,8 @@ def tune(
                 scores.append(score_one(metric.name, y[va], s, 0.5, protocol.cost_fn, protocol.cost_fp))
                 if kept is not None:
                     rounds.append(kept)
-                trial.report(float(np.mean(scores)), step)
-                if trial.should_prune():
+                trial.report(float(np.mean(scores)), step + 1)  # resource used: folds scored so far
+                if step + 1 < len(folds) and trial.should_prune():  # a trial that scored every fold is complete
                     raise optuna.TrialPruned()
         except optuna.TrialPruned:
             raise
