@@ -165,7 +165,9 @@ def _check_protocol_types(proto: dict[str, Any], where: str) -> None:
         if v is None and "None" in kind:
             continue
         number = isinstance(v, (int, float)) and not isinstance(v, bool)
-        if kind == "int":
+        if kind == "bool":
+            ok, want = isinstance(v, bool), "true or false"
+        elif kind == "int":
             ok, want = number and isinstance(v, int), "an integer"
         elif kind.startswith("float"):
             ok, want = number, "a number"

@@ -3,6 +3,8 @@ calibration warnings, merged tiers, flags, under-budget cells, selection-aware g
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -19,6 +21,7 @@ from imbench.reporting.tables import (
     dataset_meta,
     merge_small,
     minority_groups,
+    wilcoxon_table,
 )
 from imbench.reporting.verdicts import verdict
 
@@ -123,6 +126,28 @@ def test_x_plus_threshold_compared_with_x_on_thresholded_metrics() -> None:
     assert dec.loc["smote+threshold", "baseline"] == "smote"
     assert dec.loc["smote+threshold", "median_diff"] == pytest.approx(0.05, abs=0.005)
     assert bool(dec.loc["smote+threshold", "significant"])
+
+
+def test_corrections_are_tested_against_their_base_and_their_harm_removed_is_stated() -> None:
+    from imbench.reporting.corrections import harm_removed
+
+    brier = {"smote": 0.02, "smote+prior_correction": 0.005, "smote+calibrate": -0.001, "calibrate": 0.0}
+    effects = {s: [0.0] * 8 for s in ("none", "smote", "smote+prior_correction", "smote+calibrate", "calibrate")}
+    cs = comparisons(table(effects, brier=brier))
+    corr = cs["brier"].correction.set_index("strategy")
+    assert set(corr.index) == {"smote+prior_correction", "smote+calibrate"}  # calibrate vs none is a vs-none test
+    assert (corr["baseline"] == "smote").all()
+    assert corr.loc["smote+prior_correction", "mean_diff"] == pytest.approx(-0.015, abs=0.001)
+    assert bool(corr.loc["smote+prior_correction", "significant"]) and bool(
+        corr.loc["smote+prior_correction", "better"]
+    )
+    assert not bool(cs["average_precision"].correction.set_index("strategy").loc["smote+calibrate", "significant"])
+    (line,) = harm_removed(cs["brier"])
+    said = {m[1]: float(m[2]) for m in re.finditer(r"`([a-z_+]+)` ([+-][\d.]+)", line)}
+    assert said == pytest.approx({"smote": 0.02, "smote+prior_correction": 0.005, "smote+calibrate": -0.001}, abs=0.001)
+    assert "8 datasets" in line and "removes all of the harm" in line  # calibrate ends below none
+    assert re.search(r"prior_correction` \+0.00\d+, removes 7\d % of the harm", line)
+    assert "correction vs base" in set(wilcoxon_table(list(cs.values()))["kind"])
 
 
 def test_harmful_strategy_is_avoided_and_nothing_wins() -> None:

@@ -129,6 +129,8 @@ def test_unknown_protocol_key() -> None:
         {"timeout_per_cell": "soon"},
         {"cost_fn": "high"},
         {"metric": 5},
+        {"fast": "no"},
+        {"fast": 0},
     ],
 )
 def test_bad_protocol_types(protocol: dict[str, Any]) -> None:
@@ -139,6 +141,11 @@ def test_bad_protocol_types(protocol: dict[str, Any]) -> None:
 @pytest.mark.parametrize("protocol", [{"outer_folds": 1}, {"n_trials": 0}, {"timeout_per_cell": -1}])
 def test_bad_protocol_values(protocol: dict[str, Any]) -> None:
     one_line_error(ConfigError, base(protocol=protocol))
+
+
+def test_protocol_sets_the_fast_switch_and_pruner() -> None:
+    s = parse_suite(base(protocol={"fast": False, "pruner": "halving"}))
+    assert s.protocol.fast is False and s.protocol.pruner == "halving"
 
 
 def test_protocol_accepts_int_for_float_fields() -> None:

@@ -154,6 +154,49 @@ def test_reference_run_is_complete_and_prints_plain_lines(reference: Path) -> No
     assert summary(stdout) == (N_CELLS, 0)
 
 
+# --- (0) a run carried between sittings as shards (benchmarks/run_state.py) ------------------
+
+
+def _run_state() -> Any:
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "run_state.py"
+    spec = importlib.util.spec_from_file_location("run_state", path)
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_run_state_shards_resume_to_the_uninterrupted_result(reference: Path, tmp_path: Path) -> None:
+    rs = _run_state()
+    suite = write_suite(tmp_path)
+    partial, state, restored = tmp_path / "partial", tmp_path / "state", tmp_path / "restored"
+    partial.mkdir()
+    shutil.copy(reference / "store.sqlite", partial / "store.sqlite")
+    con = sqlite3.connect(partial / "store.sqlite")
+    with con:  # an interrupted run: the second outer fold of every cell is missing
+        con.execute("DELETE FROM predictions WHERE id IN (SELECT id FROM cells WHERE fold = 1)")
+        con.execute("DELETE FROM cells WHERE fold = 1")
+    con.close()
+    assert rs.save(partial, state) == N_CELLS // 2
+    assert rs.save(partial, state) == 0  # nothing new: no second shard
+    assert [p.name for p in rs.shards(state)] == ["shard-001.sqlite.gz"]
+    assert rs.restore(state, restored) == N_CELLS // 2
+    with pytest.raises(SystemExit, match="exists"):
+        rs.restore(state, restored)
+    r = invoke(suite, restored)
+    assert r.exit_code == 0, r.output
+    assert summary(r.stdout) == (N_CELLS // 2, N_CELLS // 2)
+    pd.testing.assert_frame_equal(results(restored), results(reference), check_exact=True)
+    keys = ["dataset", "strategy", "model", "fold", "index"]
+    a = pd.read_parquet(restored / "predictions.parquet").sort_values(keys).reset_index(drop=True)
+    b = pd.read_parquet(reference / "predictions.parquet").sort_values(keys).reset_index(drop=True)
+    pd.testing.assert_frame_equal(a, b, check_exact=True)
+    assert rs.save(restored, state) == N_CELLS // 2  # the finished half becomes the second shard
+    assert [p.name for p in rs.shards(state)] == ["shard-001.sqlite.gz", "shard-002.sqlite.gz"]
+
+
 # --- (1) resume after SIGKILL -----------------------------------------------------------------
 
 

@@ -11,6 +11,8 @@ import numpy as np
 
 from imbench.reporting import stats
 from imbench.reporting.analysis import Analysis, label
+from imbench.reporting.corrections import correction_section
+from imbench.reporting.evidence import _f, _n, evidence_text, pair_items
 from imbench.reporting.render import Bullets, Document, Heading, Para, Table, code
 from imbench.reporting.tables import (
     BASELINE,
@@ -38,9 +40,9 @@ def cheatsheet_document(a: Analysis) -> Document:
     when = when_to_use(a)
     if when:
         doc.add(Heading(f"When to use what ({label(a.metric)})"), Bullets(when))
-    dec = decision_section(a)
-    if dec:
-        doc.add(*dec)
+    for section in (decision_section(a), correction_section(a)):
+        if section:
+            doc.add(*section)
     bites = sound_bites(a)
     if bites:
         doc.add(Heading("Sound bites from this run"), Bullets(bites))
@@ -65,36 +67,9 @@ def _overview(a: Analysis) -> str:
     )
 
 
-def _n(k: int, one: str, many: str | None = None) -> str:
-    return f"{k} {one if k == 1 else many or one + 's'}"
-
-
 def _num(x: float) -> str:
     """1.82, 40.5, 129, 1000: three significant digits without scientific notation."""
     return f"{x:.0f}" if abs(x) >= 100 else f"{x:.3g}"
-
-
-def _f(x: float, scale: float = 1.0, digits: int = 3) -> str:
-    return f"{scale * x:+.{digits}f}" if np.isfinite(x) else "n/a"
-
-
-def evidence_text(
-    c: RankComparison, strategy: str, scale: float = 1.0, digits: int = 3, table: str = "wilcoxon"
-) -> str:
-    """Median Δ with IQR, mean, win/tie/loss, Bayesian probabilities and adjusted p of one strategy vs its baseline."""
-    df = getattr(c, table)
-    row = df.set_index("strategy").loc[strategy]
-    pb, pe, pw = c.bayes(strategy, table)
-    text = (
-        f"median Δ {_f(row['median_diff'], scale, digits)} (IQR {_f(row['q1_diff'], scale, digits)} to "
-        f"{_f(row['q3_diff'], scale, digits)}; mean {_f(row['mean_diff'], scale, digits)}), "
-        f"W/T/L {int(row['wins'])}/{int(row['ties'])}/{int(row['losses'])}"
-    )
-    if np.isfinite(pb):
-        text += f", P(better/≈/worse) {pb:.2f}/{pe:.2f}/{pw:.2f}"
-    if bool(row["testable"]) and np.isfinite(row["p_adj"]):
-        text += f", q = {row['p_adj']:.2g}"
-    return text
 
 
 def _median_diff(c: RankComparison, strategy: str) -> float:
@@ -240,19 +215,7 @@ def decision_section(a: Analysis) -> list:
         pairs += [
             (s, str(b), "decision") for s, b in zip(c.decision.get("strategy", []), c.decision.get("baseline", []))
         ]
-        for s, b, table in pairs:
-            row = getattr(c, table).set_index("strategy").loc[s]
-            verdict_text = (
-                ("better" if row["better"] else "worse")
-                if bool(row["significant"])
-                else "no reliable difference"
-                if bool(row["testable"])
-                else "too few datasets to test"
-            )
-            items.append(
-                f"{code(s)} vs {code(b)}, {label(m)}, {code(model)} ({_n(c.n_datasets, 'dataset')}): "
-                f"{verdict_text}; " + evidence_text(c, s, table=table) + "."
-            )
+        items += pair_items(c, model, pairs)
     if not items:
         return []
     return [

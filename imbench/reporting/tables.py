@@ -73,6 +73,21 @@ def strategy_base(name: str) -> str | None:
     return "+".join(rest) if rest else BASELINE
 
 
+def correction_base(name: str) -> str | None:
+    """The strategy without its probability correction (``smote`` for ``smote+prior_correction``); None if it has none."""
+    from imbench.errors import ImbenchError
+    from imbench.strategies import parse_strategy
+
+    try:
+        st = parse_strategy(name)
+    except ImbenchError:  # a name from another version of imbench
+        return None
+    rest = [c.name for c in st.components if c.family != "calibration"]
+    if len(rest) == len(st.components):
+        return None
+    return "+".join(rest) if rest else BASELINE
+
+
 def uses_threshold(metric: str) -> bool:
     """Whether a metric depends on the decision threshold (costs re-scored at a threshold do)."""
     from imbench.evaluation.metrics import METRICS
@@ -270,6 +285,8 @@ class RankComparison:
     """Each strategy vs ``none`` over datasets (``stats.VERSUS_COLUMNS``); p_adj set by the report-wide correction."""
     decision: pd.DataFrame = field(default_factory=pd.DataFrame)
     """Each ``X+threshold`` vs ``X`` (and ``threshold`` vs ``none``) on a thresholded metric, same columns."""
+    correction: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """Each ``X+prior_correction`` / ``X+calibrate`` vs ``X`` (X not ``none``: that pair is in ``wilcoxon``), same columns."""
     alpha: float = stats.ALPHA
 
     @property
@@ -402,6 +419,9 @@ def compare_strategies(
         pairs = [(s, b) for s in keep if (b := strategy_base(s)) is not None and b in keep and b != baseline]
         if pairs:
             comp.decision = stats.versus_baseline(comp.block_values, pairs, greater, comp.rope, alpha)
+    pairs = [(s, b) for s in keep if (b := correction_base(s)) is not None and b in keep and b != baseline]
+    if pairs:
+        comp.correction = stats.versus_baseline(comp.block_values, pairs, greater, comp.rope, alpha)
     return comp
 
 
@@ -410,7 +430,7 @@ def adjust_family(comparisons: Sequence[RankComparison], alpha: float = stats.AL
 
     Sets ``p_adj`` and ``significant`` in place; returns the family size (number of tests corrected).
     """
-    tables = [t for c in comparisons for t in (c.wilcoxon, c.decision) if not t.empty]
+    tables = [t for c in comparisons for t in (c.wilcoxon, c.decision, c.correction) if not t.empty]
     ps = np.concatenate([t["p"].to_numpy(dtype=float) for t in tables]) if tables else np.array([])
     adj = stats.fdr_bh(list(ps))
     i = 0
@@ -511,7 +531,11 @@ def wilcoxon_table(comparisons: Sequence[RankComparison]) -> pd.DataFrame:
     """Every comparison vs a baseline (none, or X for X+threshold), labelled with metric and group."""
     frames = []
     for c in comparisons:
-        for kind, t in (("vs none", c.wilcoxon), ("decision vs base", c.decision)):
+        for kind, t in (
+            ("vs none", c.wilcoxon),
+            ("decision vs base", c.decision),
+            ("correction vs base", c.correction),
+        ):
             if c.ok and not t.empty:
                 w = t.copy()
                 for name, value in (

@@ -1,0 +1,58 @@
+"""Evidence sentences: one strategy against its baseline, in the numbers of a comparison table."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from imbench.reporting.analysis import label
+from imbench.reporting.render import code
+from imbench.reporting.tables import RankComparison
+
+
+def _n(k: int, one: str, many: str | None = None) -> str:
+    return f"{k} {one if k == 1 else many or one + 's'}"
+
+
+def _f(x: float, scale: float = 1.0, digits: int = 3) -> str:
+    return f"{scale * x:+.{digits}f}" if np.isfinite(x) else "n/a"
+
+
+def evidence_text(
+    c: RankComparison, strategy: str, scale: float = 1.0, digits: int = 3, table: str = "wilcoxon"
+) -> str:
+    """Median Δ with IQR, mean, win/tie/loss, Bayesian probabilities and adjusted p of one strategy vs its baseline."""
+    df = getattr(c, table)
+    row = df.set_index("strategy").loc[strategy]
+    pb, pe, pw = c.bayes(strategy, table)
+    text = (
+        f"median Δ {_f(row['median_diff'], scale, digits)} (IQR {_f(row['q1_diff'], scale, digits)} to "
+        f"{_f(row['q3_diff'], scale, digits)}; mean {_f(row['mean_diff'], scale, digits)}), "
+        f"W/T/L {int(row['wins'])}/{int(row['ties'])}/{int(row['losses'])}"
+    )
+    if np.isfinite(pb):
+        text += f", P(better/≈/worse) {pb:.2f}/{pe:.2f}/{pw:.2f}"
+    if bool(row["testable"]) and np.isfinite(row["p_adj"]):
+        text += f", q = {row['p_adj']:.2g}"
+    return text
+
+
+def verdict_word(row: pd.Series) -> str:
+    """better / worse / no reliable difference / too few datasets to test, from a comparison-table row."""
+    if bool(row["significant"]):
+        return "better" if row["better"] else "worse"
+    return "no reliable difference" if bool(row["testable"]) else "too few datasets to test"
+
+
+def pair_items(c: RankComparison, model: str, pairs: Sequence[tuple[str, str, str]]) -> list[str]:
+    """One sentence per (strategy, its baseline, table holding the test): the verdict and its evidence."""
+    items = []
+    for s, b, table in pairs:
+        row = getattr(c, table).set_index("strategy").loc[s]
+        items.append(
+            f"{code(s)} vs {code(b)}, {label(c.metric)}, {code(model)} ({_n(c.n_datasets, 'dataset')}): "
+            f"{verdict_word(row)}; " + evidence_text(c, s, table=table) + "."
+        )
+    return items
