@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -154,3 +156,25 @@ def test_suite_files_name_real_datasets(suite: str) -> None:
     if suite == "ir_ladder":
         last = load_dataset(spec["datasets"][-1])
         assert last.ir == pytest.approx(1000) and last.n_pos >= 20
+
+
+@pytest.mark.parametrize(
+    ("spec", "says"),
+    [
+        ("synthetic:features=6", "informative + redundant <= features"),
+        ("synthetic:informative=0", "1 <= informative"),
+        ("synthetic:informative=2.5", "whole number"),
+        ("synthetic:features=-3", "whole number"),
+        ("synthetic:flip=2", "0 <= flip <= 1"),
+        ("synthetic:sep=0", "sep > 0"),
+    ],
+)
+def test_synthetic_parameters_make_classification_refuses_are_one_line_errors(spec: str, says: str) -> None:
+    with pytest.raises(ConfigError, match=re.escape(says)) as e:
+        load_dataset(spec)
+    assert "\n" not in str(e.value)
+
+
+def test_synthetic_smallest_valid_feature_count() -> None:
+    ds = load_dataset("synthetic:features=7,n=100")  # 5 informative + 2 redundant
+    assert ds.X.shape == (100, 7)

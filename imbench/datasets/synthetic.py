@@ -38,6 +38,16 @@ def parse_params(name: str) -> dict[str, float]:
             raise ConfigError(f"synthetic parameter {key} must be a number, got {value!r}") from None
     if params["ir"] < 1 or params["n"] < 20:
         raise ConfigError("synthetic needs ir >= 1 and n >= 20")
+    for key in ("features", "informative", "redundant", "seed"):
+        if not float(params[key]).is_integer() or params[key] < 0:
+            raise ConfigError(f"synthetic parameter {key} must be a whole number >= 0, got {_fmt(params[key])}")
+    if params["informative"] < 1 or params["informative"] + params["redundant"] > params["features"]:
+        raise ConfigError(
+            f"synthetic needs 1 <= informative and informative + redundant <= features; got informative="
+            f"{_fmt(params['informative'])}, redundant={_fmt(params['redundant'])}, features={_fmt(params['features'])}"
+        )
+    if not 0 <= params["flip"] <= 1 or params["sep"] <= 0:
+        raise ConfigError("synthetic needs 0 <= flip <= 1 and sep > 0")
     return params
 
 
