@@ -340,10 +340,15 @@ def compare(
             optuna_storage=optuna_storage,
             register=register,
             plan_file=plan_file,
+            raise_tracking_errors=False,
         )
     render_compare(con, res, metric, costs=cost_fn is not None)
     for line in res.mlflow_model.usage() if res.mlflow_model is not None else []:
         con.print(line, markup=False, highlight=False, soft_wrap=True)
+    if res.tracking_error:  # after the table: the ranking stands, the logging did not happen
+        from imbench.errors import TrackingError
+
+        raise TrackingError(res.tracking_error)
 
 
 if __name__ == "__main__":

@@ -33,6 +33,8 @@ class CompareOutcome:
     exports: dict[str, Path] = field(default_factory=dict)
     mlflow_model: Any = None
     """``imbench.mlflow_model.LoggedModel`` of the recommended pipeline, when logged to MLflow."""
+    tracking_error: str = ""
+    """Why logging to MLflow failed (with ``raise_tracking_errors=False``); the outcome is complete regardless."""
 
 
 def load_for_compare(path: str, target: str | None, positive: Any = None) -> Any:
@@ -66,8 +68,12 @@ def compare(
     optuna_storage: str | None = None,
     register: str | None = None,
     plan_file: str | None = None,
+    raise_tracking_errors: bool = True,
 ) -> CompareOutcome:
     """Nested CV of strategies × models on ``path`` within ``budget``; see the module docstring.
+
+    When logging to MLflow fails, ``TrackingError`` is raised after everything else is written, or, with
+    ``raise_tracking_errors=False``, the outcome is returned with the reason in ``tracking_error``.
 
     The plan is computed from the data's size (never from measured timings) and saved as ``plan.json`` in the
     output folder; a rerun reuses it (so a killed compare resumes), and ``plan_file`` pins one.
@@ -187,9 +193,12 @@ def compare(
     write_atomic(out / "recommendation.json", json.dumps(data, indent=2, default=str))
     exports["recommendation"] = out / "recommendation.json"
     exports["plan"] = saved
-    if res.tracking_error:
-        raise TrackingError(res.tracking_error + " (the ranking, recommendation and report are written)")
     outcome = CompareOutcome(out, table, rec, plan, exports)
+    if res.tracking_error:
+        outcome.tracking_error = res.tracking_error + " (the ranking, recommendation and report are written)"
+        if raise_tracking_errors:
+            raise TrackingError(outcome.tracking_error)
+        return outcome
     if tracking:  # after the report and the export: the suite run holds the report, a model run the pipeline
         from imbench.mlflow_model import log_compare
 

@@ -210,6 +210,17 @@ def test_unreachable_tracking_server_fails_fast_and_keeps_results(tmp_path: Path
     assert (out / "results.parquet").exists() and (out / "report" / "cheatsheet.md").exists()
 
 
+def test_compare_prints_its_ranking_before_the_tracking_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cap_estimators(monkeypatch)
+    data = table(tmp_path / "d.csv", n=300)
+    args = ["compare", str(data), "--target", "y", "--budget", "20s", "--strategies", "class_weight"]
+    r = cli(tmp_path, *args, "--models", "logreg", "-q", "--tracking-uri", "http://127.0.0.1:9")
+    msg = one_line_error(r)
+    assert "results are saved" in msg and "ranking, recommendation and report are written" in msg
+    before = r.output.split("error: ")[0]
+    assert "class_weight" in before and "Recommended:" in before  # the table and the advice came first
+
+
 # 2. and 9. the rebuild script: no injected code, and exactly the exported model --------------------
 HOSTILE = 'x""";import os;os.system("touch PWNED");"""'
 
