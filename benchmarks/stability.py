@@ -1,0 +1,130 @@
+"""Is a reference run's budget enough? Rerun a seeded random share of its dataset × model blocks with more trials.
+
+A block (one dataset × one model, every strategy and outer fold) is the unit the cheat-sheet ranks
+within. ``run`` picks ``--fraction`` of the suite's blocks with ``--seed`` and reruns them with
+``--factor`` × the trials (one run directory per model under ``OUT``, same folds and seeds otherwise).
+``compare`` then reports, for those blocks, how the per-dataset strategy ranks move (Spearman rank
+correlation of the strategies' fold-mean PR-AUC, 1× vs more trials) and how many cheat-sheet verdicts
+change when the main run's rows of those blocks are replaced by the reruns' rows.
+
+Run: ``.venv/bin/python benchmarks/stability.py run benchmarks/keel_full.yaml runs/keel_full_x2``
+     ``.venv/bin/python benchmarks/stability.py compare benchmarks/keel_full.yaml runs/keel_full runs/keel_full_x2``
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+IMBENCH = str(ROOT / ".venv" / "bin" / "imbench")
+
+
+def blocks(suite: Any, fraction: float, seed: int) -> list[tuple[str, str]]:
+    """A seeded random ``fraction`` (at least one) of the suite's dataset × model blocks, sorted."""
+    every = [(d.spec, m) for d in suite.datasets for m in suite.models]
+    k = max(1, round(fraction * len(every)))
+    pick = np.random.default_rng(seed).choice(len(every), size=k, replace=False)
+    return sorted(every[i] for i in pick)
+
+
+def run(args: argparse.Namespace) -> int:
+    from imbench.suites import load_suite
+
+    suite = load_suite(str(args.suite))
+    chosen = blocks(suite, args.fraction, args.seed)
+    trials = suite.protocol.n_trials * args.factor
+    print(f"{len(chosen)} of {len(suite.datasets) * len(suite.models)} blocks, {trials} trials each")
+    for model in sorted({m for _, m in chosen}):
+        datasets = [d for d, m in chosen if m == model]
+        cmd = [IMBENCH, "run", str(args.suite), "--out", str(args.out / model), "--models", model]
+        cmd += ["--datasets", ",".join(datasets), "--n-trials", str(trials), "--jobs", str(args.jobs)]
+        print(" ".join(cmd), flush=True)
+        rc = subprocess.run([*cmd, "--no-mlflow", "--no-report", "-q"], check=False).returncode
+        if rc != 0:
+            return rc
+    return 0
+
+
+def _fold_means(df: pd.DataFrame, metric: str) -> pd.DataFrame:
+    ok = df[df["status"] == "ok"]
+    return ok.groupby(["dataset", "model", "strategy"])[f"test_{metric}"].mean().unstack("strategy")
+
+
+def _verdicts(results: pd.DataFrame, template: Any) -> dict[tuple[str, str], tuple[str, str | None]]:
+    from dataclasses import replace
+
+    from imbench.reporting.analysis import CHEAT_METRICS, analyse
+
+    a = analyse(replace(template, results=results))
+    out = {}
+    for m in CHEAT_METRICS:
+        for g in a.groups:
+            if (m, g) in a.by_group:
+                v = a.verdict(m, g)
+                out[(m, g.tier_label + " × " + g.model)] = (v.kind, v.recommended)
+    return out
+
+
+def compare(args: argparse.Namespace) -> int:
+    from imbench.reporting.load import load_run
+    from imbench.suites import load_suite
+
+    suite = load_suite(str(args.suite))
+    metric = suite.protocol.metric
+    main = load_run(args.main)
+    reruns = pd.concat([load_run(p).results for p in sorted(args.out.iterdir()) if p.is_dir()], ignore_index=True)
+    keys = set(zip(reruns["dataset"], reruns["model"], strict=True))
+    a, b = _fold_means(main.results, metric), _fold_means(reruns, metric)
+    rhos, moved = [], []
+    for key in sorted(keys):
+        if key not in a.index or key not in b.index:
+            continue
+        x, y = a.loc[key].dropna(), b.loc[key].dropna()
+        common = x.index.intersection(y.index)
+        if len(common) >= 3:
+            rhos.append(x[common].rank().corr(y[common].rank(), method="pearson"))
+            moved.append(float((x[common] - y[common]).abs().mean()))
+    print(f"blocks rerun with more trials: {len(keys)} (suite {suite.name}, metric {metric})")
+    print(
+        f"per-block Spearman rank correlation of the strategies, 1x vs more trials: median {np.median(rhos):.3f}, "
+        f"min {np.min(rhos):.3f}, share >= 0.8: {np.mean(np.array(rhos) >= 0.8 - 1e-9):.2f}"
+    )
+    print(f"mean |Δ {metric}| per strategy and block: {np.mean(moved):.4f}")
+    block_of = list(zip(main.results["dataset"], main.results["model"], strict=True))
+    kept = main.results[[k not in keys for k in block_of]]
+    merged = pd.concat([kept, reruns[main.results.columns.intersection(reruns.columns)]], ignore_index=True)
+    before, after = _verdicts(main.results, main), _verdicts(merged, main)
+    changed = [(k, before[k], after.get(k)) for k in sorted(before) if before[k] != after.get(k)]
+    print(f"cheat-sheet verdicts (tier × model × metric): {len(before)}; changed with the reruns: {len(changed)}")
+    for k, was, now in changed:
+        print(f"  {k[0]} {k[1]}: {was} -> {now}")
+    return 0
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    r = sub.add_parser("run")
+    r.add_argument("suite", type=Path)
+    r.add_argument("out", type=Path)
+    r.add_argument("--fraction", type=float, default=0.1)
+    r.add_argument("--factor", type=int, default=2)
+    r.add_argument("--seed", type=int, default=0)
+    r.add_argument("--jobs", type=int, default=2)
+    c = sub.add_parser("compare")
+    c.add_argument("suite", type=Path)
+    c.add_argument("main", type=Path)
+    c.add_argument("out", type=Path)
+    args = ap.parse_args()
+    return run(args) if args.cmd == "run" else compare(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
