@@ -44,13 +44,27 @@ class DaskExecutor:
         if not todo:
             return
         client, cluster = self._client()
+        attempts: dict[int, int] = {}
+
+        def submit(t: Task) -> Any:
+            attempts[id(t)] = attempts.get(id(t), 0) + 1
+            key = f"imbench-cell-{t.key.id}-{id(t)}-{attempts[id(t)]}"
+            return client.submit(execute, t, key=key, pure=False)
+
         try:
-            futures = {client.submit(execute, t, key=f"imbench-cell-{t.key.id}-{id(t)}", pure=False): t for t in todo}
-            for fut in as_completed(futures):
-                t = futures[fut]
+            futures = {submit(t): t for t in todo}
+            pending = as_completed(futures)
+            for fut in pending:
+                t = futures.pop(fut)
                 try:
                     res = fut.result()
                 except Exception as e:
+                    if _lost_in_transit(e) and attempts[id(t)] <= MAX_RESUBMITS:
+                        new = submit(t)  # the cell never ran to an answer: run it again, same seed
+                        futures[new] = t
+                        pending.add(new)
+                        fut.release()
+                        continue
                     res = _result_of_error(t, e)
                 yield t, res
                 fut.release()
@@ -60,11 +74,28 @@ class DaskExecutor:
                 cluster.close()
 
 
-def _result_of_error(t: Task, e: BaseException) -> CellResult:
-    """KilledWorker (the task's workers kept dying) is a worker-died row, retried on resume; any other
-    exception came from a live worker (e.g. an unpicklable result) and is a plain ``failed`` row."""
+MAX_RESUBMITS = 2
+"""How often a cell whose result was lost with its worker (not a KilledWorker: dask already retried those) is resubmitted."""
+
+
+def _lost_in_transit(e: BaseException) -> bool:
+    """A cluster error rather than the cell's own: a cancelled future, a closed connection, a lost worker."""
+    import concurrent.futures
+
     from distributed import KilledWorker
 
     if isinstance(e, KilledWorker):
+        return False
+    cluster_error = type(e).__module__.split(".")[0] in ("distributed", "tornado")
+    return cluster_error or isinstance(e, (concurrent.futures.CancelledError, ConnectionError, TimeoutError))
+
+
+def _result_of_error(t: Task, e: BaseException) -> CellResult:
+    """KilledWorker (the task's workers kept dying) and cluster errors that outlived the resubmits are
+    worker-died rows, retried on resume; any other exception came from a live worker (e.g. an
+    unpicklable result) and is a plain ``failed`` row."""
+    from distributed import KilledWorker
+
+    if isinstance(e, KilledWorker) or _lost_in_transit(e):
         return died_result(t, f"{type(e).__name__}: {e}")
     return failed_result(t, e)

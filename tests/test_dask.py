@@ -74,3 +74,23 @@ def test_killed_worker_cells_are_rerun_without_loss_or_duplicates(local_run: pd.
     df = pd.read_parquet(out / "results.parquet")
     assert not df["error"].str.startswith("WorkerDied").any()
     _same(df, local_run)
+
+
+def test_cluster_errors_are_retried_cells_and_task_errors_are_failures() -> None:
+    import concurrent.futures
+
+    from distributed import KilledWorker
+    from distributed.comm.core import CommClosedError
+
+    from imbench.dask_executor import _lost_in_transit, _result_of_error
+    from imbench.evaluation.cell import CellKey
+    from imbench.executors import Task
+
+    t = Task(None, CellKey("d", "none", "logreg", 0), None, {"ir": 5.0})  # type: ignore[arg-type]
+    for e in (concurrent.futures.CancelledError(), CommClosedError("gone"), ConnectionResetError()):
+        assert _lost_in_transit(e)  # resubmitted while attempts remain
+        assert _result_of_error(t, e).row["error"].startswith("WorkerDied")  # then retried on resume
+    assert not _lost_in_transit(KilledWorker("k", "w", 3))  # dask already retried it
+    assert _result_of_error(t, KilledWorker("k", "w", 3)).row["error"].startswith("WorkerDied")
+    failed = _result_of_error(t, ValueError("cannot pickle the result")).row
+    assert failed["status"] == "failed" and failed["error"].startswith("ValueError")
