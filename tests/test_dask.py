@@ -78,6 +78,7 @@ def test_killed_worker_cells_are_rerun_without_loss_or_duplicates(local_run: pd.
 
 def test_cluster_errors_are_retried_cells_and_task_errors_are_failures() -> None:
     import concurrent.futures
+    from types import SimpleNamespace
 
     from distributed import KilledWorker
     from distributed.comm.core import CommClosedError
@@ -90,7 +91,8 @@ def test_cluster_errors_are_retried_cells_and_task_errors_are_failures() -> None
     for e in (concurrent.futures.CancelledError(), CommClosedError("gone"), ConnectionResetError()):
         assert _lost_in_transit(e)  # resubmitted while attempts remain
         assert _result_of_error(t, e).row["error"].startswith("WorkerDied")  # then retried on resume
-    assert not _lost_in_transit(KilledWorker("k", "w", 3))  # dask already retried it
-    assert _result_of_error(t, KilledWorker("k", "w", 3)).row["error"].startswith("WorkerDied")
+    killed = KilledWorker("k", SimpleNamespace(address="tcp://127.0.0.1:1"), 3)
+    assert not _lost_in_transit(killed)  # dask already retried it
+    assert _result_of_error(t, killed).row["error"].startswith("WorkerDied")
     failed = _result_of_error(t, ValueError("cannot pickle the result")).row
     assert failed["status"] == "failed" and failed["error"].startswith("ValueError")
