@@ -55,37 +55,32 @@ def tier_range(tier: str) -> str:
     return f"IR < {hi}" if lo is None else f"IR ≥ {lo}" if hi is None else f"{lo} ≤ IR < {hi}"
 
 
+def _without_family(name: str, family: str) -> str | None:
+    """``name`` without its component of ``family`` (``none`` when nothing else is left); None if it has none."""
+    from imbench.errors import ImbenchError
+    from imbench.strategies import parse_strategy
+
+    try:
+        st = parse_strategy(name)
+    except ImbenchError:  # a name from another version of imbench: no known component
+        return None
+    rest = [c.name for c in st.components if c.family != family]
+    if len(rest) == len(st.components):
+        return None
+    return "+".join(rest) if rest else BASELINE
+
+
 def strategy_base(name: str) -> str | None:
     """The strategy without its decision component (``none`` for ``threshold``); None if it has none.
 
     On metrics that do not use the threshold, a strategy and its base are identical by construction.
     """
-    from imbench.errors import ImbenchError
-    from imbench.strategies import parse_strategy
-
-    try:
-        st = parse_strategy(name)
-    except ImbenchError:  # a name from another version of imbench: no known decision component
-        return None
-    rest = [c.name for c in st.components if c.family != "decision"]
-    if len(rest) == len(st.components):
-        return None
-    return "+".join(rest) if rest else BASELINE
+    return _without_family(name, "decision")
 
 
 def correction_base(name: str) -> str | None:
     """The strategy without its probability correction (``smote`` for ``smote+prior_correction``); None if it has none."""
-    from imbench.errors import ImbenchError
-    from imbench.strategies import parse_strategy
-
-    try:
-        st = parse_strategy(name)
-    except ImbenchError:  # a name from another version of imbench
-        return None
-    rest = [c.name for c in st.components if c.family != "calibration"]
-    if len(rest) == len(st.components):
-        return None
-    return "+".join(rest) if rest else BASELINE
+    return _without_family(name, "calibration")
 
 
 def uses_threshold(metric: str) -> bool:
