@@ -6,6 +6,7 @@ Public API (heavy libraries load on first use)::
     result = imbench.run_suite("quick")                       # journey 1: a suite, resumable, with its report
     outcome = imbench.compare("data.csv", target="is_fraud")  # journey 2: strategies on your own data
     files = imbench.report("runs/quick")                      # journey 3: cheat-sheet and HTML report
+    advice = imbench.advise("data.csv", target="is_fraud")    # what the reference runs suggest, in seconds
     df = imbench.evaluate("synthetic:ir=50", ["none", "smote", "threshold"], ["logreg", "lightgbm"])
     pipe = imbench.build_pipeline("smote+threshold", "logreg", smote__k_neighbors=3).fit(X, y)
 """
@@ -19,6 +20,7 @@ __version__ = "0.1.0"
 _LAZY = {
     "run_suite": "imbench.sweep",
     "compare": "imbench.comparison",
+    "advise": "imbench.advice",
     "report": "imbench.reporting.build",
     "build_pipeline": "imbench.pipeline",
     "evaluate": "imbench.experiment",
@@ -41,6 +43,7 @@ _ATTR = {"report": "build_report"}
 """Public names that differ from the attribute they stand for."""
 
 if TYPE_CHECKING:  # names resolved lazily by __getattr__ below
+    from imbench.advice import advise
     from imbench.comparison import compare
     from imbench.datasets import load_dataset
     from imbench.datasets.base import Dataset
@@ -72,6 +75,7 @@ __all__ = [
     "Protocol",
     "RunDirectoryError",
     "UnknownNameError",
+    "advise",
     "build_pipeline",
     "compare",
     "evaluate",

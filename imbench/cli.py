@@ -55,6 +55,7 @@ def main() -> None:
     imbench run quick                      run a benchmark suite (resumable)
     imbench compare data.csv --target y    compare strategies on your own data
     imbench report runs/quick              cheat-sheet and HTML report of a run
+    imbench advise data.csv --target y     what the reference runs suggest, in seconds
     """
 
 
@@ -349,6 +350,36 @@ def compare(
         from imbench.errors import TrackingError
 
         raise TrackingError(res.tracking_error)
+
+
+@main.command()
+@click.argument("file", type=click.Path())
+@click.option("--target", required=True, help="target column")
+@click.option("--positive", help="label of the positive class (required with more than two classes)")
+@click.option("--model", help="advise for this model only [default: every model of the reference runs]")
+@click.option("--cost-fn", type=click.FloatRange(min=0, min_open=True), help="cost of a missed positive")
+@click.option("--cost-fp", type=click.FloatRange(min=0, min_open=True), help="cost of a false alarm")
+@click.option("--json", "as_json", is_flag=True, help="print the advice as JSON")
+def advise(
+    file: str,
+    target: str,
+    positive: str | None,
+    model: str | None,
+    cost_fn: float | None,
+    cost_fp: float | None,
+    as_json: bool,
+) -> None:
+    """What the reference runs suggest for FILE, in seconds, and how sure that is (writes nothing)."""
+    from imbench.advice import advise as run_advise
+    from imbench.cli_render import console, render_advice
+
+    res = run_advise(file, target, positive, model=model, cost_fn=cost_fn, cost_fp=cost_fp)
+    if as_json:
+        import json
+
+        click.echo(json.dumps(res.to_dict(), indent=2, default=str))
+        return
+    render_advice(console(), res)
 
 
 if __name__ == "__main__":

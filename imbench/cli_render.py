@@ -17,6 +17,7 @@ from imbench.schema import BAD_STATUSES, BASELINE, Status, metric_column
 from imbench.suites import Suite
 
 if TYPE_CHECKING:
+    from imbench.advice import Advice
     from imbench.budget import BudgetPlan
     from imbench.comparison import CompareOutcome
     from imbench.sweep import SweepEvent, SweepResult
@@ -305,3 +306,59 @@ def render_compare(con: Console, res: CompareOutcome, metric: str, costs: bool) 
         )
     for name, path in res.exports.items():
         con.print(f"{name}: {path}")
+
+
+def render_advice(con: Console, adv: Advice) -> None:
+    """Meta-features, nearest reference datasets, ranked strategies per model, the compare command to check it."""
+    from imbench.advice.advise import OBJECTIVE_LABEL
+
+    m = adv.meta
+    con.print(
+        f"{adv.file}: {m.n} rows, {m.n_pos} positive (IR {m.ir:.1f}), {m.n_features} features "
+        f"({m.categorical_share:.0%} categorical, {m.missing_share:.1%} cells missing)",
+        markup=False,
+        highlight=False,
+    )
+    con.print(
+        f"overlap: F1 {m.f1:.2f}, N1 {m.n1:.2f}, N3 {m.n3:.2f}; positives safe {m.minority_safe:.0%}, "
+        f"outliers {m.minority_outlier:.0%}; quick baseline PR-AUC {m.baseline_pr_auc:.3f}, "
+        f"ROC-AUC {m.baseline_roc_auc:.3f} ({m.seconds:.1f}s)",
+        markup=False,
+        highlight=False,
+    )
+    near = Table(title="Nearest reference datasets")
+    for c in ("dataset", "distance", "n", "n_pos", "IR", "baseline PR-AUC"):
+        near.add_column(c, justify="left" if c == "dataset" else "right")
+    for nb in adv.neighbours:
+        near.add_row(
+            nb.dataset,
+            f"{nb.distance:.2f}",
+            str(nb.meta.n),
+            str(nb.meta.n_pos),
+            f"{nb.meta.ir:.1f}",
+            f"{nb.meta.baseline_pr_auc:.3f}",
+        )
+    con.print(near)
+    label = OBJECTIVE_LABEL.get(adv.objective, f"expected cost ({adv.objective}, as share of a constant guess)")
+    for ma in adv.models:
+        t = Table(title=f"{ma.model}: gain over {BASELINE} on {label} on similar datasets")
+        t.add_column("strategy", no_wrap=True)
+        for c in ("gain [80 % range]", "datasets", "F1 gain", "Brier Δ"):
+            t.add_column(c, justify="right", no_wrap=True)
+        for e in ma.ranked:
+            f1, br = ma.f1.get(e.strategy), ma.brier.get(e.strategy)
+            t.add_row(
+                e.strategy + (" ◀" if e.strategy == ma.recommended else ""),
+                f"{e.gain:+.3f} [{e.low:+.3f}, {e.high:+.3f}]",
+                str(e.neighbours),
+                f"{f1.gain:+.3f}" if f1 else "",
+                f"{-br.gain:+.4f}" if br else "",
+            )
+        con.print(t)
+        con.print(f"[bold]{ma.model}: recommended {ma.recommended}[/] ({ma.reason})", highlight=False)
+        for w in ma.warnings:
+            con.print(f"warning: {w}", markup=False, highlight=False)
+    for n in adv.notes:
+        con.print(f"note: {n}", markup=False, highlight=False)
+    con.print(f"Check it on your data ({adv.seconds:.1f}s so far):", highlight=False)
+    con.print(adv.compare_command, markup=False, highlight=False, soft_wrap=True)

@@ -1,0 +1,187 @@
+"""``advise``: what the reference runs suggest for data like yours, in seconds, and how sure that is.
+
+The user's file is validated like ``compare`` (same loader, same one-line errors), described by its
+meta-features, and placed among the reference datasets; per model the strategies are ranked by the gain
+the nearest reference datasets saw. Where the leave-one-family-out validation did not show the advice
+beating "always the overall best strategy" for that model, the advice says so and recommends that strategy.
+Nothing is written to disk.
+"""
+
+from __future__ import annotations
+
+import shlex
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from imbench.advice.metafeatures import MetaFeatures, meta_features
+from imbench.advice.metamodel import Estimate, KnnMetaModel, Neighbour, overall_gains
+from imbench.advice.reference import Reference, cost_objective, load_reference
+from imbench.advice.validation import ADVICE
+from imbench.errors import ConfigError, UnknownNameError
+from imbench.schema import BASELINE
+
+BRIER_WARN = 0.005
+"""Predicted Brier worsening above which the advice warns that probabilities will be miscalibrated."""
+FEW_NEIGHBOURS = 3
+TOP_FOR_COMPARE = 3
+OBJECTIVE_LABEL = {"pr_auc": "PR-AUC", "f1": "F1", "brier": "Brier (lower is better; gain = reduction)"}
+
+
+@dataclass
+class ModelAdvice:
+    """The advice for one model: strategies ranked on the objective, the recommendation and why."""
+
+    model: str
+    ranked: list[Estimate]
+    recommended: str
+    basis: str
+    """``advice`` (the nearest datasets' ranking, validated) or ``overall_best`` (the fallback rule)."""
+    reason: str
+    f1: dict[str, Estimate] = field(default_factory=dict)
+    brier: dict[str, Estimate] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Advice:
+    """The outcome of ``advise`` (``to_dict`` gives plain JSON-ready data)."""
+
+    file: str
+    target: str
+    objective: str
+    meta: MetaFeatures
+    neighbours: list[Neighbour]
+    models: list[ModelAdvice]
+    compare_command: str
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def advise(
+    path: str,
+    target: str,
+    positive: Any = None,
+    model: str | None = None,
+    cost_fn: float | None = None,
+    cost_fp: float | None = None,
+    reference: Reference | str | Path | None = None,
+    seed: int = 0,
+) -> Advice:
+    """Advice for the file at ``path`` (CSV or Parquet) with binary target ``target``; see the module docstring.
+
+    Raises ``DataValidationError`` / ``ConfigError`` / ``UnknownNameError`` (one line) on bad input.
+    """
+    from imbench.datasets import load_dataset
+    from imbench.datasets.base import check_evaluable
+    from imbench.reporting.costs import check_costs
+
+    start = time.perf_counter()
+    costs = check_costs(cost_fn, cost_fp)
+    ref = reference if isinstance(reference, Reference) else load_reference(reference)
+    meta_model = KnnMetaModel(ref)
+    if model is not None and model not in meta_model.models:
+        raise UnknownNameError(f"model {model!r} is not in the reference runs; known: {', '.join(meta_model.models)}")
+    objective = cost_objective(costs[0] / costs[1]) if costs else "pr_auc"
+    if objective not in ref.objectives:
+        raise ConfigError("the reference table has no expected-cost gains (its runs kept no predictions)")
+    ds = load_dataset(f"file:{path}", target=target, positive=positive)
+    check_evaluable(ds, 3)
+    meta = meta_features(ds, seed=seed)
+    notes = [*ds.notes, *_distance_note(meta_model, meta)]
+    if costs:
+        notes.append(
+            f"costs: ranked by expected cost at the Bayes threshold, as stored for cost_fn/cost_fp = "
+            f"{objective.removeprefix('cost_')} (nearest to {costs[0] / costs[1]:g})"
+        )
+    models = [model] if model else meta_model.models
+    advice = [_for_model(ref, meta_model, meta, m, objective) for m in models]
+    command = _compare_command(path, target, positive, advice, cost_fn, cost_fp)
+    return Advice(
+        file=path,
+        target=target,
+        objective=objective,
+        meta=meta,
+        neighbours=meta_model.neighbours(meta, k=3),
+        models=advice,
+        compare_command=command,
+        notes=notes,
+        seconds=time.perf_counter() - start,
+    )
+
+
+def _for_model(ref: Reference, meta_model: KnnMetaModel, meta: MetaFeatures, model: str, objective: str) -> ModelAdvice:
+    ranked = meta_model.predict(meta, model, objective)
+    f1 = {e.strategy: e for e in meta_model.predict(meta, model, "f1")}
+    brier = {e.strategy: e for e in meta_model.predict(meta, model, "brier")}
+    summary = ref.validation.get("objectives", {}).get(objective, {}).get("models", {}).get(model)
+    top = ranked[0].strategy if ranked else BASELINE
+    if summary and summary.get("verdict") == ADVICE:
+        recommended, basis = top, ADVICE
+        reason = (
+            f"held-out validation: advice beat always-{summary['overall_strategy']} by "
+            f"{-summary['advice_minus_overall']:.3f} mean regret (95% CI {-summary['ci_high']:.3f} to "
+            f"{-summary['ci_low']:.3f}, {summary['families']} dataset families)"
+        )
+    else:
+        overall = overall_gains(ref, model, objective)
+        recommended, basis = (str(overall.index[0]) if len(overall) else BASELINE), "overall_best"
+        if summary:
+            reason = (
+                f"held-out validation: the nearest datasets' ranking did not beat always using the overall best "
+                f"strategy (advice minus overall-best regret {summary['advice_minus_overall']:+.3f}, 95% CI "
+                f"{summary['ci_low']:+.3f} to {summary['ci_high']:+.3f}, {summary['families']} dataset families); "
+                f"recommending the overall best, {recommended}"
+            )
+        else:
+            reason = "no validation for this model and objective; recommending the overall best strategy"
+    return ModelAdvice(model, ranked, recommended, basis, reason, f1, brier, _warnings(recommended, ranked, brier))
+
+
+def _warnings(recommended: str, ranked: list[Estimate], brier: dict[str, Estimate]) -> list[str]:
+    out = []
+    b = brier.get(recommended)
+    if b is not None and b.gain < -BRIER_WARN:
+        out.append(
+            f"{recommended}: probabilities likely miscalibrated (Brier worse by {-b.gain:.3f} on similar datasets, "
+            f"80% range {-b.high:+.3f} to {-b.low:+.3f}); rank with its scores, or add +calibrate before reading them "
+            "as probabilities"
+        )
+    est = next((e for e in ranked if e.strategy == recommended), None)
+    if est is not None and recommended != BASELINE and est.neighbours < FEW_NEIGHBOURS:
+        out.append(f"{recommended}: measured on only {est.neighbours} of the nearest datasets")
+    return out
+
+
+def _distance_note(meta_model: KnnMetaModel, meta: MetaFeatures) -> list[str]:
+    near = meta_model.neighbours(meta, k=1)
+    typical = meta_model.typical_distance()
+    if near and near[0].distance > typical:
+        return [
+            f"your data is farther from every reference dataset (distance {near[0].distance:.1f}) than 95% of the "
+            f"reference datasets are from their nearest neighbour ({typical:.1f}): treat the advice as a weak prior"
+        ]
+    return []
+
+
+def _compare_command(
+    path: str, target: str, positive: Any, advice: list[ModelAdvice], cost_fn: float | None, cost_fp: float | None
+) -> str:
+    """The ``imbench compare`` call that checks the advice on this data (every user string shell-quoted)."""
+    strategies: list[str] = []
+    for m in advice:
+        for s in [m.recommended, *(e.strategy for e in m.ranked[:TOP_FOR_COMPARE])]:
+            if s != BASELINE and s not in strategies:
+                strategies.append(s)
+    parts = ["imbench", "compare", path, "--target", target]
+    if positive is not None:
+        parts += ["--positive", str(positive)]
+    parts += ["--models", ",".join(m.model for m in advice)]
+    parts += ["--strategies", ",".join(strategies or [BASELINE])]
+    if cost_fn is not None and cost_fp is not None:
+        parts += ["--cost-fn", f"{cost_fn:g}", "--cost-fp", f"{cost_fp:g}"]
+    return " ".join(shlex.quote(p) for p in parts)

@@ -1,0 +1,285 @@
+"""`imbench advise`: meta-features, the reference table, the meta-model, held-out validation, the command."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from imbench.advice.metafeatures import VECTOR_NAMES, MetaFeatures, meta_features
+from imbench.advice.metamodel import KnnMetaModel, overall_gains
+from imbench.advice.reference import (
+    COST_RATIOS,
+    Reference,
+    cost_objective,
+    dataset_gains,
+    family_of,
+    load_reference,
+)
+from imbench.advice.validation import ADVICE, OVERALL, held_out_choices, summarize, validate
+from imbench.cli import main
+from imbench.datasets import load_dataset
+from imbench.errors import DataValidationError
+from imbench.example_data import make_transactions
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def csv(tmp_path: Path) -> Path:
+    path = tmp_path / "tx.csv"
+    make_transactions(n=900, seed=3).to_csv(path, index=False)
+    return path
+
+
+# --- meta-features ----------------------------------------------------------------------------------------
+
+
+def test_meta_features_are_exact_where_counted_and_seeded() -> None:
+    ds = load_dataset("synthetic:ir=20,n=1500,sep=1.5")
+    a, b = meta_features(ds, seed=0), meta_features(ds, seed=0)
+    assert {k: v for k, v in a.to_dict().items() if k != "seconds"} == {
+        k: v for k, v in b.to_dict().items() if k != "seconds"
+    }
+    assert (a.n, a.n_pos, a.n_features) == (ds.n, ds.n_pos, ds.n_features)
+    assert a.ir == pytest.approx(ds.ir) and a.missing_share == 0 and a.categorical_share == 0
+    for v in (a.f1, a.n1, a.n3, a.minority_safe, a.minority_outlier, a.baseline_pr_auc, a.baseline_roc_auc):
+        assert 0 <= v <= 1
+    assert set(a.vector()) == set(VECTOR_NAMES)
+
+
+def test_overlap_measures_separate_easy_from_hard_problems() -> None:
+    easy = meta_features(load_dataset("synthetic:ir=10,n=1500,sep=3,flip=0"))
+    hard = meta_features(load_dataset("synthetic:ir=10,n=1500,sep=0.3,flip=0.05"))
+    assert easy.n3 < hard.n3 and easy.n1 < hard.n1
+    assert easy.minority_safe > hard.minority_safe and easy.minority_outlier < hard.minority_outlier
+    assert easy.baseline_pr_auc > hard.baseline_pr_auc
+
+
+def test_meta_features_count_missing_cells_and_categoricals(csv: Path) -> None:
+    ds = load_dataset(f"file:{csv}", target="is_fraud", positive="yes")
+    m = meta_features(ds)
+    cells = ds.X.shape[0] * ds.X.shape[1]
+    assert m.missing_share == pytest.approx(ds.X.isna().to_numpy().sum() / cells, abs=1e-6) and m.missing_share > 0
+    assert m.categorical_share == pytest.approx(len(ds.categorical) / ds.n_features) and m.categorical_share > 0
+
+
+# --- the reference table ----------------------------------------------------------------------------------
+
+
+def test_families_group_ladders_with_their_base_and_keel_variants() -> None:
+    assert family_of("ladder:50/keel:yeast1") == family_of("keel:yeast_1_vs_7") == "keel:yeast"
+    assert family_of("keel:ecoli_0_1_vs_5") == family_of("keel:ecoli1") != family_of("keel:glass1")
+    assert family_of("ladder:10/synthetic:ir=1,n=3000") == "synthetic:ir=1,n=3000"
+
+
+def _cells() -> pd.DataFrame:
+    rows = []
+    for d, base in (("a", 0.5), ("b", 0.3)):
+        for f in range(3):
+            rows.append(("none", d, f, "ok", base, 0.4, 0.10))
+            rows.append(("smote", d, f, "ok", base + 0.1 * (f + 1), 0.5, 0.12))
+            rows.append(("adasyn", d, f, "failed" if (d, f) == ("b", 2) else "ok", base - 0.05, 0.45, 0.08))
+    df = pd.DataFrame(
+        rows, columns=["strategy", "dataset", "fold", "status", "test_average_precision", "test_f1", "test_brier"]
+    )
+    df["model"] = "logreg"
+    return df
+
+
+def test_gains_are_per_dataset_means_signed_so_positive_is_better_and_need_every_fold() -> None:
+    g = dataset_gains(_cells()).set_index(["dataset", "strategy"])
+    assert g.loc[("a", "smote"), "pr_auc"] == pytest.approx(0.2)  # mean of +0.1, +0.2, +0.3
+    assert g.loc[("a", "smote"), "f1"] == pytest.approx(0.1)
+    assert g.loc[("a", "smote"), "brier"] == pytest.approx(-0.02)  # Brier went up: a negative gain
+    assert g.loc[("a", "adasyn"), "brier"] == pytest.approx(0.02)
+    assert ("b", "adasyn") not in g.index  # one failed fold: no gain on b
+    assert g.loc[("a", "smote"), "folds"] == 3 and "none" not in g.index.get_level_values("strategy")
+
+
+def test_cost_gains_come_from_stored_predictions_at_the_bayes_threshold() -> None:
+    cells = _cells()[lambda d: d["dataset"] == "a"]
+    rng = np.random.default_rng(0)
+    preds = []
+    for (s, f), _ in cells.groupby(["strategy", "fold"]):
+        y = np.r_[np.ones(10), np.zeros(90)].astype(int)
+        # smote ranks every positive first with probability-like scores; none is noise
+        score = np.where(y == 1, 0.9, 0.05) if s == "smote" else rng.uniform(size=100)
+        preds.append(
+            pd.DataFrame({"dataset": "a", "strategy": s, "model": "logreg", "fold": f, "y_true": y, "score": score})
+        )
+    cells = cells.assign(threshold=0.5)
+    g = dataset_gains(cells, pd.concat(preds)).set_index("strategy")
+    assert all(cost_objective(r) in g.columns for r in COST_RATIOS)
+    # a perfect ranking at the Bayes threshold costs nothing: its gain is none's whole normalised cost
+    assert (g.loc["smote", [cost_objective(r) for r in COST_RATIOS]] > 0).all()
+    assert cost_objective(7.0) == "cost_5" and cost_objective(80) == "cost_100" and cost_objective(0.1) == "cost_1"
+
+
+def _meta(x: float, pr: float = 0.5) -> MetaFeatures:
+    return MetaFeatures(1000, int(1000 / (1 + x)), x, 10, 0, 0, 0.5, 0.1, 0.1, 0.5, 0.1, pr, 0.8)
+
+
+def _clustered(signal: bool = True) -> Reference:
+    """Twelve families of one dataset each: low-IR datasets gain from `smote`, high-IR ones from `class_weight`
+    (with ``signal``); without it the winner is random."""
+    rng = np.random.default_rng(1)
+    meta, rows = {}, []
+    for i in range(12):
+        ir = 2.0 + i if i < 6 else 60.0 + 5 * i
+        name = f"synthetic:family{i}"
+        meta[name] = _meta(ir)
+        low = ir < 30 if signal else bool(rng.integers(2))
+        rows.append((name, "logreg", "smote", 3, 0.05 if low else -0.03, 0.0, 0.0))
+        rows.append((name, "logreg", "class_weight", 3, -0.03 if low else 0.05, 0.0, 0.0))
+    gains = pd.DataFrame(rows, columns=["dataset", "model", "strategy", "folds", "pr_auc", "f1", "brier"])
+    return Reference(meta, gains)
+
+
+def test_reference_round_trips_through_plain_json_and_rejects_other_files(tmp_path: Path) -> None:
+    ref = _clustered()
+    back = Reference.from_json(ref.to_json())
+    assert back.meta == ref.meta
+    pd.testing.assert_frame_equal(back.gains, ref.gains, check_dtype=False)
+    assert json.loads(ref.to_json())["format"] == 1
+    with pytest.raises(DataValidationError):
+        Reference.from_json('{"format": 99}')
+    with pytest.raises(DataValidationError):
+        Reference.from_json("not json")
+
+
+# --- the meta-model and its validation --------------------------------------------------------------------
+
+
+def test_knn_predicts_the_mean_gain_of_the_nearest_datasets() -> None:
+    ref = _clustered()
+    mm = KnnMetaModel(ref, k=3)
+    near = mm.neighbours(_meta(3.0))
+    # IR 3 is nearest to itself, then to 4 (log distance 0.12) before 2 (0.18)
+    assert [n.dataset for n in near] == ["synthetic:family1", "synthetic:family2", "synthetic:family0"]
+    est = {e.strategy: e for e in mm.predict(_meta(3.0), "logreg")}
+    assert est["smote"].gain == pytest.approx(0.05) and est["class_weight"].gain == pytest.approx(-0.03)
+    assert est["none"].gain == 0 and mm.predict(_meta(3.0), "logreg")[0].strategy == "smote"
+    assert mm.predict(_meta(150.0), "logreg")[0].strategy == "class_weight"
+    overall = overall_gains(ref, "logreg")  # both strategies average +0.01: a tie broken by name
+    assert overall["none"] == 0 and overall["smote"] == pytest.approx(0.01) and list(overall.index)[-1] == "none"
+
+
+def test_validation_holds_out_whole_families_and_trusts_advice_only_with_evidence() -> None:
+    ref = _clustered(signal=True)
+    choices = held_out_choices(ref, k=3)
+    assert len(choices) == 12 and (choices[["regret_advice", "regret_overall_best", "regret_none"]] >= 0).all().all()
+    assert (choices["regret_advice"] == 0).all()  # the signal is learnable from the other families
+    assert summarize(choices)["logreg"]["verdict"] == ADVICE
+    noise = summarize(held_out_choices(_clustered(signal=False), k=3))["logreg"]
+    assert noise["verdict"] == OVERALL and noise["ci_high"] >= 0
+
+
+def test_a_dataset_never_advises_itself() -> None:
+    """If the held-out family leaked into its own advice, a dataset whose gains contradict its neighbours would
+    be advised correctly; held out, it must get its neighbours' (wrong) advice."""
+    ref = _clustered()
+    odd = "synthetic:family2"
+    ref.gains.loc[(ref.gains["dataset"] == odd) & (ref.gains["strategy"] == "smote"), "pr_auc"] = -0.2
+    ref.gains.loc[(ref.gains["dataset"] == odd) & (ref.gains["strategy"] == "class_weight"), "pr_auc"] = 0.3
+    row = held_out_choices(ref, k=3).set_index("dataset").loc[odd]
+    assert row["advice"] == "smote" and row["regret_advice"] == pytest.approx(0.3 + 0.2)
+
+
+# --- the shipped table ------------------------------------------------------------------------------------
+
+
+def test_shipped_reference_matches_the_published_results_and_is_validated() -> None:
+    ref = load_reference()
+    assert ref.sources, "the shipped table names the runs it was built from"
+    frames = []
+    for s in ref.sources:
+        run = ROOT / s["run"]
+        from imbench.reporting.load import load_run
+
+        data = load_run(run)
+        frames.append(dataset_gains(data.results, data.predictions))
+    rebuilt = (
+        pd.concat(frames)
+        .drop_duplicates(["dataset", "model", "strategy"])
+        .sort_values(["dataset", "model", "strategy"])
+    )
+    shipped = ref.gains.sort_values(["dataset", "model", "strategy"])
+    assert len(rebuilt) == len(shipped)
+    for c in ("pr_auc", "f1", "brier"):
+        np.testing.assert_allclose(rebuilt[c].to_numpy(float), shipped[c].to_numpy(float), atol=1e-5)
+    assert set(ref.meta) == set(shipped["dataset"])
+    blocks = ref.validation["objectives"]
+    assert {"pr_auc", "f1", "brier"} <= set(blocks)
+    for model in KnnMetaModel(ref).models:
+        assert blocks["pr_auc"]["models"][model]["verdict"] in (ADVICE, OVERALL)
+
+
+def test_validate_gives_a_block_per_objective_and_k() -> None:
+    v = validate(_clustered())
+    assert set(v["objectives"]) == {"pr_auc", "f1", "brier"} and set(v["k_sensitivity"]) == {"3", "5", "7", "11", "15"}
+    assert 0 <= v["objectives"]["pr_auc"]["range_coverage"] <= 1
+
+
+# --- the journey and the command --------------------------------------------------------------------------
+
+
+def test_advise_recommends_per_model_and_follows_the_validation_verdict(csv: Path) -> None:
+    from imbench import advise
+
+    ref = _clustered()
+    ref.validation = validate(ref)
+    adv = advise(str(csv), "is_fraud", positive="yes", reference=ref)
+    (ma,) = adv.models
+    assert ma.model == "logreg" and ma.basis == ADVICE and ma.recommended == ma.ranked[0].strategy
+    assert len(adv.neighbours) == 3 and adv.objective == "pr_auc"
+    ref.validation["objectives"]["pr_auc"]["models"]["logreg"]["verdict"] = OVERALL
+    fallback = advise(str(csv), "is_fraud", positive="yes", reference=ref).models[0]
+    assert fallback.basis == OVERALL and fallback.recommended == overall_gains(ref, "logreg").index[0]
+    assert "did not beat" in fallback.reason
+    assert "--strategies" in adv.compare_command and "--positive yes" in adv.compare_command
+
+
+def test_advise_command_prints_advice_and_the_compare_check_and_writes_nothing(
+    csv: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    odd = tmp_path / "my data; rm -rf x.csv"
+    csv.rename(odd)
+    monkeypatch.chdir(tmp_path)
+    before = sorted(os.listdir(tmp_path))
+    r = CliRunner().invoke(main, ["advise", str(odd), "--target", "is_fraud", "--positive", "yes"])
+    assert r.exit_code == 0, r.output
+    assert "Nearest reference datasets" in r.output and "recommended" in r.output
+    assert f"imbench compare '{odd}' --target is_fraud" in r.output.replace("\n", "")
+    assert sorted(os.listdir(tmp_path)) == before
+    j = CliRunner().invoke(main, ["advise", str(odd), "--target", "is_fraud", "--positive", "yes", "--json"])
+    data = json.loads(j.output)
+    assert data["meta"]["n"] == 900 and data["models"][0]["ranked"]
+
+
+def _advise_error(args: list[str], cwd: Path) -> str:
+    before = sorted(os.listdir(cwd))
+    r = CliRunner().invoke(main, ["advise", *args])
+    assert r.exit_code == 2, r.output
+    lines = [ln for ln in r.output.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: ") and "Traceback" not in r.output, r.output
+    assert sorted(os.listdir(cwd)) == before
+    return lines[0]
+
+
+def test_advise_bad_inputs_give_one_line_errors(csv: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert "not found" in _advise_error([str(tmp_path / "missing.csv"), "--target", "is_fraud"], tmp_path)
+    assert "no target column" in _advise_error([str(csv), "--target", "nope"], tmp_path)
+    assert "xgbost" in _advise_error([str(csv), "--target", "is_fraud", "--model", "xgbost"], tmp_path)
+    assert "cost" in _advise_error([str(csv), "--target", "is_fraud", "--cost-fn", "5"], tmp_path)
+    few = tmp_path / "few.csv"
+    df = pd.read_csv(csv).assign(is_fraud="no")
+    df.loc[:1, "is_fraud"] = "yes"
+    df.to_csv(few, index=False)
+    assert "positives" in _advise_error([str(few), "--target", "is_fraud", "--positive", "yes"], tmp_path)
