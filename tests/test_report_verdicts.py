@@ -258,3 +258,23 @@ def test_nested_selection_scores_the_inner_choice_on_the_outer_fold() -> None:
     # the naive pick (best mean test score over the same folds) is b at +0.0367 here; with a winner's curse it
     # is above the nested estimate whenever the inner choice varies: both estimates are reported by compare
     assert summ["gain_ci_low"] < summ["gain_vs_none"] < summ["gain_ci_high"]
+
+
+def test_the_usual_advice_is_checked_with_the_reports_tests() -> None:
+    """A claim holds only where the Wilcoxon test over datasets says better, is contradicted where it says worse,
+    and each row carries the comparison's own median difference, interval, W/T/L and adjusted p."""
+    from pathlib import Path
+
+    from imbench.reporting.analysis import analyse
+    from imbench.reporting.claims import claim_rows, claims_section
+    from imbench.reporting.load import RunData
+
+    effects = {"none": [0.0] * 8, "smote": [0.05] * 8, "class_weight": [-0.04] * 8, "adasyn": [0.0] * 8}
+    a = analyse(RunData(Path("."), table(effects)))
+    rows = {(r[1].split(" vs ")[0], r[1].rsplit(", ", 1)[1]): r for r in claim_rows(a)}
+    smote, cw, adasyn = rows[("`smote`", "PR-AUC")], rows[("`class_weight`", "PR-AUC")], rows[("`adasyn`", "PR-AUC")]
+    assert (smote[4], cw[4], adasyn[4]) == ("holds", "contradicted", "not shown")
+    w = a.overall[("average_precision", "logreg")].versus_baseline("smote")
+    assert smote[5].startswith(f"{w['median_diff']:+.3f} [") and smote[6] == "8/0/0" and smote[7] == f"{w['p_adj']:.2g}"
+    assert ("`balanced_rf`", "PR-AUC") not in rows and ("`scale_pos_weight`", "F1") not in rows  # not run: no row
+    assert "holds in 2" in claims_section(a)[1].text  # smote on PR-AUC and on F1

@@ -11,6 +11,7 @@ import numpy as np
 
 from imbench.reporting import stats
 from imbench.reporting.analysis import Analysis, label
+from imbench.reporting.claims import claims_section
 from imbench.reporting.corrections import correction_section
 from imbench.reporting.evidence import _f, _n, evidence_text, pair_items
 from imbench.reporting.render import Bullets, Document, Heading, Para, Table, code
@@ -40,7 +41,7 @@ def cheatsheet_document(a: Analysis) -> Document:
     when = when_to_use(a)
     if when:
         doc.add(Heading(f"When to use what ({label(a.metric)})"), Bullets(when))
-    for section in (decision_section(a), correction_section(a)):
+    for section in (claims_section(a), decision_section(a), correction_section(a)):
         if section:
             doc.add(*section)
     bites = sound_bites(a)
