@@ -60,16 +60,11 @@ def _fold_means(df: pd.DataFrame, metric: str) -> pd.DataFrame:
 def _verdicts(results: pd.DataFrame, template: Any) -> dict[tuple[str, str], tuple[str, str | None]]:
     from dataclasses import replace
 
-    from imbench.reporting.analysis import CHEAT_METRICS, analyse
+    from imbench.reporting.analysis import analyse
 
-    a = analyse(replace(template, results=results))
-    out = {}
-    for m in CHEAT_METRICS:
-        for g in a.groups:
-            if (m, g) in a.by_group:
-                v = a.verdict(m, g)
-                out[(m, g.tier_label + " × " + g.model)] = (v.kind, v.recommended)
-    return out
+    t = analyse(replace(template, results=results)).verdict_table()
+    t = t[t["view"] == "tier"]
+    return {(r.metric, f"{r.group} × {r.model}"): (r.verdict, r.recommended or None) for r in t.itertuples(index=False)}
 
 
 def compare(args: argparse.Namespace) -> int:

@@ -142,6 +142,11 @@ def test_cheatsheet_names_the_true_winner(winner_report: tuple[Path, dict[str, P
     cells = [c.strip() for c in row.split(" | ")]
     assert cells[3].startswith("use `easy_ensemble`: median Δ +0.1")  # PR-AUC column (+0.15 less fold noise)
     assert "avoid `smote`" in cells[3]  # −0.01 on every dataset: a reliable harm
+    # the same verdict as a table row (verdicts.csv), for diffing runs
+    v = pd.read_csv(out["verdicts"]).fillna("").set_index(["view", "model", "metric"])
+    high = v.loc[("tier", "logreg", "average_precision")]
+    assert high["group"].startswith("high") and high["verdict"] == "better"
+    assert high["recommended"] == "easy_ensemble" and "smote" in high["avoid"].split(",")
     assert "W/T/L 8/0/0, P(better/≈/worse) 1.00/0.00/0.00" in cells[3]
     assert "use `easy_ensemble` — better than `none` on PR-AUC" in md
     ranks = pd.read_csv(out["ranks"])
@@ -172,6 +177,7 @@ def test_report_outputs_and_self_contained_html(winner_report: tuple[Path, dict[
         "cheatsheet",
         "report",
         "ranks",
+        "verdicts",
         "summary",
         "wilcoxon_vs_none",
         "status",
@@ -319,6 +325,7 @@ def test_metric_option_and_out_dir(tmp_path: Path) -> None:
     assert set(out) == {
         "cheatsheet",
         "ranks",
+        "verdicts",
         "summary",
         "wilcoxon_vs_none",
         "status",

@@ -84,6 +84,32 @@ class Analysis:
     def ranks(self) -> pd.DataFrame:
         return ranks_table(self.all_comparisons)
 
+    def verdict_table(self) -> pd.DataFrame:
+        """One row per cheat-sheet cell (tier view and minority-size view × model × metric): the verdict kind,
+        the recommended strategy, the best other one described, the strategies to avoid (for diffing runs)."""
+        rows = []
+        for g in [*self.groups, *self.minority]:
+            table = self.by_minority if g.minority else self.by_group
+            for m in CHEAT_METRICS:
+                if (m, g) not in table:
+                    continue
+                v = self.verdict(m, g)
+                rows.append(
+                    {
+                        "view": "positives" if g.minority else "tier",
+                        "group": g.minority_label if g.minority else g.tier_label + (f", {g.band}" if g.band else ""),
+                        "model": g.model,
+                        "metric": m,
+                        "verdict": v.kind,
+                        "recommended": v.recommended or "",
+                        "best_other": "" if v.recommended else (v.strategy or ""),
+                        "avoid": ",".join(v.avoid),
+                        "datasets": v.n_datasets,
+                        "calibration_warning": bool(v.calibration),
+                    }
+                )
+        return pd.DataFrame(rows)
+
     def wilcoxon(self) -> pd.DataFrame:
         return wilcoxon_table(self.all_comparisons)
 

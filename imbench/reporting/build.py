@@ -96,6 +96,7 @@ def tables(a: Analysis) -> dict[str, pd.DataFrame]:
     """The CSV tables of a report, by file name."""
     out = {
         "ranks.csv": a.ranks(),
+        "verdicts.csv": a.verdict_table(),
         "summary.csv": a.summary(),
         "wilcoxon_vs_none.csv": a.wilcoxon(),
         "status.csv": a.status,
