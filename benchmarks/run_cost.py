@@ -40,7 +40,7 @@ def main() -> int:
         for name, row in t.iterrows():
             print(f"| {name} | {row['sum'] / 3600:.2f} | {row['share']:.0%} | {row['mean']:.1f} | {row['max']:.0f} |")
     t = r.groupby("dataset")["cpu_s"].sum().sort_values(ascending=False).head(args.top)
-    print(f"\ncostliest datasets: " + ", ".join(f"{d} {s / 3600:.2f} h" for d, s in t.items()))
+    print("\ncostliest datasets: " + ", ".join(f"{d} {s / 3600:.2f} h" for d, s in t.items()))
     slow = r[r["status"] == "timeout"]
     if len(slow):
         print(f"timeouts: {len(slow)} cells: " + ", ".join(pd.unique(slow["strategy"] + "×" + slow["model"])))
