@@ -278,3 +278,55 @@ def test_the_usual_advice_is_checked_with_the_reports_tests() -> None:
     assert smote[5].startswith(f"{w['median_diff']:+.3f} [") and smote[6] == "8/0/0" and smote[7] == f"{w['p_adj']:.2g}"
     assert ("`balanced_rf`", "PR-AUC") not in rows and ("`scale_pos_weight`", "F1") not in rows  # not run: no row
     assert "holds in 2" in claims_section(a)[1].text  # smote on PR-AUC and on F1
+
+
+def test_ir_trend_is_tested_within_bases_of_a_ladder() -> None:
+    """smote's gain grows with the rung on every base (a reliable rising trend even though the bases differ in
+    level); class_weight's gain is noise around zero (no trend); a base missing a rung is left out."""
+    from pathlib import Path
+
+    from imbench.reporting.analysis import analyse
+    from imbench.reporting.ladder import ladder_matrix, ladder_section, trend_table
+    from imbench.reporting.load import RunData
+
+    rng = np.random.default_rng(0)
+    rows = []
+    rungs = (10, 20, 50, 100)
+    for b, level in enumerate((0.3, 0.5, 0.6, 0.8)):
+        for k, rung in enumerate(rungs):
+            if b == 3 and rung == 50:
+                continue  # an incomplete base
+            for s in ("none", "smote", "class_weight"):
+                for f in range(3):
+                    gain = 0.02 * k if s == "smote" else (rng.normal(0, 0.01) if s == "class_weight" else 0.0)
+                    v = level - 0.05 * k + gain + rng.normal(0, 0.001)
+                    rows.append(
+                        {
+                            "dataset": f"ladder:{rung}/synthetic:base{b}",
+                            "strategy": s,
+                            "model": "logreg",
+                            "fold": f,
+                            "status": "ok",
+                            "error": "",
+                            "ir": float(rung),
+                            "tier": tier_of(rung),
+                            "n": 1000,
+                            "n_pos": 1000 // rung,
+                            "test_average_precision": v,
+                            "test_f1": v,
+                            "test_brier": 0.05,
+                        }
+                    )
+    a = analyse(RunData(Path("."), pd.DataFrame(rows)))
+    m = ladder_matrix(a.results, "logreg", "smote", "average_precision")
+    assert m.shape == (3, 4) and list(m.columns) == [10, 20, 50, 100]
+    np.testing.assert_allclose(m.to_numpy()[:, -1], 0.06, atol=0.005)
+    t = trend_table(a).set_index(["metric", "strategy"])
+    smote, cw = t.loc[("average_precision", "smote")], t.loc[("average_precision", "class_weight")]
+    assert smote["direction"] == "rises" and smote["q"] < 0.05 and smote["bases"] == 3
+    assert smote["median_low"] == pytest.approx(0.0, abs=0.005) and smote["median_high"] == pytest.approx(
+        0.06, abs=0.005
+    )
+    assert cw["q"] >= 0.05
+    section = ladder_section(a)
+    assert "Page's trend test" in section[1].text and any("rises with IR" in r[4] for r in section[2].rows)

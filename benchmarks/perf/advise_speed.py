@@ -55,7 +55,9 @@ def main() -> int:
                 data = json.loads(out.stdout)
                 inner[n].append(float(data["meta"]["seconds"]))
         rep.out(f"load average during the runs: {loadavg()}")
-        rep.out("| rows | imbench advise (wall, median) | meta-features alone | pandas read_csv alone | advise / goal |")
+        rep.out(
+            "| rows | imbench advise (wall, median) | meta-features alone | pandas read_csv alone | advise / goal |"
+        )
         rep.out("|---|---|---|---|---|")
         for n in SIZES:
             w = statistics.median(walls[n])

@@ -14,6 +14,7 @@ from imbench.reporting.analysis import Analysis, label
 from imbench.reporting.claims import claims_section
 from imbench.reporting.corrections import correction_section
 from imbench.reporting.evidence import _f, _n, evidence_text, pair_items
+from imbench.reporting.ladder import ladder_section
 from imbench.reporting.render import Bullets, Document, Heading, Para, Table, code
 from imbench.reporting.tables import (
     BASELINE,
@@ -41,7 +42,7 @@ def cheatsheet_document(a: Analysis) -> Document:
     when = when_to_use(a)
     if when:
         doc.add(Heading(f"When to use what ({label(a.metric)})"), Bullets(when))
-    for section in (claims_section(a), decision_section(a), correction_section(a)):
+    for section in (claims_section(a), ladder_section(a), decision_section(a), correction_section(a)):
         if section:
             doc.add(*section)
     bites = sound_bites(a)
