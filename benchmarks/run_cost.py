@@ -25,8 +25,12 @@ def main() -> int:
     run = load_run(args.run)
     r = run.results
     parts = [c for c in ("tune_seconds", "fit_seconds", "predict_seconds") if c in r.columns]
+    if not parts:
+        raise SystemExit(f"error: {args.run} has no timing columns")
     r = r.assign(cpu_s=r[parts].fillna(0).sum(axis=1))
-    total = r["cpu_s"].sum()
+    for c in ("tune_seconds", "fit_seconds"):
+        r[c] = r[c].fillna(0) if c in r.columns else 0.0
+    total = max(float(r["cpu_s"].sum()), 1e-9)
     wall = run.manifest.wall_seconds_total
     print(
         f"{args.run}: {len(r)} cells ({(r['status'] == 'ok').sum()} ok), {total / 3600:.2f} CPU-hours in cells"

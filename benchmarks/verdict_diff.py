@@ -50,14 +50,26 @@ def main() -> int:
             f"{int((tier['verdict'] == 'untestable').sum())} too few datasets to test"
         )
     both = old.merge(new, on=KEY, suffixes=("_old", "_new"))
+    both = both.fillna({"avoid_old": "", "avoid_new": "", "recommended_old": "", "recommended_new": ""})
     changed = both[(both["verdict_old"] != both["verdict_new"]) | (both["recommended_old"] != both["recommended_new"])]
-    print(f"cells in both runs: {len(both)}; verdict or recommended strategy changed: {len(changed)}")
+    avoid = both[both["avoid_old"] != both["avoid_new"]]
+    print(
+        f"cells in both runs: {len(both)}; verdict or recommended strategy changed: {len(changed)}; "
+        f"strategies to avoid changed: {len(avoid)}"
+    )
     print("\n| view | group | model | metric | first run | second run |\n|---|---|---|---|---|---|")
     for _, r in changed.iterrows():
         print(f"| {r['view']} | {r['group']} | {r['model']} | {r['metric']} | {_says(r, 'old')} | {_says(r, 'new')} |")
-    only_new = new.merge(old[KEY], on=KEY, how="left", indicator=True)
-    only_new = only_new[only_new["_merge"] == "left_only"]
-    print(f"\ncells only in the second run: {len(only_new)} (models or groups the first run lacked)")
+    for _, r in avoid.iterrows():
+        print(
+            f"avoid changed: {r['view']} {r['group']} {r['model']} {r['metric']}: "
+            f"[{r['avoid_old']}] -> [{r['avoid_new']}]"
+        )
+    sides = old[KEY].merge(new[KEY], on=KEY, how="outer", indicator=True)
+    print(
+        f"\ncells only in the second run: {int((sides['_merge'] == 'right_only').sum())}; only in the first: "
+        f"{int((sides['_merge'] == 'left_only').sum())} (models or groups one run lacks)"
+    )
     return 0
 
 

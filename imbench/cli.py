@@ -377,7 +377,7 @@ def advise(
     if as_json:
         import json
 
-        click.echo(json.dumps(res.to_dict(), indent=2, default=str))
+        click.echo(json.dumps(res.to_dict(), indent=2, default=str, allow_nan=False))
         return
     render_advice(console(), res)
 

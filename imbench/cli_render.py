@@ -310,7 +310,10 @@ def render_compare(con: Console, res: CompareOutcome, metric: str, costs: bool) 
 
 def render_advice(con: Console, adv: Advice) -> None:
     """Meta-features, nearest reference datasets, ranked strategies per model, the compare command to check it."""
+    from rich.markup import escape
+
     from imbench.advice.advise import OBJECTIVE_LABEL
+    from imbench.advice.metamodel import RANGE, K
 
     m = adv.meta
     con.print(
@@ -331,7 +334,7 @@ def render_advice(con: Console, adv: Advice) -> None:
         near.add_column(c, justify="left" if c == "dataset" else "right")
     for nb in adv.neighbours:
         near.add_row(
-            nb.dataset,
+            escape(nb.dataset),
             f"{nb.distance:.2f}",
             str(nb.meta.n),
             str(nb.meta.n_pos),
@@ -340,24 +343,32 @@ def render_advice(con: Console, adv: Advice) -> None:
         )
     con.print(near)
     label = OBJECTIVE_LABEL.get(adv.objective, f"expected cost ({adv.objective}, as share of a constant guess)")
+    spread = f"{RANGE[0]:.0%}–{RANGE[1]:.0%} range"
     for ma in adv.models:
-        t = Table(title=f"{ma.model}: gain over {BASELINE} on {label} on similar datasets")
+        t = Table(title=f"{escape(ma.model)}: gain over {BASELINE} on {label}, on the {K} nearest datasets")
         t.add_column("strategy", no_wrap=True)
-        for c in ("gain [80 % range]", "datasets", "F1 gain", "Brier Δ"):
+        for c in (f"mean gain [{spread}]", "datasets", "F1 gain", "Brier Δ"):
             t.add_column(c, justify="right", no_wrap=True)
         for e in ma.ranked:
             f1, br = ma.f1.get(e.strategy), ma.brier.get(e.strategy)
             t.add_row(
-                e.strategy + (" ◀" if e.strategy == ma.recommended else ""),
+                escape(e.strategy) + (" ◀" if e.strategy == ma.recommended else ""),
                 f"{e.gain:+.3f} [{e.low:+.3f}, {e.high:+.3f}]",
                 str(e.neighbours),
                 f"{f1.gain:+.3f}" if f1 else "",
                 f"{-br.gain:+.4f}" if br else "",
             )
         con.print(t)
-        con.print(f"[bold]{ma.model}: recommended {ma.recommended}[/] ({ma.reason})", highlight=False)
+        con.print(f"{ma.model}: recommended {ma.recommended} ({ma.reason})", markup=False, highlight=False)
         for w in ma.warnings:
             con.print(f"warning: {w}", markup=False, highlight=False)
+    if adv.range_coverage is not None:
+        con.print(
+            f"The {spread} is the spread of the nearest datasets' gains; on held-out reference datasets it held "
+            f"{adv.range_coverage:.0%} of the gains, so read it as a rough guide.",
+            markup=False,
+            highlight=False,
+        )
     for n in adv.notes:
         con.print(f"note: {n}", markup=False, highlight=False)
     con.print(f"Check it on your data ({adv.seconds:.1f}s so far):", highlight=False)

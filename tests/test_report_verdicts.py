@@ -269,15 +269,29 @@ def test_the_usual_advice_is_checked_with_the_reports_tests() -> None:
     from imbench.reporting.claims import claim_rows, claims_section
     from imbench.reporting.load import RunData
 
-    effects = {"none": [0.0] * 8, "smote": [0.05] * 8, "class_weight": [-0.04] * 8, "adasyn": [0.0] * 8}
-    a = analyse(RunData(Path("."), table(effects)))
+    effects = {
+        "none": [0.0] * 8,
+        "smote": [0.05] * 8,
+        "class_weight": [-0.04] * 8,
+        "adasyn": [0.0] * 8,
+        "smote+threshold": [0.05] * 8,
+    }
+    df = table(effects)
+    df.loc[df["strategy"] == "smote+threshold", "test_f1"] += 0.08  # the tuned cut-off adds F1 over smote
+    a = analyse(RunData(Path("."), df))
     rows = {(r[1].split(" vs ")[0], r[1].rsplit(", ", 1)[1]): r for r in claim_rows(a)}
     smote, cw, adasyn = rows[("`smote`", "PR-AUC")], rows[("`class_weight`", "PR-AUC")], rows[("`adasyn`", "PR-AUC")]
     assert (smote[4], cw[4], adasyn[4]) == ("holds", "contradicted", "not shown")
     w = a.overall[("average_precision", "logreg")].versus_baseline("smote")
     assert smote[5].startswith(f"{w['median_diff']:+.3f} [") and smote[6] == "8/0/0" and smote[7] == f"{w['p_adj']:.2g}"
     assert ("`balanced_rf`", "PR-AUC") not in rows and ("`scale_pos_weight`", "F1") not in rows  # not run: no row
-    assert "holds in 2" in claims_section(a)[1].text  # smote on PR-AUC and on F1
+    tuned = rows[("`smote+threshold`", "F1")]  # tested against smote in the decision table, not against none
+    assert "vs `smote`" in tuned[1] and tuned[4] == "holds" and tuned[5].startswith("+0.08")
+    assert "holds in 3" in claims_section(a)[1].text  # smote on PR-AUC and on F1, smote+threshold on F1
+    few = analyse(RunData(Path("."), table({"none": [0.0] * 4, "smote": [0.05] * 4})))
+    assert {r[4] for r in claim_rows(few)} == {"too few datasets"}  # 4 datasets: p >= 0.125 whatever happens
+    rungs = df.assign(dataset="ladder:10/" + df["dataset"])  # rungs of ladders are not independent datasets
+    assert claim_rows(analyse(RunData(Path("."), rungs))) == []
 
 
 def test_ir_trend_is_tested_within_bases_of_a_ladder() -> None:
@@ -330,3 +344,18 @@ def test_ir_trend_is_tested_within_bases_of_a_ladder() -> None:
     assert cw["q"] >= 0.05
     section = ladder_section(a)
     assert "Page's trend test" in section[1].text and any("rises with IR" in r[4] for r in section[2].rows)
+    two = pd.DataFrame(rows)
+    two = two[two["dataset"].str.endswith(("base0", "base1")) & ~two["dataset"].str.startswith("ladder:100/")]
+    assert trend_table(analyse(RunData(Path("."), two))).empty  # 2 bases x 3 rungs: min p 0.056, never tested
+
+
+def test_ladder_rungs_are_one_unit_of_evidence_per_base() -> None:
+    """Eight rungs of two bases are two blocks, not eight datasets: the Wilcoxon test is then not even run."""
+    df = table({"none": [0.0] * 8, "smote": [0.05] * 8})
+    df["dataset"] = df["dataset"].map(lambda d: f"ladder:{10 + int(d[1:]) % 4}/synthetic:base{int(d[1:]) // 4}")
+    c = comparisons(df)["average_precision"]
+    assert c.block_unit == "base problem" and c.n_datasets == 2
+    assert list(c.block_values.index) == ["synthetic:base0", "synthetic:base1"]
+    assert not bool(c.versus_baseline("smote")["testable"])
+    plain = comparisons(table({"none": [0.0] * 8, "smote": [0.05] * 8}))["average_precision"]
+    assert plain.block_unit == "dataset" and plain.n_datasets == 8

@@ -9,6 +9,7 @@ Nothing is written to disk.
 
 from __future__ import annotations
 
+import math
 import shlex
 import time
 from dataclasses import asdict, dataclass, field
@@ -18,13 +19,15 @@ from typing import Any
 from imbench.advice.metafeatures import MetaFeatures, meta_features
 from imbench.advice.metamodel import Estimate, KnnMetaModel, Neighbour, overall_gains
 from imbench.advice.reference import Reference, cost_objective, load_reference
-from imbench.advice.validation import ADVICE
+from imbench.advice.validation import ADVICE, NONE, OVERALL
 from imbench.errors import ConfigError, UnknownNameError
 from imbench.schema import BASELINE
 
 BRIER_WARN = 0.005
 """Predicted Brier worsening above which the advice warns that probabilities will be miscalibrated."""
 FEW_NEIGHBOURS = 3
+TIE = 0.002
+"""Mean gains closer than this over all reference families are named as ties beside the fallback strategy."""
 TOP_FOR_COMPARE = 3
 OBJECTIVE_LABEL = {"pr_auc": "PR-AUC", "f1": "F1", "brier": "Brier (lower is better; gain = reduction)"}
 
@@ -55,11 +58,24 @@ class Advice:
     neighbours: list[Neighbour]
     models: list[ModelAdvice]
     compare_command: str
+    range_coverage: float | None = None
+    """Share of held-out reference gains the ranges held (leave-one-family-out validation), when known."""
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """Plain data for JSON (non-finite numbers become None)."""
+        return _finite(asdict(self))
+
+
+def _finite(x: Any) -> Any:
+    if isinstance(x, float):
+        return x if math.isfinite(x) else None
+    if isinstance(x, dict):
+        return {k: _finite(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_finite(v) for v in x]
+    return x
 
 
 def advise(
@@ -93,6 +109,9 @@ def advise(
     check_evaluable(ds, 3)
     meta = meta_features(ds, seed=seed)
     notes = [*ds.notes, *_distance_note(meta_model, meta)]
+    missing = [k for k, v in meta.vector().items() if not math.isfinite(v)]
+    if missing:
+        notes.append(f"could not compute {', '.join(missing)}; distances ignore them")
     if costs:
         notes.append(
             f"costs: ranked by expected cost at the Bayes threshold, as stored for cost_fn/cost_fp = "
@@ -109,6 +128,7 @@ def advise(
         neighbours=meta_model.neighbours(meta, k=3),
         models=advice,
         compare_command=command,
+        range_coverage=ref.validation.get("objectives", {}).get(objective, {}).get("range_coverage"),
         notes=notes,
         seconds=time.perf_counter() - start,
     )
@@ -120,26 +140,36 @@ def _for_model(ref: Reference, meta_model: KnnMetaModel, meta: MetaFeatures, mod
     brier = {e.strategy: e for e in meta_model.predict(meta, model, "brier")}
     summary = ref.validation.get("objectives", {}).get(objective, {}).get("models", {}).get(model)
     top = ranked[0].strategy if ranked else BASELINE
+    overall = overall_gains(ref, model, objective)
     if summary and summary.get("verdict") == ADVICE:
         recommended, basis = top, ADVICE
         reason = (
-            f"held-out validation: advice beat always-{summary['overall_strategy']} by "
-            f"{-summary['advice_minus_overall']:.3f} mean regret (95% CI {-summary['ci_high']:.3f} to "
+            f"held-out validation: choosing by the nearest datasets beat always-{_rule(summary)} by "
+            f"{-summary['advice_minus_fallback']:.3f} mean regret (95% CI {-summary['ci_high']:.3f} to "
             f"{-summary['ci_low']:.3f}, {summary['families']} dataset families)"
         )
     else:
-        overall = overall_gains(ref, model, objective)
-        recommended, basis = (str(overall.index[0]) if len(overall) else BASELINE), "overall_best"
+        fallback = summary.get("fallback", OVERALL) if summary else OVERALL
+        recommended = str(overall.index[0]) if fallback == OVERALL else BASELINE
+        basis = fallback
         if summary:
             reason = (
-                f"held-out validation: the nearest datasets' ranking did not beat always using the overall best "
-                f"strategy (advice minus overall-best regret {summary['advice_minus_overall']:+.3f}, 95% CI "
-                f"{summary['ci_low']:+.3f} to {summary['ci_high']:+.3f}, {summary['families']} dataset families); "
-                f"recommending the overall best, {recommended}"
+                f"held-out validation: choosing by the nearest datasets was not reliably better than always "
+                f"{_rule(summary)} (advice minus that rule's mean regret {summary['advice_minus_fallback']:+.3f}, "
+                f"95% CI {summary['ci_low']:+.3f} to {summary['ci_high']:+.3f}, {summary['families']} dataset "
+                f"families); recommending {recommended}"
             )
         else:
             reason = "no validation for this model and objective; recommending the overall best strategy"
+        tie = [str(s) for s in overall.index[1:] if abs(float(overall[s]) - float(overall.iloc[0])) < TIE]
+        if fallback == OVERALL and tie:
+            reason += f" (within {TIE} of it over all reference families: {', '.join(tie)})"
     return ModelAdvice(model, ranked, recommended, basis, reason, f1, brier, _warnings(recommended, ranked, brier))
+
+
+def _rule(summary: dict[str, Any]) -> str:
+    """The fallback rule in words: ``none`` or the overall best strategy."""
+    return BASELINE if summary.get("fallback") == NONE else f"the overall best strategy ({summary['overall_strategy']})"
 
 
 def _warnings(recommended: str, ranked: list[Estimate], brier: dict[str, Estimate]) -> list[str]:
@@ -177,11 +207,12 @@ def _compare_command(
         for s in [m.recommended, *(e.strategy for e in m.ranked[:TOP_FOR_COMPARE])]:
             if s != BASELINE and s not in strategies:
                 strategies.append(s)
-    parts = ["imbench", "compare", path, "--target", target]
+    parts = ["imbench", "compare", "--target", target]
     if positive is not None:
         parts += ["--positive", str(positive)]
     parts += ["--models", ",".join(m.model for m in advice)]
     parts += ["--strategies", ",".join(strategies or [BASELINE])]
     if cost_fn is not None and cost_fp is not None:
         parts += ["--cost-fn", f"{cost_fn:g}", "--cost-fp", f"{cost_fp:g}"]
+    parts += ["--", path] if path.startswith("-") else [path]  # a file named like an option stays a file
     return " ".join(shlex.quote(p) for p in parts)

@@ -74,13 +74,17 @@ class MetaFeatures:
             "baseline_roc_auc": self.baseline_roc_auc,
         }
 
-    def to_dict(self) -> dict[str, float]:
-        return {k: (round(v, 6) if isinstance(v, float) else v) for k, v in asdict(self).items()}
+    def to_dict(self) -> dict[str, float | None]:
+        """Plain JSON-ready values (a non-finite measure becomes None)."""
+        return {
+            k: (round(v, 6) if math.isfinite(v) else None) if isinstance(v, float) else v
+            for k, v in asdict(self).items()
+        }
 
     @classmethod
-    def from_dict(cls, d: dict[str, float]) -> MetaFeatures:
+    def from_dict(cls, d: dict[str, float | None]) -> MetaFeatures:
         names = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in d.items() if k in names})  # type: ignore[arg-type]
+        return cls(**{k: (float("nan") if v is None else v) for k, v in d.items() if k in names})  # type: ignore[arg-type]
 
 
 VECTOR_NAMES = tuple(MetaFeatures(1, 1, 1.0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0).vector())
@@ -94,10 +98,13 @@ def meta_features(ds: Dataset, seed: int = 0) -> MetaFeatures:
     X, y = ds.X, ds.y
     cells = X.shape[0] * X.shape[1]
     missing = float(X.isna().to_numpy().sum() / cells) if cells else 0.0
-    Z = _design(X, ds.categorical)
+    order = _canonical_order(X, y)  # the same rows in any order give the same numbers
+    X, y = X.iloc[order].reset_index(drop=True), y[order]
     rng = np.random.default_rng(seed)
-    f1, n1, n3 = _overlap(Z, y, rng)
-    safe, outlier = _minority_neighbourhood(Z, y, rng)
+    pool = _stratified(y, NEIGHBOUR_POOL, NEIGHBOUR_QUERIES, rng)
+    Z, yp = _design(X.iloc[pool], ds.categorical), y[pool]
+    f1, n1, n3 = _overlap(Z, yp, rng)
+    safe, outlier = _minority_neighbourhood(Z, yp, rng)
     base = baseline_scores(X, y, seed=seed)
     return MetaFeatures(
         n=ds.n,
@@ -115,6 +122,13 @@ def meta_features(ds: Dataset, seed: int = 0) -> MetaFeatures:
         baseline_roc_auc=base["roc_auc"],
         seconds=time.perf_counter() - start,
     )
+
+
+def _canonical_order(X: pd.DataFrame, y: np.ndarray) -> np.ndarray:
+    """Rows sorted by a hash of their content (features and label), so samples and neighbour ties never depend
+    on the order of the file."""
+    h = pd.util.hash_pandas_object(X, index=False).to_numpy() ^ (y.astype("uint64") * np.uint64(0x9E3779B97F4A7C15))
+    return np.argsort(h, kind="stable")
 
 
 def _design(X: pd.DataFrame, categorical: list[str]) -> np.ndarray:
@@ -162,16 +176,23 @@ def _overlap(Z: np.ndarray, y: np.ndarray, rng: np.random.Generator) -> tuple[fl
 
 
 def _minority_neighbourhood(Z: np.ndarray, y: np.ndarray, rng: np.random.Generator) -> tuple[float, float]:
-    """(share of safe positives, share of outlier positives) among up to ``NEIGHBOUR_QUERIES`` positives."""
+    """(share of safe positives, share of outlier positives) among up to ``NEIGHBOUR_QUERIES`` positives.
+
+    A positive's neighbourhood is every other row within the distance of its ``NEIGHBOURS``-th nearest one, so
+    points tied at that distance (common in discrete data) all count; safe = at least 80 % of them positive
+    (4 of 5), outlier = none positive.
+    """
     from sklearn.neighbors import NearestNeighbors
 
-    pool = _stratified(y, NEIGHBOUR_POOL, NEIGHBOUR_QUERIES, rng)
-    Zp, yp = Z[pool], y[pool]
-    pos = np.flatnonzero(yp == 1)
-    if len(pos) == 0:
+    pos = np.flatnonzero(y == 1)
+    if len(pos) == 0 or len(y) < 2:
         return 0.0, 1.0
-    queries = rng.choice(pos, min(len(pos), NEIGHBOUR_QUERIES), replace=False)
-    k = min(NEIGHBOURS + 1, len(yp))
-    _, nn = NearestNeighbors(n_neighbors=k).fit(Zp).kneighbors(Zp[queries])
-    same = np.array([(yp[row[row != q][: k - 1]] == 1).sum() for q, row in zip(queries, nn)])
-    return float(np.mean(same >= 4)), float(np.mean(same == 0))
+    queries = np.sort(rng.choice(pos, min(len(pos), NEIGHBOUR_QUERIES), replace=False))
+    nn = NearestNeighbors().fit(Z)
+    dist, _ = nn.kneighbors(Z[queries], n_neighbors=min(NEIGHBOURS + 1, len(y)))
+    share = np.empty(len(queries))
+    for i, (q, r) in enumerate(zip(queries, dist[:, -1])):
+        idx = nn.radius_neighbors(Z[q : q + 1], radius=r * (1 + 1e-9) + 1e-12, return_distance=False)[0]
+        idx = idx[idx != q]
+        share[i] = float(np.mean(y[idx] == 1)) if len(idx) else 0.0
+    return float(np.mean(share >= 0.8)), float(np.mean(share == 0))

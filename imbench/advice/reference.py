@@ -40,15 +40,26 @@ def cost_objective(ratio: float) -> str:
     return f"cost_{nearest:g}"
 
 
+NAMED_SOURCES = ("keel", "imblearn", "openml", "sklearn")
+"""Sources whose dataset names start with the name of the original data (``yeast1``, ``yeast_me2`` …)."""
+
+
+def thresholded(objective: str) -> bool:
+    """Whether a decision-only strategy (``threshold``, ``X+threshold``) acts on this objective (F1 only: the
+    cost objectives are re-scored at the Bayes threshold, not at the tuned one)."""
+    return objective == "f1"
+
+
 def family_of(dataset: str) -> str:
-    """The group a dataset is held out with: rungs of a ladder with their base, KEEL variants of one source
-    (``yeast1``, ``yeast_1_vs_7`` → ``keel:yeast``), anything else by itself."""
+    """The group a dataset is held out with: rungs of a ladder with their base; variants of one original source,
+    from any collection (``keel:yeast1``, ``keel:yeast_1_vs_7``, ``imblearn:yeast_me2`` → ``yeast``); anything
+    else (synthetic specs, files) by itself."""
     if dataset.startswith("ladder:"):
         return family_of(dataset.partition("/")[2])
     prefix, _, name = dataset.partition(":")
-    if prefix == "keel":
-        m = re.match(r"[a-z]+", name.lower())
-        return f"keel:{m.group(0) if m else name}"
+    m = re.match(r"[a-z]+", name.lower())
+    if prefix in NAMED_SOURCES and m:
+        return m.group(0)
     return dataset
 
 
@@ -143,9 +154,14 @@ def dataset_gains(results: pd.DataFrame, predictions: pd.DataFrame | None = None
     base = cells[cells["strategy"] == BASELINE].drop(columns=["strategy", "status"])
     other = cells[cells["strategy"] != BASELINE].drop(columns=["status"])
     paired = other.merge(base, on=["dataset", "model", "fold"], suffixes=("", "_none"))
+    from imbench.reporting.tables import strategy_base
+
+    decision_only = paired["strategy"].map(lambda s: strategy_base(s) is not None)
     for o in objectives:
         sign = -1.0 if o in LOWER_IS_BETTER or o.startswith("cost_") else 1.0
         paired[o] = sign * (paired[o] - paired[f"{o}_none"])
+        if not thresholded(o):  # same scores as its base by construction (costs are re-scored at the Bayes
+            paired.loc[decision_only, o] = np.nan  # threshold, so a tuned cut-off does not enter either)
     out = paired.groupby(["dataset", "model", "strategy"], sort=True).agg(
         folds=("fold", "nunique"), **{o: (o, "mean") for o in objectives}
     )
@@ -179,9 +195,9 @@ def build_reference(
     from imbench.reporting.load import load_run
 
     frames, sources = [], []
-    for d in run_dirs:
+    for i, d in enumerate(run_dirs):
         run = load_run(d)
-        frames.append(dataset_gains(run.results, run.predictions))
+        frames.append(dataset_gains(run.results, run.predictions).assign(_run=i))
         sources.append(
             {
                 "run": Path(d).as_posix(),
@@ -191,7 +207,9 @@ def build_reference(
             }
         )
     gains = pd.concat(frames, ignore_index=True)
-    gains = gains.drop_duplicates(["dataset", "model", "strategy"], keep="first").reset_index(drop=True)
+    # a dataset × model measured by several runs keeps the first run's gains only (never mixed against two nones)
+    first = gains.groupby(["dataset", "model"])["_run"].transform("min")
+    gains = gains[gains["_run"] == first].drop(columns="_run").reset_index(drop=True)
     meta: dict[str, MetaFeatures] = {}
     for name in sorted(gains["dataset"].unique()):
         if on_dataset:

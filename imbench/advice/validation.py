@@ -3,10 +3,11 @@
 Every family of reference datasets (a ladder with its base, KEEL variants of one source) is held out in
 turn; the meta-model is built from the others and advises on each held-out dataset × model. The advice's
 *regret* is the gain of the best strategy in hindsight minus the gain of the advised one (0 = it picked the
-best); it is set beside two rules that need no meta-features: "always ``none``" and "always the strategy
-with the best mean gain on the other datasets". The difference in mean regret is given with a 95 %
-bootstrap interval that resamples families (datasets of one family are not independent), and the advice
-is trusted for a model only where that interval lies below zero.
+best); a pick that has no result on the held-out dataset (it failed there, or does not apply) scores as
+``none`` would, and is counted. Two rules that need no meta-features stand beside it: "always ``none``" and
+"always the strategy with the best mean gain on the other families". The better of the two (lower mean
+regret) is the fallback; the advice is trusted for a model only where the 95 % bootstrap interval of
+advice − fallback (resampling whole families: datasets of one family are not independent) lies below zero.
 """
 
 from __future__ import annotations
@@ -42,11 +43,9 @@ def held_out_choices(reference: Reference, objective: str = "pr_auc", k: int = K
                 if truth.empty:
                     continue
                 truth[BASELINE] = 0.0
-                ranked = [e.strategy for e in meta_model.predict(reference.meta[d], str(model), objective)]
-                advice = next((s for s in ranked if s in truth.index), BASELINE)
-                overall = next(
-                    (s for s in overall_gains(train, str(model), objective).index if s in truth.index), BASELINE
-                )
+                ranked = meta_model.predict(reference.meta[d], str(model), objective)
+                advice = ranked[0].strategy if ranked else BASELINE
+                overall = str(overall_gains(train, str(model), objective).index[0])
                 best = float(truth.max())
                 rows.append(
                     {
@@ -54,11 +53,13 @@ def held_out_choices(reference: Reference, objective: str = "pr_auc", k: int = K
                         "dataset": d,
                         "model": str(model),
                         "best": str(truth.idxmax()),
-                        "advice": advice,
-                        "overall_best": overall,
-                        f"regret_{ADVICE}": best - float(truth[advice]),
-                        f"regret_{OVERALL}": best - float(truth[overall]),
+                        ADVICE: advice,
+                        OVERALL: overall,
+                        f"regret_{ADVICE}": best - float(truth.get(advice, 0.0)),
+                        f"regret_{OVERALL}": best - float(truth.get(overall, 0.0)),
                         f"regret_{NONE}": best,
+                        f"{ADVICE}_missing": advice not in truth.index,
+                        f"{OVERALL}_missing": overall not in truth.index,
                     }
                 )
     return pd.DataFrame(rows)
@@ -70,7 +71,10 @@ def coverage(reference: Reference, objective: str = "pr_auc", k: int = K) -> flo
     hits, total = 0, 0
     for fam in sorted(set(families.values())):
         held = [d for d, f in families.items() if f == fam]
-        meta_model = KnnMetaModel(reference.subset([d for d in reference.meta if d not in held]), k=k)
+        train = reference.subset([d for d in reference.meta if d not in held])
+        if not train.meta:
+            continue
+        meta_model = KnnMetaModel(train, k=k)
         for d in held:
             actual = reference.gains[reference.gains["dataset"] == d]
             for model, a in actual.groupby("model"):
@@ -97,25 +101,31 @@ def _cluster_ci(diff: pd.Series, family: pd.Series, seed: int) -> tuple[float, f
 
 
 def summarize(choices: pd.DataFrame, seed: int = 0) -> dict[str, dict[str, Any]]:
-    """Per model (and ``all``): mean regret of each rule, advice − overall-best with its interval, the verdict."""
+    """Per model (and ``all``): mean regret of each rule, the fallback rule, advice − fallback with its interval,
+    and the verdict (``advice``, or the fallback's name)."""
     out: dict[str, dict[str, Any]] = {}
     if choices.empty:
         return out
     for model, g in [*choices.groupby("model"), ("all", choices)]:
-        diff = g[f"regret_{ADVICE}"] - g[f"regret_{OVERALL}"]
+        regret = {r: float(g[f"regret_{r}"].mean()) for r in (ADVICE, OVERALL, NONE)}
+        fallback = OVERALL if regret[OVERALL] < regret[NONE] else NONE
+        diff = g[f"regret_{ADVICE}"] - g[f"regret_{fallback}"]
         lo, hi = _cluster_ci(diff, g["family"], seed)
         overall = g[OVERALL].mode()
         out[str(model)] = {
             "datasets": int(g["dataset"].nunique()),
             "families": int(g["family"].nunique()),
-            **{f"regret_{r}": float(g[f"regret_{r}"].mean()) for r in (ADVICE, OVERALL, NONE)},
-            "advice_minus_overall": float(diff.mean()),
+            **{f"regret_{r}": v for r, v in regret.items()},
+            "advice_missing": int(g[f"{ADVICE}_missing"].sum()),
+            "overall_missing": int(g[f"{OVERALL}_missing"].sum()),
+            "overall_strategy": str(overall.iloc[0]) if len(overall) else BASELINE,
+            "fallback": fallback,
+            "advice_minus_fallback": float(diff.mean()),
             "ci_low": lo,
             "ci_high": hi,
             "advice_better": int((diff < 0).sum()),
             "advice_worse": int((diff > 0).sum()),
-            "overall_strategy": str(overall.iloc[0]) if len(overall) else BASELINE,
-            "verdict": ADVICE if hi < 0 else OVERALL,
+            "verdict": ADVICE if hi < 0 else fallback,
         }
     return out
 

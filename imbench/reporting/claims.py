@@ -5,6 +5,8 @@ given. The evidence is the comparison over all of the run's datasets for that mo
 dataset, Wilcoxon signed-rank over datasets, Benjamini–Hochberg across the whole report, bootstrap
 interval of the median difference). A claim "holds" for a model only where the test says better,
 "contradicted" where it says worse, and otherwise "not shown"; a claim the run cannot test is left out.
+A run of IR-ladder rungs (subsamples of a few base problems) tests no claims: its rungs are not independent
+datasets (the ladder section tests the IR trend within bases instead).
 """
 
 from __future__ import annotations
@@ -39,8 +41,8 @@ CLAIMS: tuple[Claim, ...] = (
     Claim("Random undersampling of the majority", "random_under", "average_precision"),
     Claim("Use class_weight='balanced' (cost-sensitive loss)", "class_weight", "average_precision"),
     Claim("Use class_weight='balanced' (cost-sensitive loss)", "class_weight", "f1"),
-    Claim("Set XGBoost's scale_pos_weight = neg/pos", "scale_pos_weight", "average_precision"),
-    Claim("Set XGBoost's scale_pos_weight = neg/pos", "scale_pos_weight", "f1"),
+    Claim("Set scale_pos_weight = neg/pos in gradient boosting", "scale_pos_weight", "average_precision"),
+    Claim("Set scale_pos_weight = neg/pos in gradient boosting", "scale_pos_weight", "f1"),
     Claim("Balanced Random Forest beats a plain forest", "balanced_rf", "average_precision", models=("random_forest",)),
     Claim("EasyEnsemble: boosted learners on balanced bootstraps", "easy_ensemble", "average_precision"),
     Claim("Tune the decision threshold on the PR curve", "threshold", "f1"),
@@ -64,7 +66,11 @@ def _row(c: RankComparison, claim: Claim) -> dict | None:
 
 def claim_rows(a: Analysis) -> list[list[str]]:
     """Rows of the claims table: advice, metric, model, datasets, verdict, median Δ [95 % CI], W/T/L, q."""
-    rows = []
+    from imbench.reporting.ladder import LADDER
+
+    rows: list[list[str]] = []
+    if a.results["dataset"].str.match(LADDER.pattern).any():
+        return rows
     for claim in CLAIMS:
         for (metric, model), c in sorted(a.overall.items()):
             if metric != claim.metric or not c.ok or (claim.models and model not in claim.models):

@@ -9,18 +9,15 @@ across this section's tests. Only bases measured at every rung enter.
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pandas as pd
 
 from imbench.reporting import stats
 from imbench.reporting.analysis import CHEAT_METRICS, Analysis, label
 from imbench.reporting.render import Heading, Para, Table, code
-from imbench.reporting.tables import strategy_base, uses_threshold
+from imbench.reporting.tables import LADDER, strategy_base, uses_threshold
 from imbench.schema import BASELINE
 
-LADDER = re.compile(r"^ladder:(?P<rung>[0-9.]+)/(?P<base>.+)$")
 MIN_BASES, MIN_RUNGS = 2, 3
 
 
@@ -40,6 +37,13 @@ def ladder_matrix(results: pd.DataFrame, model: str, strategy: str, metric: str)
     return diff.dropna(axis=0, how="any")
 
 
+def min_p(bases: int, rungs: int) -> float:
+    """The smallest two-sided p Page's test can give for ``bases`` × ``rungs`` (a perfect trend in every base)."""
+    from scipy.stats import page_trend_test
+
+    return min(1.0, 2 * float(page_trend_test(np.tile(np.arange(rungs, dtype=float), (bases, 1))).pvalue))
+
+
 def trend_table(a: Analysis) -> pd.DataFrame:
     """One row per model × strategy × metric with a testable ladder: Δ at the lowest and highest rung, Page's L,
     p (two-sided) and q (BH over the table)."""
@@ -56,6 +60,8 @@ def trend_table(a: Analysis) -> pd.DataFrame:
                 if m.shape[0] < MIN_BASES or m.shape[1] < MIN_RUNGS:
                     continue
                 values = m.to_numpy(dtype=float)
+                if min_p(*values.shape) >= stats.ALPHA:
+                    continue  # even a perfect trend in every base could not be significant: not tested
                 up = page_trend_test(values).pvalue
                 down = page_trend_test(values[:, ::-1]).pvalue
                 rows.append(

@@ -14,6 +14,7 @@ blocks is dropped from the comparison (and listed) rather than dropping those bl
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -68,6 +69,17 @@ def _without_family(name: str, family: str) -> str | None:
     if len(rest) == len(st.components):
         return None
     return "+".join(rest) if rest else BASELINE
+
+
+LADDER = re.compile(r"^ladder:(?P<rung>[0-9.]+)/(?P<base>.+)$")
+"""An IR-ladder rung (``ladder:RUNG/BASE``): a subsample of its base problem's rows."""
+
+
+def evidence_unit(dataset: str) -> str:
+    """The unit of evidence a dataset belongs to: a ladder rung's base problem (rungs share every negative and
+    nest their positives, so they are not independent), otherwise the dataset itself."""
+    m = LADDER.match(dataset)
+    return m.group("base") if m else dataset
 
 
 def strategy_base(name: str) -> str | None:
@@ -396,7 +408,12 @@ def compare_strategies(
     ok = sub[sub["dataset"].isin(good) & sub["strategy"].isin(keep)]
     fv = ok.pivot_table(index=["dataset", "fold"], columns="strategy", values=column, aggfunc="mean")[keep]
     comp.fold_values = fv
-    comp.block_unit, comp.block_values = "dataset", fv.groupby(level="dataset").mean()
+    means = fv.groupby(level="dataset").mean()
+    units = means.index.map(evidence_unit)
+    if units.nunique() < len(means):  # ladder rungs share their base's rows: one block per base problem
+        comp.block_unit, comp.block_values = "base problem", means.groupby(units).mean()
+    else:
+        comp.block_unit, comp.block_values = "dataset", means
     comp.ranks = stats.rank_blocks(comp.block_values, greater)
     if len(keep) >= 3:
         comp.friedman = stats.friedman(comp.block_values)
