@@ -5,9 +5,10 @@
 
 The first writes ``screenshot_top.png`` (the first screen at 1400 × 900) and ``screenshot_figure.png`` (one
 figure) into the folder and prints the measurements the browser test asserts on (page height, where the first
-figure starts, horizontal overflow at 1400 and 400 px). ``--publish RUN_DIR`` first rebuilds the run folder's
-``report.html`` in place (HTML only: the committed ``cheatsheet.md`` is left alone), draws the README's
-metric-vs-IR figure when the folder has one (``pr_auc_vs_ir.png``), then takes the screenshots there.
+figure starts, horizontal overflow at 1400 and 400 px). ``--publish RUN_DIR`` first rebuilds the published
+folder's ``cheatsheet.md`` and ``report.html`` in place from its results (what ``imbench report RUN_DIR`` writes
+to ``RUN_DIR/report/``), draws the README's metric-vs-IR figure when the folder has one (``pr_auc_vs_ir.png``),
+then takes the screenshots there.
 The browser test imports ``browser``, ``open_page`` and ``measure``.
 """
 
@@ -115,7 +116,8 @@ def _figure_to_show(page: Any) -> int:
 
 
 def publish(run_dir: Path) -> Path:
-    """Rebuild ``run_dir/report.html`` (and ``pr_auc_vs_ir.png`` if present) from the folder's results."""
+    """Rebuild ``run_dir/cheatsheet.md`` and ``report.html`` (and ``pr_auc_vs_ir.png`` if present) from the
+    folder's results."""
     import tempfile
 
     from imbench.reporting import build_report
@@ -123,8 +125,9 @@ def publish(run_dir: Path) -> Path:
     from imbench.reporting.analysis import label
 
     with tempfile.TemporaryDirectory() as tmp:
-        out = build_report(run_dir, formats=("html",), out_dir=tmp)
+        out = build_report(run_dir, formats=("md", "html"), out_dir=tmp)
         shutil.copyfile(out["report"], run_dir / "report.html")
+        shutil.copyfile(out["cheatsheet"], run_dir / "cheatsheet.md")
     png = run_dir / "pr_auc_vs_ir.png"
     if png.exists():
         import pandas as pd

@@ -178,7 +178,7 @@ def when_to_use(a: Analysis) -> list[str]:
         v = a.verdict(a.metric, g)
         if v.kind == "empty":
             continue
-        where = f"{g.tier_label}{', ' + g.band if g.band else ''}, {code(g.model)} ({_n(v.n_datasets, 'dataset')})"
+        where = f"{g.tier_label}{', ' + g.band if g.band else ''}, {code(g.model)} ({_n(v.n_datasets, c.block_unit)})"
         if v.kind == "better":
             assert v.strategy is not None
             s = f"{where}: use {code(v.strategy)} — better than {code(BASELINE)} on {m}: " + evidence_text(

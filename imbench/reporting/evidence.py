@@ -52,7 +52,7 @@ def pair_items(c: RankComparison, model: str, pairs: Sequence[tuple[str, str, st
     for s, b, table in pairs:
         row = getattr(c, table).set_index("strategy").loc[s]
         items.append(
-            f"{code(s)} vs {code(b)}, {label(c.metric)}, {code(model)} ({_n(c.n_datasets, 'dataset')}): "
+            f"{code(s)} vs {code(b)}, {label(c.metric)}, {code(model)} ({_n(c.n_datasets, c.block_unit)}): "
             f"{verdict_word(row)}; " + evidence_text(c, s, table=table) + "."
         )
     return items
