@@ -254,7 +254,7 @@ def ranked_table(df: pd.DataFrame, metric: str, costs: bool = False) -> pd.DataF
         vals = vals[np.isfinite(vals)]
         if count > 1 and np.std(vals) > 0:
             sizes = (ok["n_train"].mean(), ok["n_test"].mean()) if "n_train" in ok else (len(vals) - 1, 1)
-            _, lo, hi = nadeau_bengio_interval(vals, float(sizes[0]), float(sizes[1]))
+            _, lo, hi = nadeau_bengio_interval(vals, float(sizes[0]), float(sizes[1]), bounds=m.bounds)
         else:
             lo = hi = mean
         row = {

@@ -23,6 +23,8 @@ class Metric:
     greater: bool
     uses_threshold: bool
     fn: Callable[..., float]
+    bounds: tuple[float, float] = (0.0, 1.0)
+    """The metric's range: an interval for its mean is clipped to it (a t interval on a bounded score can spill)."""
 
 
 def expected_cost(y_true: np.ndarray, y_pred: np.ndarray, cost_fn: float = 1.0, cost_fp: float = 1.0) -> float:
@@ -87,13 +89,20 @@ METRICS: dict[str, Metric] = {
         Metric("precision", "precision", True, True, _on_labels("precision_score", zero_division=0.0)),
         Metric("recall", "recall", True, True, _on_labels("recall_score", zero_division=0.0)),
         Metric("balanced_accuracy", "balanced accuracy", True, True, _on_labels("balanced_accuracy_score")),
-        Metric("mcc", "MCC", True, True, _on_labels("matthews_corrcoef")),
+        Metric("mcc", "MCC", True, True, _on_labels("matthews_corrcoef"), (-1.0, 1.0)),
         Metric("gmean", "G-mean", True, True, _gmean),
         Metric("accuracy", "accuracy", True, True, _on_labels("accuracy_score")),
         Metric("brier", "Brier", False, False, _on_scores("brier_score_loss")),
-        Metric("log_loss", "log loss", False, False, _log_loss),
+        Metric("log_loss", "log loss", False, False, _log_loss, (0.0, float("inf"))),
         Metric("ece", "ECE", False, False, lambda y, s, p, cfn, cfp: expected_calibration_error(y, s)),
-        Metric("expected_cost", "expected cost", False, True, lambda y, s, p, cfn, cfp: expected_cost(y, p, cfn, cfp)),
+        Metric(
+            "expected_cost",
+            "expected cost",
+            False,
+            True,
+            lambda y, s, p, cfn, cfp: expected_cost(y, p, cfn, cfp),
+            (0.0, float("inf")),
+        ),
     ]
 }
 """Every test metric by name; ``average_precision`` is PR-AUC."""

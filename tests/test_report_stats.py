@@ -107,6 +107,11 @@ def test_nadeau_bengio_interval_formula() -> None:
     assert (mean, low, high) == pytest.approx((v.mean(), v.mean() - half, v.mean() + half))
     naive = stats.t_interval(v)
     assert high - low > naive[2] - naive[1]  # wider than the naive t
+    # three folds of a bounded score: the t interval spills below 0, the metric cannot
+    few = np.array([0.05, 0.40, 0.20])
+    _, raw_low, raw_high = stats.nadeau_bengio_interval(few, 400, 200)
+    _, low, high = stats.nadeau_bengio_interval(few, 400, 200, bounds=(0.0, 1.0))
+    assert raw_low < 0 and low == 0.0 and high == raw_high < 1
 
 
 def test_bootstrap_median_interval_is_seeded() -> None:

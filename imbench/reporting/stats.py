@@ -277,12 +277,17 @@ def versus_baseline(
 
 
 def nadeau_bengio_interval(
-    values: Sequence[float], n_train: float, n_test: float, confidence: float = 0.95
+    values: Sequence[float],
+    n_train: float,
+    n_test: float,
+    confidence: float = 0.95,
+    bounds: tuple[float, float] | None = None,
 ) -> tuple[float, float, float]:
     """(mean, low, high) over resampled folds with the Nadeau–Bengio corrected variance.
 
     Folds share training rows, so the naive t interval is too narrow; the corrected resampled t uses
-    var × (1/k + n_test/n_train) with k − 1 degrees of freedom (Nadeau & Bengio 2003).
+    var × (1/k + n_test/n_train) with k − 1 degrees of freedom (Nadeau & Bengio 2003). With ``bounds`` (the
+    metric's range) the interval is clipped to it: with few folds a t interval can spill past 0 or 1.
     """
     from scipy import stats
 
@@ -298,6 +303,8 @@ def nadeau_bengio_interval(
         return mean, mean, mean
     scale = float(np.sqrt(var * (1 / k + n_test / n_train)))
     low, high = stats.t.interval(confidence, df=k - 1, loc=mean, scale=scale)
+    if bounds is not None:
+        low, high = max(float(low), bounds[0]), min(float(high), bounds[1])
     return mean, float(low), float(high)
 
 

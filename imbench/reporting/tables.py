@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from imbench.metrics import METRICS
 from imbench.metrics import label as metric_label
 from imbench.reporting import stats
 
@@ -488,7 +489,9 @@ def summary_table(results: pd.DataFrame, metrics: Sequence[str], confidence: flo
             if col not in g:
                 continue
             v = pd.to_numeric(ok[col], errors="coerce").dropna().to_numpy()
-            mean, low, high = stats.nadeau_bengio_interval(v, n_train, n_test, confidence)
+            spec = METRICS.get(metric)
+            bounds = spec.bounds if spec is not None else None
+            mean, low, high = stats.nadeau_bengio_interval(v, n_train, n_test, confidence, bounds)
             rows.append(
                 {
                     "dataset": d,
