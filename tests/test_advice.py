@@ -24,7 +24,7 @@ from imbench.advice.reference import (
 from imbench.advice.validation import ADVICE, NONE, OVERALL, held_out_choices, summarize, validate
 from imbench.cli import main
 from imbench.datasets import load_dataset
-from imbench.errors import DataValidationError
+from imbench.errors import ConfigError, DataValidationError
 from imbench.example_data import make_transactions
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -360,3 +360,18 @@ def test_advise_bad_inputs_give_one_line_errors(csv: Path, tmp_path: Path, monke
     df.loc[:1, "is_fraud"] = "yes"
     df.to_csv(few, index=False)
     assert "positives" in _advise_error([str(few), "--target", "is_fraud", "--positive", "yes"], tmp_path)
+
+
+def test_costs_rank_by_the_expected_cost_gain_at_the_nearest_stored_ratio(csv: Path) -> None:
+    from imbench import advise
+
+    ref = _clustered()
+    # at a 1:10 cost ratio class_weight saves cost on every dataset and smote wastes it
+    ref.gains["cost_10"] = np.where(ref.gains["strategy"] == "class_weight", 0.2, -0.1)
+    ref.validation = validate(ref)
+    adv = advise(str(csv), "is_fraud", positive="yes", reference=ref, cost_fn=12, cost_fp=1)
+    assert adv.objective == "cost_10" and adv.models[0].ranked[0].strategy == "class_weight"
+    assert any("cost_fn/cost_fp = 10 (nearest to 12)" in n for n in adv.notes)
+    assert "--cost-fn 12 --cost-fp 1" in adv.compare_command
+    with pytest.raises(ConfigError, match="no expected-cost gains"):
+        advise(str(csv), "is_fraud", positive="yes", reference=_clustered(), cost_fn=12, cost_fp=1)

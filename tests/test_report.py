@@ -392,3 +392,11 @@ def test_report_from_a_real_run(real_run: Path) -> None:
     assert _tags(html_text).count("img") >= 3 and "script" not in _tags(html_text)
     costs = pd.read_csv(out["costs"])
     assert costs["per_1000_at_bayes"].notna().all() and len(costs) == 4
+
+
+def test_a_published_reference_folder_regenerates_from_its_committed_results(tmp_path: Path) -> None:
+    """``imbench report results/ir_ladder`` rebuilds the committed cheat-sheet word for word (a stale published
+    file, or a report that no longer follows from the stored results, fails here)."""
+    folder = Path(__file__).resolve().parents[1] / "results" / "ir_ladder"
+    out = build_report(folder, formats=("md",), out_dir=tmp_path)
+    assert out["cheatsheet"].read_text(encoding="utf-8") == (folder / "cheatsheet.md").read_text(encoding="utf-8")
