@@ -356,7 +356,7 @@ def compare(
 @click.argument("file", type=click.Path())
 @click.option("--target", required=True, help="target column")
 @click.option("--positive", help="label of the positive class (required with more than two classes)")
-@click.option("--model", help="advise for this model only [default: every model of the reference runs]")
+@click.option("--model", help="advise for this model only, one of the reference runs' models [default: all of them]")
 @click.option("--cost-fn", type=click.FloatRange(min=0, min_open=True), help="cost of a missed positive")
 @click.option("--cost-fp", type=click.FloatRange(min=0, min_open=True), help="cost of a false alarm")
 @click.option("--json", "as_json", is_flag=True, help="print the advice as JSON")

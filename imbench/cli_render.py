@@ -308,6 +308,12 @@ def render_compare(con: Console, res: CompareOutcome, metric: str, costs: bool) 
         con.print(f"{name}: {path}")
 
 
+def _signed(x: float, digits: int = 3) -> str:
+    """``+0.012``, and ``+0.000`` rather than ``-0.000``."""
+    text = f"{x:+.{digits}f}"
+    return "+" + text[1:] if float(text) == 0 else text
+
+
 def render_advice(con: Console, adv: Advice) -> None:
     """Meta-features, nearest reference datasets, ranked strategies per model, the compare command to check it."""
     from rich.markup import escape
@@ -315,23 +321,25 @@ def render_advice(con: Console, adv: Advice) -> None:
     from imbench.advice.advise import OBJECTIVE_LABEL
     from imbench.advice.metamodel import RANGE, K
 
+    def say(text: str) -> None:
+        con.print(text, markup=False, highlight=False)
+
     m = adv.meta
-    con.print(
+    say(
         f"{adv.file}: {m.n} rows, {m.n_pos} positive (IR {m.ir:.1f}), {m.n_features} features "
-        f"({m.categorical_share:.0%} categorical, {m.missing_share:.1%} cells missing)",
-        markup=False,
-        highlight=False,
+        f"({m.categorical_share:.0%} categorical, {m.missing_share:.1%} cells missing)"
     )
-    con.print(
+    for n in adv.notes:
+        say(f"note: {n}")
+    say(
         f"overlap: F1 {m.f1:.2f}, N1 {m.n1:.2f}, N3 {m.n3:.2f}; positives safe {m.minority_safe:.0%}, "
         f"outliers {m.minority_outlier:.0%}; quick baseline PR-AUC {m.baseline_pr_auc:.3f}, "
-        f"ROC-AUC {m.baseline_roc_auc:.3f} ({m.seconds:.1f}s)",
-        markup=False,
-        highlight=False,
+        f"ROC-AUC {m.baseline_roc_auc:.3f} ({m.seconds:.1f}s)"
     )
     near = Table(title="Nearest reference datasets")
-    for c in ("dataset", "distance", "n", "n_pos", "IR", "baseline PR-AUC"):
-        near.add_column(c, justify="left" if c == "dataset" else "right")
+    near.add_column("dataset", overflow="fold")
+    for c in ("distance", "n", "n_pos", "IR", "baseline PR-AUC"):
+        near.add_column(c, justify="right")
     for nb in adv.neighbours:
         near.add_row(
             escape(nb.dataset),
@@ -345,6 +353,11 @@ def render_advice(con: Console, adv: Advice) -> None:
     label = OBJECTIVE_LABEL.get(adv.objective, f"expected cost ({adv.objective}, as share of a constant guess)")
     spread = f"{RANGE[0]:.0%}–{RANGE[1]:.0%} range"
     for ma in adv.models:
+        con.print(f"[bold]{escape(ma.model)}: recommended {escape(ma.recommended)}[/] — {escape(ma.reason)}")
+        if ma.validation:
+            say(f"  validation: {ma.validation}")
+        for w in ma.warnings:
+            say(f"  warning: {w}")
         t = Table(title=f"{escape(ma.model)}: gain over {BASELINE} on {label}, on the {K} nearest datasets")
         t.add_column("strategy", no_wrap=True)
         for c in (f"mean gain [{spread}]", "datasets", "F1 gain", "Brier Δ"):
@@ -353,23 +366,27 @@ def render_advice(con: Console, adv: Advice) -> None:
             f1, br = ma.f1.get(e.strategy), ma.brier.get(e.strategy)
             t.add_row(
                 escape(e.strategy) + (" ◀" if e.strategy == ma.recommended else ""),
-                f"{e.gain:+.3f} [{e.low:+.3f}, {e.high:+.3f}]",
+                f"{_signed(e.gain)} [{_signed(e.low)}, {_signed(e.high)}]",
                 str(e.neighbours),
-                f"{f1.gain:+.3f}" if f1 else "",
-                f"{-br.gain:+.4f}" if br else "",
+                _signed(f1.gain) if f1 else "",
+                _signed(-br.gain, 4) if br else "",
             )
         con.print(t)
-        con.print(f"{ma.model}: recommended {ma.recommended} ({ma.reason})", markup=False, highlight=False)
-        for w in ma.warnings:
-            con.print(f"warning: {w}", markup=False, highlight=False)
-    if adv.range_coverage is not None:
-        con.print(
-            f"The {spread} is the spread of the nearest datasets' gains; on held-out reference datasets it held "
-            f"{adv.range_coverage:.0%} of the gains, so read it as a rough guide.",
-            markup=False,
-            highlight=False,
-        )
-    for n in adv.notes:
-        con.print(f"note: {n}", markup=False, highlight=False)
-    con.print(f"Check it on your data ({adv.seconds:.1f}s so far):", highlight=False)
+    coverage = (
+        f"; on held-out reference datasets it held {adv.range_coverage:.0%} of the gains, so read it as a rough guide"
+        if adv.range_coverage is not None
+        else ""
+    )
+    say(
+        f"How to read it: gain = the strategy's {label} minus {BASELINE}'s with the same model, averaged over the "
+        f"nearest reference datasets that measured it (column 'datasets'); the {spread} is the spread of their "
+        f"gains{coverage}. F1 gain is at the strategy's own threshold; Brier Δ > 0 means worse-calibrated "
+        "probabilities. Distance is in robust standard deviations of the meta-features (a reference dataset's "
+        f"nearest dataset of another family is typically {adv.typical_distance:.1f} away). ◀ marks the recommendation."
+    )
+    say(
+        "Meta-features: F1/N1/N3 near 0 = classes well separated, near 1 = overlapping; safe = positives whose five "
+        "nearest neighbours are mostly positive, outliers = positives surrounded by negatives."
+    )
+    say(f"Check it on your data ({adv.seconds:.1f}s so far):")
     con.print(adv.compare_command, markup=False, highlight=False, soft_wrap=True)

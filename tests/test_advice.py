@@ -314,10 +314,12 @@ def test_advise_recommends_per_model_and_follows_the_validation_verdict(csv: Pat
     block.update(verdict=OVERALL, fallback=OVERALL)
     fallback = advise(str(csv), "is_fraud", positive="yes", reference=ref).models[0]
     assert fallback.basis == OVERALL and fallback.recommended == overall_gains(ref, "logreg").index[0]
-    assert "not reliably better than always the overall best strategy" in fallback.reason
+    assert fallback.reason.startswith("fixed rule: the strategy with the best mean gain")
+    assert "always the overall best strategy" in fallback.validation and "95% CI" in fallback.validation
     block.update(verdict=NONE, fallback=NONE)
     keep = advise(str(csv), "is_fraud", positive="yes", reference=ref).models[0]
-    assert keep.basis == NONE and keep.recommended == "none" and "always none" in keep.reason
+    assert keep.basis == NONE and keep.recommended == "none" and keep.reason.startswith("fixed rule: doing nothing")
+    assert "always none lost" in keep.validation
     assert "--strategies" in adv.compare_command and "--positive yes" in adv.compare_command
 
 
@@ -359,7 +361,7 @@ def test_advise_bad_inputs_give_one_line_errors(csv: Path, tmp_path: Path, monke
     df = pd.read_csv(csv).assign(is_fraud="no")
     df.loc[:1, "is_fraud"] = "yes"
     df.to_csv(few, index=False)
-    assert "positives" in _advise_error([str(few), "--target", "is_fraud", "--positive", "yes"], tmp_path)
+    assert "at least 3" in _advise_error([str(few), "--target", "is_fraud", "--positive", "yes"], tmp_path)
 
 
 def test_costs_rank_by_the_expected_cost_gain_at_the_nearest_stored_ratio(csv: Path) -> None:

@@ -20,12 +20,13 @@ from imbench.advice.metafeatures import MetaFeatures, meta_features
 from imbench.advice.metamodel import Estimate, KnnMetaModel, Neighbour, overall_gains
 from imbench.advice.reference import Reference, cost_objective, load_reference
 from imbench.advice.validation import ADVICE, NONE, OVERALL
-from imbench.errors import ConfigError, UnknownNameError
+from imbench.errors import ConfigError, DataValidationError, UnknownNameError
 from imbench.schema import BASELINE
 
 BRIER_WARN = 0.005
 """Predicted Brier worsening above which the advice warns that probabilities will be miscalibrated."""
 FEW_NEIGHBOURS = 3
+MIN_POSITIVES = 3
 TIE = 0.002
 """Mean gains closer than this over all reference families are named as ties beside the fallback strategy."""
 TOP_FOR_COMPARE = 3
@@ -42,6 +43,9 @@ class ModelAdvice:
     basis: str
     """``advice`` (the nearest datasets' ranking, validated) or ``overall_best`` (the fallback rule)."""
     reason: str
+    """Why this strategy, in one plain sentence."""
+    validation: str = ""
+    """The held-out validation behind the choice, with its numbers."""
     f1: dict[str, Estimate] = field(default_factory=dict)
     brier: dict[str, Estimate] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
@@ -53,11 +57,14 @@ class Advice:
 
     file: str
     target: str
+    positive: Any
     objective: str
     meta: MetaFeatures
     neighbours: list[Neighbour]
     models: list[ModelAdvice]
     compare_command: str
+    typical_distance: float = float("nan")
+    """Median distance of a reference dataset to its nearest reference dataset of another family (a yardstick)."""
     range_coverage: float | None = None
     """Share of held-out reference gains the ranges held (leave-one-family-out validation), when known."""
     notes: list[str] = field(default_factory=list)
@@ -93,7 +100,6 @@ def advise(
     Raises ``DataValidationError`` / ``ConfigError`` / ``UnknownNameError`` (one line) on bad input.
     """
     from imbench.datasets import load_dataset
-    from imbench.datasets.base import check_evaluable
     from imbench.reporting.costs import check_costs
 
     start = time.perf_counter()
@@ -104,9 +110,16 @@ def advise(
         raise UnknownNameError(f"model {model!r} is not in the reference runs; known: {', '.join(meta_model.models)}")
     objective = cost_objective(costs[0] / costs[1]) if costs else "pr_auc"
     if objective not in ref.objectives:
-        raise ConfigError("the reference table has no expected-cost gains (its runs kept no predictions)")
+        raise ConfigError(
+            "the reference table has no expected-cost gains (its runs kept no predictions); leave out the costs, or "
+            "measure them on your data with imbench compare FILE --target COL --cost-fn N --cost-fp M"
+        )
     ds = load_dataset(f"file:{path}", target=target, positive=positive)
-    check_evaluable(ds, 3)
+    if ds.n_pos < MIN_POSITIVES or ds.n_neg < MIN_POSITIVES:
+        raise DataValidationError(
+            f"{path}: {ds.n_pos} positive and {ds.n_neg} negative rows; advise needs at least {MIN_POSITIVES} of each "
+            "(its quick baseline uses 3 folds)"
+        )
     meta = meta_features(ds, seed=seed)
     notes = [*ds.notes, *_distance_note(meta_model, meta)]
     missing = [k for k, v in meta.vector().items() if not math.isfinite(v)]
@@ -123,11 +136,13 @@ def advise(
     return Advice(
         file=path,
         target=target,
+        positive=positive,
         objective=objective,
         meta=meta,
         neighbours=meta_model.neighbours(meta, k=3),
         models=advice,
         compare_command=command,
+        typical_distance=meta_model.typical_distance(0.5),
         range_coverage=ref.validation.get("objectives", {}).get(objective, {}).get("range_coverage"),
         notes=notes,
         seconds=time.perf_counter() - start,
@@ -141,30 +156,42 @@ def _for_model(ref: Reference, meta_model: KnnMetaModel, meta: MetaFeatures, mod
     summary = ref.validation.get("objectives", {}).get(objective, {}).get("models", {}).get(model)
     top = ranked[0].strategy if ranked else BASELINE
     overall = overall_gains(ref, model, objective)
+    detail = ""
+    if summary:
+        fallback_regret = summary[f"regret_{summary['fallback']}"]
+        detail = (
+            f"held out by dataset family ({summary['families']} families, {summary['datasets']} datasets), choosing by "
+            f"the nearest datasets lost {summary['regret_advice']:.3f} {_units(objective)} on average against the best "
+            f"strategy in hindsight, always {_rule(summary)} lost {fallback_regret:.3f}: a "
+            f"difference of {summary['advice_minus_fallback']:+.3f} (95% CI {summary['ci_low']:+.3f} to "
+            f"{summary['ci_high']:+.3f}, bootstrap over families)"
+        )
     if summary and summary.get("verdict") == ADVICE:
         recommended, basis = top, ADVICE
-        reason = (
-            f"held-out validation: choosing by the nearest datasets beat always-{_rule(summary)} by "
-            f"{-summary['advice_minus_fallback']:.3f} mean regret (95% CI {-summary['ci_high']:.3f} to "
-            f"{-summary['ci_low']:.3f}, {summary['families']} dataset families)"
-        )
+        reason = "the top of the ranking from similar datasets; in validation this beat any fixed rule"
     else:
         fallback = summary.get("fallback", OVERALL) if summary else OVERALL
         recommended = str(overall.index[0]) if fallback == OVERALL else BASELINE
         basis = fallback
-        if summary:
-            reason = (
-                f"held-out validation: choosing by the nearest datasets was not reliably better than always "
-                f"{_rule(summary)} (advice minus that rule's mean regret {summary['advice_minus_fallback']:+.3f}, "
-                f"95% CI {summary['ci_low']:+.3f} to {summary['ci_high']:+.3f}, {summary['families']} dataset "
-                f"families); recommending {recommended}"
-            )
-        else:
-            reason = "no validation for this model and objective; recommending the overall best strategy"
+        rule = (
+            "doing nothing" if fallback == NONE else "the strategy with the best mean gain over all reference datasets"
+        )
+        reason = (
+            f"fixed rule: {rule}; choosing by similar datasets did not reliably beat it in validation, so the "
+            "ranking is shown for information"
+            if summary
+            else f"fixed rule: {rule} (no validation for this model and objective)"
+        )
         tie = [str(s) for s in overall.index[1:] if abs(float(overall[s]) - float(overall.iloc[0])) < TIE]
         if fallback == OVERALL and tie:
-            reason += f" (within {TIE} of it over all reference families: {', '.join(tie)})"
-    return ModelAdvice(model, ranked, recommended, basis, reason, f1, brier, _warnings(recommended, ranked, brier))
+            reason += f"; {', '.join(tie)} within {TIE} of it"
+    return ModelAdvice(
+        model, ranked, recommended, basis, reason, detail, f1, brier, _warnings(recommended, ranked, brier)
+    )
+
+
+def _units(objective: str) -> str:
+    return {"pr_auc": "PR-AUC", "f1": "F1", "brier": "Brier"}.get(objective, "of a constant guess's cost")
 
 
 def _rule(summary: dict[str, Any]) -> str:
@@ -178,7 +205,7 @@ def _warnings(recommended: str, ranked: list[Estimate], brier: dict[str, Estimat
     if b is not None and b.gain < -BRIER_WARN:
         out.append(
             f"{recommended}: probabilities likely miscalibrated (Brier worse by {-b.gain:.3f} on similar datasets, "
-            f"80% range {-b.high:+.3f} to {-b.low:+.3f}); rank with its scores, or add +calibrate before reading them "
+            f"10–90% range {-b.high:+.3f} to {-b.low:+.3f}); rank with its scores, or add +calibrate before reading them "
             "as probabilities"
         )
     est = next((e for e in ranked if e.strategy == recommended), None)

@@ -27,7 +27,7 @@ def check_costs(cost_fn: float | None, cost_fp: float | None) -> tuple[float, fl
     if cost_fn is None and cost_fp is None:
         return None
     if cost_fn is None or cost_fp is None:
-        raise ConfigError("give both cost_fn and cost_fp (or neither)")
+        raise ConfigError("give both --cost-fn and --cost-fp (cost_fn and cost_fp in Python), or neither")
     try:
         cfn, cfp = float(cost_fn), float(cost_fp)
     except (TypeError, ValueError):
