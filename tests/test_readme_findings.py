@@ -1,0 +1,35 @@
+"""The README's "What the reference runs say" block is exactly what ``benchmarks/findings.py`` makes of the
+published cheat-sheets (which ``tests/test_report.py`` checks against the committed results)."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _findings_module():  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location("findings", ROOT / "benchmarks" / "findings.py")
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_readme_findings_block_is_generated_from_the_published_cheatsheets() -> None:
+    f = _findings_module()
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = re.search(r"benchmarks/findings\.py ((?:results/\S+\s*)+)--write", readme.replace("\n", " "))
+    assert command, "the README names the command that generates the block"
+    runs = [ROOT / r for r in command.group(1).split()]
+    block = f.readme_block(readme)
+    assert block and block == f.findings(runs)
+
+
+def test_sections_and_tables_are_read_from_markdown() -> None:
+    f = _findings_module()
+    md = "# t\n\n## A one\n\nlead\n\n| x | y |\n|---|---|\n| 1 | 2 |\n\n## B\n\nother\n"
+    assert f.section(md, "A one").startswith("lead") and f.section(md, "B") == "other" and f.section(md, "C") == ""
+    assert f.table(f.section(md, "A one")) == [{"x": "1", "y": "2"}]
