@@ -8,8 +8,9 @@ import pytest
 
 from imbench.reporting import stats
 from imbench.reporting.costs import bayes_threshold, check_costs, rescore_cells
+from imbench.reporting.groups import Group, dataset_meta
 from imbench.reporting.render import html_inline, md_inline
-from imbench.reporting.tables import Group, compare_strategies, dataset_meta, status_table
+from imbench.reporting.tables import compare_strategies, status_table
 
 
 def test_friedman_statistic_matches_formula() -> None:

@@ -11,18 +11,10 @@ import pytest
 
 from imbench.datasets.base import tier_of
 from imbench.reporting import stats
+from imbench.reporting.groups import Group, cheat_groups, dataset_meta, merge_small, minority_groups
 from imbench.reporting.quality import degenerate_cells, few_positive_datasets, under_budget
 from imbench.reporting.selection import nested_selection, selection_summary
-from imbench.reporting.tables import (
-    Group,
-    adjust_family,
-    cheat_groups,
-    compare_strategies,
-    dataset_meta,
-    merge_small,
-    minority_groups,
-    wilcoxon_table,
-)
+from imbench.reporting.tables import adjust_family, compare_strategies, wilcoxon_table
 from imbench.reporting.verdicts import verdict
 
 

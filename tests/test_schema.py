@@ -72,8 +72,8 @@ def test_a_not_applicable_row_has_no_tuning_columns() -> None:
 
 def test_tiers_are_defined_once() -> None:
     from imbench.datasets.base import tier_of as dataset_tier_of
-    from imbench.reporting.tables import TIER_ORDER as REPORT_ORDER
-    from imbench.reporting.tables import TIER_RANGES
+    from imbench.reporting.groups import TIER_ORDER as REPORT_ORDER
+    from imbench.reporting.groups import TIER_RANGES
 
     assert dataset_tier_of is tier_of
     assert [tier_of(x) for x in (1, 4.99, 5, 9.99, 10, 49.9, 50, 1e6)] == [
@@ -141,8 +141,8 @@ def _ok_row(ds: Dataset, strategy: str, fold: int, value: float) -> dict[str, An
 
 
 def test_the_report_files_a_dataset_under_its_tier_whichever_row_comes_first(tmp_path: Path) -> None:
+    from imbench.reporting.groups import dataset_meta
     from imbench.reporting.load import load_run
-    from imbench.reporting.tables import dataset_meta
 
     ds = make_tiny(120, 12.0, name="tiny-high")
     rows = [_ok_row(ds, s, f, 0.5 + 0.1 * f) for s in ("none", "smote") for f in range(2)]

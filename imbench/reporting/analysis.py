@@ -11,16 +11,13 @@ from imbench.metrics import METRICS, get_metric
 from imbench.metrics import label as metrics_label
 from imbench.reporting import costs as cost_mod
 from imbench.reporting import quality
+from imbench.reporting.groups import Group, cheat_groups, dataset_meta, minority_groups
 from imbench.reporting.load import RunData
 from imbench.reporting.tables import (
-    Group,
     RankComparison,
     adjust_family,
-    cheat_groups,
     compare_strategies,
-    dataset_meta,
     exclusions_table,
-    minority_groups,
     ranks_table,
     status_table,
     summary_table,

@@ -14,7 +14,8 @@ from scipy import stats as sps
 from imbench.reporting.analysis import Analysis
 from imbench.reporting.evidence import _n, pair_items
 from imbench.reporting.render import Bullets, Heading, Para, code
-from imbench.reporting.tables import BASELINE, RankComparison, correction_base
+from imbench.reporting.tables import RankComparison, correction_base
+from imbench.schema import BASELINE
 
 SECTION_METRICS = ("brier", "f1")
 """Judged besides the run's tuning metric: the probability quality corrections target, and the thresholded cost."""

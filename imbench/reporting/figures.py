@@ -16,7 +16,9 @@ import pandas as pd
 
 from imbench.reporting import palette
 from imbench.reporting.analysis import label
-from imbench.reporting.tables import BASELINE, TIER_ORDER, RankComparison
+from imbench.reporting.groups import TIER_ORDER
+from imbench.reporting.tables import RankComparison
+from imbench.schema import BASELINE
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 
 from imbench.reporting import stats
-from imbench.reporting.tables import BASELINE, RankComparison, strategy_base
+from imbench.reporting.tables import RankComparison, strategy_base
+from imbench.schema import BASELINE
 
 CALIBRATION_METRICS = ("brier", "ece")
 
