@@ -97,6 +97,7 @@ def test_bayes_signed_rank_matches_baycomp_oriented() -> None:
     # a loss is "worse"; zeros are all "equivalent"
     assert stats.bayes_signed_rank(-gain, 0.01, nsamples=5000, seed=3)[2] == pytest.approx(pb)
     assert stats.bayes_signed_rank(np.zeros(6), 0.01, nsamples=2000)[1] == pytest.approx(1.0)
+    assert all(np.isnan(stats.bayes_signed_rank(gain[:2], 0.01)))  # two gains: the posterior is mostly prior
 
 
 def test_nadeau_bengio_interval_formula() -> None:

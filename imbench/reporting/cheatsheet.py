@@ -405,7 +405,7 @@ def method_notes(a: Analysis) -> list[str]:
         f"Dirichlet-process prior 0.5, {stats.BAYES_SAMPLES:,} posterior samples, seed {stats.BAYES_SEED}) gives "
         "P(better), P(equivalent), P(worse) vs the baseline with a region of practical equivalence per metric: "
         + ", ".join(f"{label(m)} ±{stats.rope_of(m):g}" for m in metrics)
-        + ".",
+        + f"; given only over {stats.BAYES_MIN_BLOCKS} or more datasets (with fewer the posterior is mostly the prior).",
         (
             "Spread: median and interquartile range of the per-dataset differences beside the mean; a seeded percentile "
             f"bootstrap over datasets ({stats.BOOTSTRAP_RESAMPLES:,} resamples, seed {stats.BOOTSTRAP_SEED}) gives a 95% "

@@ -133,6 +133,9 @@ def signed_rank_direction(gain: np.ndarray) -> float:
     return float(np.sum(np.sign(g) * rankdata(np.abs(g)))) if len(g) else 0.0
 
 
+BAYES_MIN_BLOCKS = 3
+
+
 def bayes_signed_rank(
     gain: Sequence[float], rope: float, nsamples: int = BAYES_SAMPLES, seed: int = BAYES_SEED
 ) -> tuple[float, float, float]:
@@ -140,12 +143,13 @@ def bayes_signed_rank(
 
     ``gain`` is oriented so that positive is an improvement; baycomp's "left" (first argument larger) is
     then "better". Dirichlet-process prior as in Benavoli et al. 2017 (prior strength 0.5 on a 0 pseudo-gain).
+    NaN for fewer than ``BAYES_MIN_BLOCKS`` gains: with one or two the posterior is mostly the prior.
     """
     from baycomp import SignedRankTest
 
     g = np.asarray(gain, dtype=float)
     g = g[~np.isnan(g)]
-    if len(g) == 0:
+    if len(g) < BAYES_MIN_BLOCKS:
         return float("nan"), float("nan"), float("nan")
     left, mid, right = SignedRankTest.probs(g, np.zeros(len(g)), rope=rope, nsamples=nsamples, random_state=seed)
     return float(left), float(mid), float(right)
