@@ -102,3 +102,20 @@ def test_suite_name_traversal_is_exit_2_and_writes_nothing(tmp_path: Path) -> No
     assert r.returncode == 2 and "suite name" in r.stderr and "Traceback" not in r.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s.yaml"]
     assert not (tmp_path.parent.parent / "escaped").exists()
+
+
+@pytest.mark.parametrize(
+    ("magic", "what"),
+    [
+        (b"PK\x03\x04\x14\x00\x06\x00", "Excel workbook"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "Excel 97-2003"),
+        (b"PAR1xxxx", "Parquet"),
+    ],
+)
+def test_a_binary_file_named_csv_gets_a_clear_message(tmp_path: Path, magic: bytes, what: str) -> None:
+    from imbench.datasets.files import read_table
+
+    path = tmp_path / "data.csv"
+    path.write_bytes(magic + bytes(range(256)) * 4)
+    with pytest.raises(DataValidationError, match=f"looks like .*{what}.*export it as CSV or Parquet"):
+        read_table(str(path))

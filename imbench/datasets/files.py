@@ -39,6 +39,8 @@ def read_table(path: str) -> pd.DataFrame:
         raise DataValidationError(f"{path} is a folder; give a CSV or Parquet file")
     if os.path.getsize(path) == 0:
         raise DataValidationError(f"{path} is empty")
+    if not _is_parquet(path):
+        _sniff_binary(path)
     _check_duplicate_columns(path)
     try:
         if path.lower().endswith(PARQUET_SUFFIXES):
@@ -54,6 +56,25 @@ def read_table(path: str) -> pd.DataFrame:
     if df.shape[1] == 0 or len(df) == 0:
         raise DataValidationError(f"{path} has no data rows" if df.shape[1] else f"{path} has no columns")
     return df
+
+
+BINARY_SIGNATURES = (
+    (b"PK\x03\x04", "an Excel workbook (.xlsx) or a zip archive"),
+    (b"\xd0\xcf\x11\xe0", "an Excel 97-2003 workbook (.xls)"),
+    (b"PAR1", "a Parquet file (name it .parquet)"),
+)
+"""First bytes of binary formats a user may hand over under a .csv name."""
+
+
+def _sniff_binary(path: str) -> None:
+    """A one-line error for a binary file given as CSV, instead of a decoding error from the parser."""
+    if path.lower().endswith(".gz"):
+        return
+    with open(path, "rb") as fh:
+        head = fh.read(8)
+    for magic, what in BINARY_SIGNATURES:
+        if head.startswith(magic):
+            raise DataValidationError(f"{path} looks like {what}, not CSV; export it as CSV or Parquet")
 
 
 def _is_parquet(path: str) -> bool:
