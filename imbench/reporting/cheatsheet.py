@@ -23,6 +23,8 @@ from imbench.reporting.verdicts import Verdict
 from imbench.schema import BASELINE
 
 MAX_TIED_SHOWN = 4
+METHOD_TITLE = "How these numbers were computed"
+"""The section the HTML report moves into its statistics section."""
 
 
 def cheatsheet_document(a: Analysis) -> Document:
@@ -44,7 +46,7 @@ def cheatsheet_document(a: Analysis) -> Document:
         doc.add(*cost_section(a))
     doc.add(*flags_section(a))
     doc.add(*coverage_section(a))
-    doc.add(Heading("How these numbers were computed"), Bullets(method_notes(a)))
+    doc.add(Heading(METHOD_TITLE), Bullets(method_notes(a)))
     return doc
 
 
