@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Protocol
@@ -102,12 +103,17 @@ class ProcessExecutor:
 
     def run(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, CellResult]]:
         import multiprocessing as mp
-        from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-        from concurrent.futures.process import BrokenProcessPool
 
         pending = list(tasks)
         pending.reverse()
         ctx = mp.get_context("spawn")
+        with _stop_workers_on_sigterm() as stopped:
+            yield from self._pooled(pending, ctx, stopped)
+
+    def _pooled(self, pending: list[Task], ctx: Any, stopped: Any) -> Iterator[tuple[Task, CellResult]]:
+        from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+        from concurrent.futures.process import BrokenProcessPool
+
         while pending:
             pool = ProcessPoolExecutor(self.jobs, mp_context=ctx, initializer=_init_worker)
             inflight: dict[Any, Task] = {}
@@ -134,7 +140,35 @@ class ProcessExecutor:
                         inflight.clear()
                         break
             finally:
-                pool.shutdown(wait=not broken, cancel_futures=True)
+                pool.shutdown(wait=not (broken or stopped.is_set()), cancel_futures=True)
+
+
+@contextmanager
+def _stop_workers_on_sigterm() -> Iterator[Any]:
+    """While the pool runs, SIGTERM to the driver terminates its worker processes and exits (143); Python's
+    default would end the driver alone and leave the workers computing cells nobody will store. Finished
+    cells are already committed, so a rerun resumes. A no-op outside the main thread (signals live there)."""
+    import signal
+    import threading
+
+    stopped = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield stopped
+        return
+
+    def handler(signum: int, frame: Any) -> None:
+        import multiprocessing as mp
+
+        stopped.set()
+        for child in mp.active_children():
+            child.terminate()
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield stopped
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def died_result(t: Task, why: str = "the worker process running this cell died") -> CellResult:
