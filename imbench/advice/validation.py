@@ -12,6 +12,7 @@ advice − fallback (resampling whole families: datasets of one family are not i
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -26,11 +27,10 @@ BOOTSTRAP = 2000
 ADVICE, OVERALL, NONE = "advice", "overall_best", "none"
 
 
-def held_out_choices(reference: Reference, objective: str = "pr_auc", k: int = K) -> pd.DataFrame:
-    """One row per held-out dataset × model: the strategies each rule chose and their regrets."""
+def _held_out(reference: Reference, k: int) -> Iterator[tuple[str, Reference, KnnMetaModel, str]]:
+    """(family, the other families' table, the meta-model built from it, a dataset of the family) for every
+    reference dataset: the one place that holds a family out."""
     families = reference.families()
-    rows: list[dict[str, Any]] = []
-    gains = reference.gains
     for fam in sorted(set(families.values())):
         held = [d for d, f in families.items() if f == fam]
         train = reference.subset([d for d in reference.meta if d not in held])
@@ -38,51 +38,51 @@ def held_out_choices(reference: Reference, objective: str = "pr_auc", k: int = K
             continue
         meta_model = KnnMetaModel(train, k=k)
         for d in held:
-            for model, actual in gains[gains["dataset"] == d].groupby("model"):
-                truth = actual.set_index("strategy")[objective].dropna()
-                if truth.empty:
-                    continue
-                truth[BASELINE] = 0.0
-                ranked = meta_model.predict(reference.meta[d], str(model), objective)
-                advice = ranked[0].strategy if ranked else BASELINE
-                overall = str(overall_gains(train, str(model), objective).index[0])
-                best = float(truth.max())
-                rows.append(
-                    {
-                        "family": fam,
-                        "dataset": d,
-                        "model": str(model),
-                        "best": str(truth.idxmax()),
-                        ADVICE: advice,
-                        OVERALL: overall,
-                        f"regret_{ADVICE}": best - float(truth.get(advice, 0.0)),
-                        f"regret_{OVERALL}": best - float(truth.get(overall, 0.0)),
-                        f"regret_{NONE}": best,
-                        f"{ADVICE}_missing": advice not in truth.index,
-                        f"{OVERALL}_missing": overall not in truth.index,
-                    }
-                )
+            yield fam, train, meta_model, d
+
+
+def held_out_choices(reference: Reference, objective: str = "pr_auc", k: int = K) -> pd.DataFrame:
+    """One row per held-out dataset × model: the strategies each rule chose and their regrets."""
+    rows: list[dict[str, Any]] = []
+    for fam, train, meta_model, d in _held_out(reference, k):
+        for model, actual in reference.gains[reference.gains["dataset"] == d].groupby("model"):
+            truth = actual.set_index("strategy")[objective].dropna()
+            if truth.empty:
+                continue
+            truth[BASELINE] = 0.0
+            ranked = meta_model.predict(reference.meta[d], str(model), objective)
+            advice = ranked[0].strategy if ranked else BASELINE
+            overall = str(overall_gains(train, str(model), objective).index[0])
+            best = float(truth.max())
+            rows.append(
+                {
+                    "family": fam,
+                    "dataset": d,
+                    "model": str(model),
+                    "best": str(truth.idxmax()),
+                    ADVICE: advice,
+                    OVERALL: overall,
+                    f"regret_{ADVICE}": best - float(truth.get(advice, 0.0)),
+                    f"regret_{OVERALL}": best - float(truth.get(overall, 0.0)),
+                    f"regret_{NONE}": best,
+                    f"{ADVICE}_missing": advice not in truth.index,
+                    f"{OVERALL}_missing": overall not in truth.index,
+                }
+            )
     return pd.DataFrame(rows)
 
 
 def coverage(reference: Reference, objective: str = "pr_auc", k: int = K) -> float:
     """Share of held-out (dataset, model, strategy) gains inside the predicted 80 % range."""
-    families = reference.families()
     hits, total = 0, 0
-    for fam in sorted(set(families.values())):
-        held = [d for d, f in families.items() if f == fam]
-        train = reference.subset([d for d in reference.meta if d not in held])
-        if not train.meta:
-            continue
-        meta_model = KnnMetaModel(train, k=k)
-        for d in held:
-            actual = reference.gains[reference.gains["dataset"] == d]
-            for model, a in actual.groupby("model"):
-                truth = a.set_index("strategy")[objective].dropna()
-                for e in meta_model.predict(reference.meta[d], str(model), objective):
-                    if e.strategy in truth.index and e.neighbours >= 2:
-                        total += 1
-                        hits += int(e.low <= truth[e.strategy] <= e.high)
+    for _fam, _train, meta_model, d in _held_out(reference, k):
+        actual = reference.gains[reference.gains["dataset"] == d]
+        for model, a in actual.groupby("model"):
+            truth = a.set_index("strategy")[objective].dropna()
+            for e in meta_model.predict(reference.meta[d], str(model), objective):
+                if e.strategy in truth.index and e.neighbours >= 2:
+                    total += 1
+                    hits += int(e.low <= truth[e.strategy] <= e.high)
     return hits / total if total else float("nan")
 
 
