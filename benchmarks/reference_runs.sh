@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# The second reference runs, continued across sittings with no idle time between their steps.
+#
+#   benchmarks/reference_runs.sh go     # in the background: nohup benchmarks/reference_runs.sh go > runs/reference.log 2>&1 &
+#   benchmarks/reference_runs.sh stop   # before a sitting ends: stop the runs, append their new cells to state/, then commit state/
+#   benchmarks/reference_runs.sh status # cells finished per run
+#
+# `go` waits for any sweep already writing under runs/, then, for keel_full, ir_ladder_full and the budget
+# check (10 % of keel_full's dataset × model blocks with twice the trials, one run per model under
+# runs/keel_full_x2), restores each run from its committed shards when its store is missing and runs it to the
+# end (a finished run costs one export). Same config and seeds each time, so the finished runs are the ones an
+# uninterrupted run would write. `stop` sends SIGTERM to the drivers (a driver stops its workers), waits for
+# them, and saves every run's cells finished since its last shard (benchmarks/run_state.py).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PY=.venv/bin/python
+RUNS=(keel_full ir_ladder_full keel_full_x2/logreg keel_full_x2/random_forest keel_full_x2/lightgbm keel_full_x2/xgboost)
+DRIVERS='bin/imbench run .* --out runs/'
+
+restore() { # restore runs/$1 from state/$1 unless its store exists or nothing was saved yet
+  if [[ ! -e runs/$1/store.sqlite && -n $(compgen -G "state/$1/shard-*.sqlite.gz") ]]; then
+    $PY benchmarks/run_state.py restore "state/$1" "runs/$1"
+  fi
+}
+
+cells() { # finished cells in runs/$1 (0 without a store)
+  if [[ -e runs/$1/store.sqlite ]]; then
+    $PY -c "import sqlite3,sys; c=sqlite3.connect(f'file:{sys.argv[1]}?mode=ro', uri=True); print(c.execute('SELECT count(*) FROM cells').fetchone()[0])" "runs/$1/store.sqlite"
+  else
+    echo 0
+  fi
+}
+
+case "${1:-}" in
+  go)
+    while pgrep -f "$DRIVERS" > /dev/null; do sleep 20; done
+    for suite in keel_full ir_ladder_full; do
+      restore "$suite"
+      echo "$(date -u +%FT%TZ) $suite: from $(cells "$suite") cells"
+      .venv/bin/imbench run "$suite" --out "runs/$suite" --jobs 2 --no-mlflow --no-report -q
+    done
+    for run in "${RUNS[@]:2}"; do restore "$run"; done
+    echo "$(date -u +%FT%TZ) budget check (keel_full_x2)"
+    $PY benchmarks/stability.py run benchmarks/keel_full.yaml runs/keel_full_x2
+    echo "$(date -u +%FT%TZ) all runs finished"
+    ;;
+  stop)
+    pkill -f "reference_runs.sh go" || true
+    pkill -f "stability.py run" || true
+    pkill -TERM -f "$DRIVERS" || true
+    while pgrep -f "$DRIVERS" > /dev/null; do sleep 1; done
+    for run in "${RUNS[@]}"; do
+      if [[ -e runs/$run/store.sqlite ]]; then $PY benchmarks/run_state.py save "runs/$run" "state/$run"; fi
+    done
+    ;;
+  status)
+    for run in "${RUNS[@]}"; do echo "$run: $(cells "$run") cells"; done
+    ;;
+  *)
+    echo "usage: $0 go|stop|status" >&2
+    exit 2
+    ;;
+esac
