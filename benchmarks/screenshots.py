@@ -121,6 +121,7 @@ def publish(run_dir: Path) -> Path:
     import tempfile
 
     from imbench.reporting import build_report
+    from imbench.reporting import figure_data as figd
     from imbench.reporting import figures as fig
     from imbench.reporting.analysis import label
 
@@ -132,7 +133,7 @@ def publish(run_dir: Path) -> Path:
     if png.exists():
         import pandas as pd
 
-        data = fig.metric_vs_ir_data(pd.read_parquet(run_dir / "results.parquet"), "average_precision")
+        data = figd.metric_vs_ir_data(pd.read_parquet(run_dir / "results.parquet"), "average_precision")
         png.write_bytes(fig.to_png(fig.draw_metric_vs_ir(data, label("average_precision"))))
     return run_dir / "report.html"
 

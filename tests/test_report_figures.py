@@ -13,6 +13,7 @@ import pytest
 from matplotlib.colors import to_hex
 from test_report import make_run
 
+from imbench.reporting import figure_data as figd
 from imbench.reporting import figures as fig
 from imbench.reporting import palette
 from imbench.reporting.analysis import Analysis, analyse
@@ -35,18 +36,18 @@ def all_figures(a: Analysis) -> Iterator[tuple[str, Any]]:
     for (m, model), c in a.overall.items():
         if m in a.metrics and c.ok:
             yield f"cd {m} {model}", fig.draw_cd_diagram(c)
-    heat = fig.gain_heatmap_data([c for (m, _), c in a.by_group.items() if m == a.metric])
+    heat = figd.gain_heatmap_data([c for (m, _), c in a.by_group.items() if m == a.metric])
     yield "heatmap", fig.draw_gain_heatmap(heat, "PR-AUC", True)
-    yield "metric vs ir", fig.draw_metric_vs_ir(fig.metric_vs_ir_data(a.results, a.metric), "PR-AUC")
+    yield "metric vs ir", fig.draw_metric_vs_ir(figd.metric_vs_ir_data(a.results, a.metric), "PR-AUC")
     yield (
         "calibration",
         fig.draw_calibration_harm(
-            fig.calibration_harm_data([c for (m, _), c in a.overall.items() if m in ("brier", "ece")])
+            figd.calibration_harm_data([c for (m, _), c in a.overall.items() if m in ("brier", "ece")])
         ),
     )
     assert a.run.predictions is not None
-    yield "pr curves", fig.draw_pr_curves(fig.pr_curve_data(a.run.predictions, "ext0"), "ext0")
-    yield "accuracy", fig.draw_accuracy_vs_prauc(fig.accuracy_vs_prauc_data(a.results))
+    yield "pr curves", fig.draw_pr_curves(figd.pr_curve_data(a.run.predictions, "ext0"), "ext0")
+    yield "accuracy", fig.draw_accuracy_vs_prauc(figd.accuracy_vs_prauc_data(a.results))
     plt.close("all")
 
 
@@ -126,7 +127,7 @@ def test_panels_wrap_and_pr_axis_fits_the_data(analysis: Analysis) -> None:
     import matplotlib.pyplot as plt
 
     assert analysis.run.predictions is not None
-    pr = fig.pr_curve_data(analysis.run.predictions, "ext0")
+    pr = figd.pr_curve_data(analysis.run.predictions, "ext0")
     figure = fig.draw_pr_curves(pr, "ext0")
     ax = figure.axes[0]
     top = ax.get_ylim()[1]
@@ -135,7 +136,7 @@ def test_panels_wrap_and_pr_axis_fits_the_data(analysis: Analysis) -> None:
     assert any(line.get_gid() == "ref:prevalence" for line in ax.lines)
     assert np.isfinite(pr["ap"]).all() and {"ap", "ap_pooled"} <= set(pr.columns)
     plt.close(figure)
-    data = fig.metric_vs_ir_data(analysis.results, analysis.metric)
+    data = figd.metric_vs_ir_data(analysis.results, analysis.metric)
     base = data[data["model"] == "logreg"]
     five = pd.concat([base.assign(model=m) for m in "abcde"], ignore_index=True)
     wide = fig.draw_metric_vs_ir(five, "PR-AUC")
@@ -149,6 +150,6 @@ def test_palette_cross_report_stability(tmp_path: Path) -> None:
     """A second, different run draws smote in the same colour (colour depends on the name only)."""
     run = make_run(tmp_path / "other", {"a": 3.0, "b": 30.0, "c": 90.0}, {"smote": 0.0, "none": 0.0}, folds=2)
     a = analyse(load_run(run))
-    figure = fig.draw_metric_vs_ir(fig.metric_vs_ir_data(a.results, a.metric), "PR-AUC")
+    figure = fig.draw_metric_vs_ir(figd.metric_vs_ir_data(a.results, a.metric), "PR-AUC")
     colours = {s: _colour(x) for s, x in _strategy_artists(figure)}
     assert colours == {"smote": palette.KNOWN["smote"], "none": palette.BASELINE_COLOR}

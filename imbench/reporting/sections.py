@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from imbench.reporting import figure_data as figd
 from imbench.reporting import figures as fig
 from imbench.reporting import grid
 from imbench.reporting.analysis import Analysis, label
@@ -290,7 +291,7 @@ def figure_section(a: Analysis, pr_dataset: str | None) -> list:
     if cds:
         out.append(FigureGrid(cds))
     greater = a.by_group[(a.metric, a.groups[0])].greater if a.groups else True
-    heat = fig.gain_heatmap_data([c for (m, _), c in a.by_group.items() if m == a.metric])
+    heat = figd.gain_heatmap_data([c for (m, _), c in a.by_group.items() if m == a.metric])
     if len(heat):
         out.append(
             Figure(
@@ -299,7 +300,7 @@ def figure_section(a: Analysis, pr_dataset: str | None) -> list:
                 "cell = mean(strategy − none) over datasets (fold means); colour = improvement",
             )
         )
-    ir = fig.metric_vs_ir_data(a.results, a.metric)
+    ir = figd.metric_vs_ir_data(a.results, a.metric)
     if ir["ir"].nunique() >= MIN_IRS_FOR_CURVE:
         out.append(
             Figure(
@@ -308,7 +309,7 @@ def figure_section(a: Analysis, pr_dataset: str | None) -> list:
                 "mean over ok folds per dataset; dashed = none",
             )
         )
-    cal = fig.calibration_harm_data([c for (m, _), c in a.overall.items() if m in ("brier", "ece")])
+    cal = figd.calibration_harm_data([c for (m, _), c in a.overall.items() if m in ("brier", "ece")])
     if len(cal):
         out.append(
             Figure(
@@ -321,7 +322,7 @@ def figure_section(a: Analysis, pr_dataset: str | None) -> list:
     if a.run.predictions is not None and len(a.run.predictions):
         ds = pr_dataset or _most_imbalanced(a)
         if ds is not None:
-            pr = fig.pr_curve_data(a.run.predictions, ds)
+            pr = figd.pr_curve_data(a.run.predictions, ds)
             if len(pr):
                 out.append(
                     Figure(
@@ -334,7 +335,7 @@ def figure_section(a: Analysis, pr_dataset: str | None) -> list:
                         f"fitted to the curves at recall ≥ {fig.RECALL_FOR_ZOOM:g}.",
                     )
                 )
-    acc = fig.accuracy_vs_prauc_data(a.results)
+    acc = figd.accuracy_vs_prauc_data(a.results)
     if len(acc):
         out.append(
             Figure(
