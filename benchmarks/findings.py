@@ -1,9 +1,9 @@
 """The README's "What the reference runs say" block, generated from the published cheat-sheets.
 
 Nothing is written by hand: the block is assembled from sections of ``results/<run>/cheatsheet.md`` (which
-``imbench report`` regenerates from the committed results): the common advice checked claim by claim (one
-row per claim, one column per model), the IR trends that are reliable within ladder bases, and the run's
-sound bites. ``--write`` replaces the block between the README's markers; ``tests/test_readme_findings.py``
+``imbench report`` regenerates from the committed results): the verdicts at a glance (per metric, a tier ×
+model grid), the common advice checked claim by claim (one row per claim, one column per model), the IR
+trends that are reliable within ladder bases, and the run's sound bites. ``--write`` replaces the block between the README's markers; ``tests/test_readme_findings.py``
 fails when the README and the cheat-sheets disagree.
 
 Run: ``.venv/bin/python benchmarks/findings.py results/keel results/ir_ladder [--write]``
@@ -34,6 +34,17 @@ def table(text: str) -> list[dict[str, str]]:
         return []
     cols = [c.strip() for c in lines[0].strip("|").split("|")]
     return [dict(zip(cols, (c.strip() for c in ln.strip("|").split("|")), strict=False)) for ln in lines[2:]]
+
+
+def glance_block(md: str, run: str) -> list[str]:
+    body = section(md, "At a glance")
+    if not body:
+        return []
+    cells = [c.strip() for ln in body.splitlines() if ln.startswith("| ") for c in ln.strip("|").split("|")[1:]]
+    verdicts = [c for c in cells if c and not c.startswith("`")]  # header cells are model names in backticks
+    if verdicts and all(c.startswith("too few") for c in verdicts):
+        return [f"**The cheat-sheet at a glance** (`{run}`): no tier holds enough datasets for a test.", ""]
+    return [f"**The cheat-sheet at a glance** (`{run}`)", "", body, ""]
 
 
 def claims_block(md: str, run: str) -> list[str]:
@@ -82,7 +93,7 @@ def findings(runs: list[Path]) -> str:
     for run in runs:
         md = (run / "cheatsheet.md").read_text(encoding="utf-8")
         name = run.relative_to(ROOT).as_posix() if run.is_absolute() else run.as_posix()
-        lines += claims_block(md, name) + trend_block(md, name) + bites_block(md, name)
+        lines += glance_block(md, name) + claims_block(md, name) + trend_block(md, name) + bites_block(md, name)
     return "\n".join(lines).strip() + "\n"
 
 

@@ -33,3 +33,15 @@ def test_sections_and_tables_are_read_from_markdown() -> None:
     md = "# t\n\n## A one\n\nlead\n\n| x | y |\n|---|---|\n| 1 | 2 |\n\n## B\n\nother\n"
     assert f.section(md, "A one").startswith("lead") and f.section(md, "B") == "other" and f.section(md, "C") == ""
     assert f.table(f.section(md, "A one")) == [{"x": "1", "y": "2"}]
+
+
+def test_a_glance_with_nothing_testable_is_one_line() -> None:
+    f = _findings_module()
+    grid = "| tier | `logreg` |\n|---|---|\n| low: 4 datasets | {} |\n"
+    untestable = "## At a glance\n\nPR-AUC\n\n" + grid.format("too few datasets: keep `none`")
+    assert f.glance_block(untestable, "r") == [
+        "**The cheat-sheet at a glance** (`r`): no tier holds enough datasets for a test.",
+        "",
+    ]
+    decided = "## At a glance\n\nPR-AUC\n\n" + grid.format("**`smote` +0.050 [+0.010, +0.090]**")
+    assert f.glance_block(decided, "r")[2].endswith("**`smote` +0.050 [+0.010, +0.090]** |")

@@ -351,3 +351,35 @@ def test_ladder_rungs_are_one_unit_of_evidence_per_base() -> None:
     assert not bool(c.versus_baseline("smote")["testable"])
     plain = comparisons(table({"none": [0.0] * 8, "smote": [0.05] * 8}))["average_precision"]
     assert plain.block_unit == "dataset" and plain.n_datasets == 8
+
+
+def test_glance_names_only_the_verdicts_winner_with_its_median_and_interval() -> None:
+    """The at-a-glance grid is the verdict table shortened: a bold name only for a reliable winner, with the
+    comparison's own median gain and bootstrap interval; 'keep none' with the reliably worse ones otherwise."""
+    from pathlib import Path
+
+    from imbench.reporting.analysis import analyse
+    from imbench.reporting.glance import glance_section
+    from imbench.reporting.load import RunData
+    from imbench.reporting.render import Cell, Table
+
+    effects = {"none": [0.0] * 8, "smote": [0.05] * 8, "bad": [-0.05] * 8}
+    a = analyse(RunData(Path("."), table(effects)))
+    tables = [b for b in glance_section(a) if isinstance(b, Table)]
+    assert len(tables) == len(a.metrics)
+    pr_auc = tables[a.metrics.index("average_precision")]
+    assert pr_auc.columns == ["tier", "`logreg`"] and len(pr_auc.rows) == 1
+    cell = pr_auc.rows[0][1]
+    g = a.groups[0]
+    w = a.by_group[("average_precision", g)].versus_baseline("smote")
+    assert w is not None and a.verdict("average_precision", g).recommended == "smote"
+    assert isinstance(cell, Cell) and cell.bold
+    assert cell.text == (
+        f"`smote` {w['median_diff']:+.3f} [{w['median_ci_low']:+.3f}, {w['median_ci_high']:+.3f}]; avoid `bad`"
+    )
+    null = analyse(RunData(Path("."), table({"none": [0.0] * 8, "meh": [0.0] * 8, "bad": [-0.05] * 8})))
+    pr_auc = [b for b in glance_section(null) if isinstance(b, Table)][null.metrics.index("average_precision")]
+    assert pr_auc.rows[0][1] == "keep `none`; avoid `bad`"
+    few = analyse(RunData(Path("."), table({"none": [0.0] * 4, "smote": [0.05] * 4})))
+    pr_auc = [b for b in glance_section(few) if isinstance(b, Table)][few.metrics.index("average_precision")]
+    assert pr_auc.rows[0][1] == "too few datasets: keep `none`"

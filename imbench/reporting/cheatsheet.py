@@ -14,6 +14,7 @@ from imbench.reporting.analysis import Analysis, label
 from imbench.reporting.claims import claims_section
 from imbench.reporting.corrections import correction_section
 from imbench.reporting.evidence import _f, _n, evidence_text, pair_items
+from imbench.reporting.glance import glance_section
 from imbench.reporting.groups import MIN_DATASETS, MINORITY_BINS, TIER_RANGES, Group
 from imbench.reporting.ladder import ladder_section
 from imbench.reporting.render import Bullets, Document, Heading, Para, Table, code
@@ -31,6 +32,7 @@ def cheatsheet_document(a: Analysis) -> Document:
     """The cheat-sheet as a Document (rendered to Markdown and embedded in the HTML report)."""
     doc = Document(f"imbench cheat-sheet — {a.run.name}")
     doc.add(Para(_overview(a)))
+    doc.add(*glance_section(a))
     doc.add(*_verdict_table(a, a.groups, "Verdicts by imbalance tier and model", "tier"))
     doc.add(*_verdict_table(a, a.minority, "Second view: by minority size (positives per dataset)", "positives"))
     when = when_to_use(a)

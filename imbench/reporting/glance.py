@@ -1,0 +1,87 @@
+"""The cheat-sheet at a glance: per metric, one tier × model grid of verdicts, each with its effect and interval.
+
+The same verdicts as the full table below it (``imbench.reporting.verdicts``), shortened to what a reader
+scans for: the strategy to use (its median gain over ``none`` and the 95 % bootstrap interval of that
+median), or ``none`` where no strategy is reliably better, and the strategies reliably worse.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from imbench.reporting.analysis import Analysis, label
+from imbench.reporting.evidence import _n
+from imbench.reporting.groups import Group
+from imbench.reporting.render import Cell, Heading, Para, Table, code
+from imbench.reporting.tables import RankComparison
+from imbench.reporting.verdicts import Verdict
+from imbench.schema import BASELINE
+
+MAX_AVOID = 2
+
+
+def glance_cell(c: RankComparison, v: Verdict) -> str | Cell:
+    """``X +0.020 [+0.008, +0.032]`` (bold), ``keep none`` (+ ``avoid …``), ``too few datasets: …`` or ``—``."""
+    if v.kind == "empty" or not c.ok:
+        return "—"
+    avoid = ""
+    if v.avoid:
+        avoid = "; avoid " + ", ".join(code(s) for s in v.avoid[:MAX_AVOID])
+        avoid += f" +{len(v.avoid) - MAX_AVOID} more" if len(v.avoid) > MAX_AVOID else ""
+    if v.kind == "untestable":
+        return f"too few {c.block_unit}s: keep {code(BASELINE)}{avoid}"
+    if v.kind != "better" or v.strategy is None:
+        return f"keep {code(BASELINE)}{avoid}"
+    row = c.versus_baseline(v.strategy) or {}
+    med, lo, hi = (float(row.get(k, np.nan)) for k in ("median_diff", "median_ci_low", "median_ci_high"))
+    text = f"{code(v.strategy)} {med:+.3f}"
+    if np.isfinite(lo) and np.isfinite(hi):
+        text += f" [{lo:+.3f}, {hi:+.3f}]"
+    if v.calibration:
+        text += " ⚠"
+    return Cell(text + avoid, bold=True)
+
+
+def glance_section(a: Analysis) -> list:
+    """Heading, one grid per metric (rows: imbalance tiers, columns: models) and the legend."""
+    groups = a.groups
+    if not groups:
+        return []
+    models = list(dict.fromkeys(g.model for g in groups))
+    rows_of: dict[str, dict[str, Group]] = {}
+    sizes: dict[str, str] = {}
+    for g in groups:
+        name = g.tier_label + (f", {g.band}" if g.band else "")
+        rows_of.setdefault(name, {})[g.model] = g
+        c = a.by_group[(a.metric, g)]
+        units = "" if c.block_unit == "dataset" else f" ({_n(c.n_datasets, c.block_unit)})"
+        sizes.setdefault(name, _n(len(g.datasets(a.meta)), "dataset") + units)
+    blocks: list = [Heading("At a glance")]
+    for m in a.metrics:
+        rows = []
+        for name, by_model in rows_of.items():
+            cells: list[str | Cell] = [f"{name}: {sizes[name]}"]
+            for model in models:
+                cell = by_model.get(model)
+                cells.append("—" if cell is None else glance_cell(a.by_group[(m, cell)], a.verdict(m, cell)))
+            rows.append(cells)
+        blocks += [
+            Para(f"{label(m)}: strategy to use per imbalance tier and model"),
+            Table(["tier", *map(code, models)], rows),
+        ]
+    none = code(BASELINE)
+    family = (
+        f"Benjamini–Hochberg across all {a.family_size} tests of this report"
+        if a.family_size
+        else "no comparison of this report had enough datasets to be tested"
+    )
+    legend = (
+        f"A strategy is named (bold) only where it is reliably better than {none} over the row's datasets (a "
+        f"ladder's rungs count as one; Wilcoxon signed-rank, {family}); the number is its median gain over {none} "
+        "per dataset, in the metric's units (for Brier, negative is better), with the 95 % bootstrap interval of "
+        f'that median. "keep {none}": no strategy is reliably better. "avoid": reliably worse than {none}. ⚠: the '
+        "named strategy worsens calibration. The full evidence (IQR, wins/ties/losses, Bayesian probabilities, q) "
+        'is in "Verdicts by imbalance tier and model".'
+    )
+    blocks.append(Para(legend, small=True))
+    return blocks
