@@ -455,7 +455,8 @@ def test_sigterm_to_the_driver_stops_its_workers_too(tmp_path: Path) -> None:
         "name: slow\ndatasets: ['synthetic:ir=10,n=4000']\nstrategies: [none, smote]\nmodels: [random_forest]\n"
         "protocol: {outer_folds: 4, inner_folds: 3, n_trials: 30, seed: 0}\n"
     )
-    proc = subprocess.Popen(cmd(suite, tmp_path / "out", "--jobs", "2"), cwd=tmp_path, env=_env())
+    err = (tmp_path / "stderr.txt").open("w")
+    proc = subprocess.Popen(cmd(suite, tmp_path / "out", "--jobs", "2"), cwd=tmp_path, env=_env(), stderr=err)
     try:
         deadline = time.time() + 120
         workers: set[int] = set()
@@ -470,6 +471,9 @@ def test_sigterm_to_the_driver_stops_its_workers_too(tmp_path: Path) -> None:
         while time.time() < deadline and any(_alive(p) for p in workers):
             time.sleep(0.2)
         assert not any(_alive(p) for p in workers), "worker processes outlived the driver"
+        err.close()
+        assert "Traceback" not in (tmp_path / "stderr.txt").read_text(), "a stop is not a crash: no traceback"
     finally:
+        err.close()
         if proc.poll() is None:
             proc.kill()
