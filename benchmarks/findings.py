@@ -1,10 +1,11 @@
 """The README's "What the reference runs say" block, generated from the published cheat-sheets.
 
-Nothing is written by hand: the block is assembled from sections of ``results/<run>/cheatsheet.md`` (which
-``imbench report`` regenerates from the committed results): the verdicts at a glance (per metric, a tier ×
-model grid), the common advice checked claim by claim (one row per claim, one column per model), the IR
-trends that are reliable within ladder bases, and the run's sound bites. ``--write`` replaces the block between the README's markers; ``tests/test_readme_findings.py``
-fails when the README and the cheat-sheets disagree.
+Nothing is written by hand: the block is assembled from sections of ``results/<run>/cheatsheet.md``
+(which ``imbench report`` regenerates from the committed results): the verdicts at a glance (per metric,
+a tier × model grid), the common advice checked claim by claim (one row per claim, one column per model),
+the IR trends that are reliable within ladder bases, and the run's sound bites. ``--write`` replaces the
+block between the README's markers; ``tests/test_readme_findings.py`` fails when the README and the
+cheat-sheets disagree.
 
 Run: ``.venv/bin/python benchmarks/findings.py results/keel results/ir_ladder [--write]``
 """
@@ -40,10 +41,12 @@ def glance_block(md: str, run: str) -> list[str]:
     body = section(md, "At a glance")
     if not body:
         return []
-    cells = [c.strip() for ln in body.splitlines() if ln.startswith("| ") for c in ln.strip("|").split("|")[1:]]
-    verdicts = [c for c in cells if c and not c.startswith("`")]  # header cells are model names in backticks
-    if verdicts and all(c.startswith("too few") for c in verdicts):
-        return [f"**The cheat-sheet at a glance** (`{run}`): no tier holds enough datasets for a test.", ""]
+    rows = [re.split(r"(?<!\\)\|", ln.strip().strip("|")) for ln in body.splitlines() if ln.startswith("| ")]
+    cells = [c.strip() for r in rows[1:] for c in r[1:]] if rows else []  # rows[0]: the header of the first grid
+    verdicts = [c for c in cells if c and c != "—" and not c.startswith("`")]  # later headers: `model` names
+    few = {m.group(1) for c in verdicts if (m := re.match(r"too few (.+?): ", c))}
+    if verdicts and len(few) == 1 and all(c.startswith("too few") for c in verdicts):
+        return [f"**The cheat-sheet at a glance** (`{run}`): no tier holds enough {few.pop()} for a test.", ""]
     return [f"**The cheat-sheet at a glance** (`{run}`)", "", body, ""]
 
 

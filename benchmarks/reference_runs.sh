@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The second reference runs, continued across sittings with no idle time between their steps.
 #
-#   benchmarks/reference_runs.sh go     # in the background: nohup benchmarks/reference_runs.sh go > runs/reference.log 2>&1 &
+#   benchmarks/reference_runs.sh go     # in the background: mkdir -p runs; nohup benchmarks/reference_runs.sh go > runs/reference.log 2>&1 &
 #   benchmarks/reference_runs.sh stop   # before a sitting ends: stop the runs, append their new cells to state/, then commit state/
 #   benchmarks/reference_runs.sh status # cells finished per run
 #
@@ -24,6 +24,13 @@ restore() { # restore runs/$1 from state/$1 unless its store exists or nothing w
   fi
 }
 
+ours() { # PIDs of processes matching pattern $1 that run in this checkout (other checkouts' runs are left alone)
+  local pid
+  for pid in $(pgrep -f "$1" || true); do
+    if [[ $pid != "$$" && $(readlink "/proc/$pid/cwd" 2> /dev/null) == "$PWD" ]]; then echo "$pid"; fi
+  done
+}
+
 cells() { # finished cells in runs/$1 (0 without a store)
   if [[ -e runs/$1/store.sqlite ]]; then
     $PY -c "import sqlite3,sys; c=sqlite3.connect(f'file:{sys.argv[1]}?mode=ro', uri=True); print(c.execute('SELECT count(*) FROM cells').fetchone()[0])" "runs/$1/store.sqlite"
@@ -34,7 +41,7 @@ cells() { # finished cells in runs/$1 (0 without a store)
 
 case "${1:-}" in
   go)
-    while pgrep -f "$DRIVERS" > /dev/null; do sleep 20; done
+    while [[ -n $(ours "$DRIVERS") ]]; do sleep 20; done
     for suite in keel_full ir_ladder_full; do
       restore "$suite"
       echo "$(date -u +%FT%TZ) $suite: from $(cells "$suite") cells"
@@ -46,13 +53,23 @@ case "${1:-}" in
     echo "$(date -u +%FT%TZ) all runs finished"
     ;;
   stop)
-    pkill -f "reference_runs.sh go" || true
-    pkill -f "stability.py run" || true
-    pkill -TERM -f "$DRIVERS" || true
-    while pgrep -f "$DRIVERS" > /dev/null; do sleep 1; done
-    for run in "${RUNS[@]}"; do
-      if [[ -e runs/$run/store.sqlite ]]; then $PY benchmarks/run_state.py save "runs/$run" "state/$run"; fi
+    for pattern in "reference_runs.sh go" "stability.py run" "$DRIVERS"; do # the chain first: it starts no next step
+      pids=$(ours "$pattern")
+      if [[ -n $pids ]]; then kill -TERM $pids 2> /dev/null || true; fi
     done
+    for _ in $(seq 120); do # a driver stops its workers on SIGTERM; give it two minutes, then force it
+      [[ -z $(ours "$DRIVERS") ]] && break
+      sleep 1
+    done
+    for pid in $(ours "$DRIVERS"); do # its workers first, or they would outlive it
+      pkill -KILL -P "$pid" || true
+      kill -KILL "$pid" 2> /dev/null || true
+    done
+    failed=0
+    for run in "${RUNS[@]}"; do
+      if [[ -e runs/$run/store.sqlite ]]; then $PY benchmarks/run_state.py save "runs/$run" "state/$run" || failed=1; fi
+    done
+    exit $failed
     ;;
   status)
     for run in "${RUNS[@]}"; do echo "$run: $(cells "$run") cells"; done

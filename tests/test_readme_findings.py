@@ -37,11 +37,11 @@ def test_sections_and_tables_are_read_from_markdown() -> None:
 
 def test_a_glance_with_nothing_testable_is_one_line() -> None:
     f = _findings_module()
-    grid = "| tier | `logreg` |\n|---|---|\n| low: 4 datasets | {} |\n"
-    untestable = "## At a glance\n\nPR-AUC\n\n" + grid.format("too few datasets: keep `none`")
-    assert f.glance_block(untestable, "r") == [
-        "**The cheat-sheet at a glance** (`r`): no tier holds enough datasets for a test.",
-        "",
-    ]
+    grid = "| tier | `logreg` | `xgboost` |\n|---|---|---|\n| low: 4 datasets (1 base problem) | {} | — |\n"
+    ladder = "## At a glance\n\nPR-AUC\n\n" + grid.format("too few base problems: keep `none`")
+    line = "**The cheat-sheet at a glance** (`r`): no tier holds enough base problems for a test."
+    assert f.glance_block(ladder, "r") == [line, ""]
     decided = "## At a glance\n\nPR-AUC\n\n" + grid.format("**`smote` +0.050 [+0.010, +0.090]**")
-    assert f.glance_block(decided, "r")[2].endswith("**`smote` +0.050 [+0.010, +0.090]** |")
+    assert f.glance_block(decided, "r")[2].endswith("| **`smote` +0.050 [+0.010, +0.090]** | — |")
+    piped = "## At a glance\n\nPR-AUC\n\n" + grid.format("too few datasets: keep `a\\|b`")
+    assert f.glance_block(piped, "r")[0].endswith("no tier holds enough datasets for a test.")

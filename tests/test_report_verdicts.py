@@ -361,12 +361,16 @@ def test_glance_names_only_the_verdicts_winner_with_its_median_and_interval() ->
     from imbench.reporting.analysis import analyse
     from imbench.reporting.glance import glance_section
     from imbench.reporting.load import RunData
-    from imbench.reporting.render import Cell, Table
+    from imbench.reporting.render import Cell, Para, Table
 
-    effects = {"none": [0.0] * 8, "smote": [0.05] * 8, "bad": [-0.05] * 8}
+    spread = [0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.16]  # median 0.045, mean 0.055: they must not mix
+    effects = {"none": [0.0] * 8, "smote": spread, "bad": [-0.05] * 8}
     a = analyse(RunData(Path("."), table(effects)))
-    tables = [b for b in glance_section(a) if isinstance(b, Table)]
+    section = glance_section(a)
+    tables = [b for b in section if isinstance(b, Table)]
     assert len(tables) == len(a.metrics)
+    titles = [b.text for b in section if isinstance(b, Para) and not b.small]
+    assert titles[a.metrics.index("brier")].startswith("Brier (lower is better)")
     pr_auc = tables[a.metrics.index("average_precision")]
     assert pr_auc.columns == ["tier", "`logreg`"] and len(pr_auc.rows) == 1
     cell = pr_auc.rows[0][1]
@@ -374,6 +378,7 @@ def test_glance_names_only_the_verdicts_winner_with_its_median_and_interval() ->
     w = a.by_group[("average_precision", g)].versus_baseline("smote")
     assert w is not None and a.verdict("average_precision", g).recommended == "smote"
     assert isinstance(cell, Cell) and cell.bold
+    assert round(w["median_diff"], 2) == 0.04 or round(w["median_diff"], 3) == 0.045
     assert cell.text == (
         f"`smote` {w['median_diff']:+.3f} [{w['median_ci_low']:+.3f}, {w['median_ci_high']:+.3f}]; avoid `bad`"
     )

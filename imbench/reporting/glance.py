@@ -28,18 +28,22 @@ def glance_cell(c: RankComparison, v: Verdict) -> str | Cell:
     if v.avoid:
         avoid = "; avoid " + ", ".join(code(s) for s in v.avoid[:MAX_AVOID])
         avoid += f" +{len(v.avoid) - MAX_AVOID} more" if len(v.avoid) > MAX_AVOID else ""
+    flags = " ⚑" if v.flags else ""
     if v.kind == "untestable":
-        return f"too few {c.block_unit}s: keep {code(BASELINE)}{avoid}"
+        return f"too few {c.block_unit}s: keep {code(BASELINE)}{avoid}{flags}"
     if v.kind != "better" or v.strategy is None:
-        return f"keep {code(BASELINE)}{avoid}"
+        return f"keep {code(BASELINE)}{avoid}{flags}"
     row = c.versus_baseline(v.strategy) or {}
     med, lo, hi = (float(row.get(k, np.nan)) for k in ("median_diff", "median_ci_low", "median_ci_high"))
     text = f"{code(v.strategy)} {med:+.3f}"
     if np.isfinite(lo) and np.isfinite(hi):
         text += f" [{lo:+.3f}, {hi:+.3f}]"
+    p_better, p_same, _ = c.bayes(v.strategy)
+    if np.isfinite(p_same) and p_same > p_better:
+        text += " ≈"
     if v.calibration:
         text += " ⚠"
-    return Cell(text + avoid, bold=True)
+    return Cell(text + avoid + flags, bold=True)
 
 
 def glance_section(a: Analysis) -> list:
@@ -50,38 +54,52 @@ def glance_section(a: Analysis) -> list:
     models = list(dict.fromkeys(g.model for g in groups))
     rows_of: dict[str, dict[str, Group]] = {}
     sizes: dict[str, str] = {}
+    units: set[str] = set()
     for g in groups:
         name = g.tier_label + (f", {g.band}" if g.band else "")
         rows_of.setdefault(name, {})[g.model] = g
         c = a.by_group[(a.metric, g)]
-        units = "" if c.block_unit == "dataset" else f" ({_n(c.n_datasets, c.block_unit)})"
-        sizes.setdefault(name, _n(len(g.datasets(a.meta)), "dataset") + units)
+        units.add(c.block_unit)
+        unit = "" if c.block_unit == "dataset" else f" ({_n(c.n_datasets, c.block_unit)})"
+        sizes.setdefault(name, _n(len(g.datasets(a.meta)), "dataset") + unit)
     blocks: list = [Heading("At a glance")]
+    lower: list[str] = []
     for m in a.metrics:
         rows = []
         for name, by_model in rows_of.items():
             cells: list[str | Cell] = [f"{name}: {sizes[name]}"]
             for model in models:
-                cell = by_model.get(model)
-                cells.append("—" if cell is None else glance_cell(a.by_group[(m, cell)], a.verdict(m, cell)))
+                at = by_model.get(model)
+                cells.append("—" if at is None else glance_cell(a.by_group[(m, at)], a.verdict(m, at)))
             rows.append(cells)
-        blocks += [
-            Para(f"{label(m)}: strategy to use per imbalance tier and model"),
-            Table(["tier", *map(code, models)], rows),
-        ]
+        greater = next(a.by_group[(m, g)].greater for g in groups)
+        lower += [] if greater else [label(m)]
+        title = f"{label(m)}{'' if greater else ' (lower is better)'}: strategy to use per imbalance tier and model"
+        blocks += [Para(title), Table(["tier", *map(code, models)], rows)]
+    blocks.append(Para(legend(a, units, lower), small=True))
+    return blocks
+
+
+def legend(a: Analysis, units: set[str], lower: list[str]) -> str:
+    """What the grid's words, numbers and marks mean, for this run (its test family, units, metric directions)."""
     none = code(BASELINE)
     family = (
         f"Benjamini–Hochberg across all {a.family_size} tests of this report"
         if a.family_size
         else "no comparison of this report had enough datasets to be tested"
     )
-    legend = (
-        f"A strategy is named (bold) only where it is reliably better than {none} over the row's datasets (a "
-        f"ladder's rungs count as one; Wilcoxon signed-rank, {family}); the number is its median gain over {none} "
-        "per dataset, in the metric's units (for Brier, negative is better), with the 95 % bootstrap interval of "
-        f'that median. "keep {none}": no strategy is reliably better. "avoid": reliably worse than {none}. ⚠: the '
-        "named strategy worsens calibration. The full evidence (IQR, wins/ties/losses, Bayesian probabilities, q) "
-        'is in "Verdicts by imbalance tier and model".'
+    per = "per dataset" + (
+        " (per base problem for a ladder: its rungs are one unit of evidence, averaged)"
+        if "base problem" in units
+        else ""
     )
-    blocks.append(Para(legend, small=True))
-    return blocks
+    sign = f"; for {', '.join(lower)} a negative change is the better one" if lower else ""
+    return (
+        f"A strategy is named (bold) only where it is reliably better than {none} (Wilcoxon signed-rank over "
+        f"datasets, {family}); the number is its median change over {none} {per}, in the metric's units{sign}, "
+        f"with the 95 % bootstrap interval of that median. ≈: the Bayesian signed-rank test puts the gain mostly "
+        f'within the ROPE (reliable but small). ⚠: the named strategy worsens calibration. "keep {none}": no '
+        f'strategy is reliably better. "avoid": reliably worse than {none} (the worst first; "+N more": further '
+        f"ones). ⚑: degenerate cells among the row's datasets. —: not run. The full evidence (IQR, "
+        'wins/ties/losses, Bayesian probabilities, q, flags) is in "Verdicts by imbalance tier and model".'
+    )
