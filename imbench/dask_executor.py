@@ -59,13 +59,14 @@ class DaskExecutor:
                 try:
                     res = fut.result()
                 except Exception as e:
-                    if _lost_in_transit(e) and attempts[id(t)] <= MAX_RESUBMITS:
+                    lost = _lost_in_transit(e, fut.status)
+                    if lost and attempts[id(t)] <= MAX_RESUBMITS:
                         new = submit(t)  # the cell never ran to an answer: run it again, same seed
                         futures[new] = t
                         pending.add(new)
                         fut.release()
                         continue
-                    res = _result_of_error(t, e)
+                    res = _result_of_error(t, e, lost)
                 yield t, res
                 fut.release()
         finally:
@@ -78,24 +79,32 @@ MAX_RESUBMITS = 2
 """How often a cell whose result was lost with its worker (not a KilledWorker: dask already retried those) is resubmitted."""
 
 
-def _lost_in_transit(e: BaseException) -> bool:
-    """A cluster error rather than the cell's own: a cancelled future, a closed connection, a lost worker."""
+_UNFINISHED = frozenset({"pending", "lost", "cancelled"})
+"""Future states in which ``result()`` raising cannot be the cell's own error: the task never finished."""
+
+
+def _lost_in_transit(e: BaseException, status: str = "error") -> bool:
+    """A cluster error rather than the cell's own: a cancelled future, a closed connection, a lost worker,
+    or any exception while the future had not finished (the client's wait broke while dask rescheduled the
+    task of a killed worker, e.g. distributed's "Event … is bound to a different event loop" RuntimeError)."""
     import concurrent.futures
 
     from distributed import KilledWorker
 
     if isinstance(e, KilledWorker):
         return False
+    if status in _UNFINISHED:
+        return True
     cluster_error = type(e).__module__.split(".")[0] in ("distributed", "tornado")
     return cluster_error or isinstance(e, (concurrent.futures.CancelledError, ConnectionError, TimeoutError))
 
 
-def _result_of_error(t: Task, e: BaseException) -> CellResult:
+def _result_of_error(t: Task, e: BaseException, lost: bool) -> CellResult:
     """KilledWorker (the task's workers kept dying) and cluster errors that outlived the resubmits are
     worker-died rows, retried on resume; any other exception came from a live worker (e.g. an
     unpicklable result) and is a plain ``failed`` row."""
     from distributed import KilledWorker
 
-    if isinstance(e, KilledWorker) or _lost_in_transit(e):
+    if isinstance(e, KilledWorker) or lost:
         return died_result(t, f"{type(e).__name__}: {e}")
     return failed_result(t, e)
