@@ -94,7 +94,7 @@ class Analysis:
                 rows.append(
                     {
                         "view": "positives" if g.minority else "tier",
-                        "group": g.minority_label if g.minority else g.tier_label + (f", {g.band}" if g.band else ""),
+                        "group": g.label,
                         "model": g.model,
                         "metric": m,
                         "verdict": v.kind,

@@ -7,8 +7,6 @@ is named only where the verdict rule (``imbench.reporting.verdicts``) finds one;
 
 from __future__ import annotations
 
-import numpy as np
-
 from imbench.reporting import stats
 from imbench.reporting.analysis import Analysis, label
 from imbench.reporting.claims import claims_section
@@ -82,8 +80,7 @@ def cell_text(c: RankComparison, v: Verdict, scale: float = 1.0, digits: int = 3
     if v.kind == "better":
         assert v.strategy is not None
         text = f"use {code(v.strategy)}: " + evidence_text(c, v.strategy, scale, digits)
-        pb, pe, _ = c.bayes(v.strategy)
-        if np.isfinite(pe) and pe > pb:
+        if c.mostly_within_rope(v.strategy):
             text += " (gain mostly within the ROPE)"
     else:
         head = (
@@ -174,7 +171,7 @@ def when_to_use(a: Analysis) -> list[str]:
         v = a.verdict(a.metric, g)
         if v.kind == "empty":
             continue
-        where = f"{g.tier_label}{', ' + g.band if g.band else ''}, {code(g.model)} ({_n(v.n_datasets, c.block_unit)})"
+        where = f"{g.label}, {code(g.model)} ({_n(v.n_datasets, c.block_unit)})"
         if v.kind == "better":
             assert v.strategy is not None
             s = f"{where}: use {code(v.strategy)} — better than {code(BASELINE)} on {m}: " + evidence_text(

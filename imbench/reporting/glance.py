@@ -38,8 +38,7 @@ def glance_cell(c: RankComparison, v: Verdict) -> str | Cell:
     text = f"{code(v.strategy)} {med:+.3f}"
     if np.isfinite(lo) and np.isfinite(hi):
         text += f" [{lo:+.3f}, {hi:+.3f}]"
-    p_better, p_same, _ = c.bayes(v.strategy)
-    if np.isfinite(p_same) and p_same > p_better:
+    if c.mostly_within_rope(v.strategy):
         text += " ≈"
     if v.calibration:
         text += " ⚠"
@@ -56,7 +55,7 @@ def glance_section(a: Analysis) -> list:
     sizes: dict[str, str] = {}
     units: set[str] = set()
     for g in groups:
-        name = g.tier_label + (f", {g.band}" if g.band else "")
+        name = g.label
         rows_of.setdefault(name, {})[g.model] = g
         c = a.by_group[(a.metric, g)]
         units.add(c.block_unit)

@@ -172,6 +172,11 @@ class RankComparison:
             return None
         return self.wilcoxon.set_index("strategy").loc[strategy].to_dict()
 
+    def mostly_within_rope(self, strategy: str) -> bool:
+        """A reliable gain that is more likely practically equivalent than better (Bayesian signed-rank)."""
+        p_better, p_same, _ = self.bayes(strategy)
+        return bool(np.isfinite(p_same) and p_same > p_better)
+
     def bayes(self, strategy: str, table: str = "wilcoxon") -> tuple[float, float, float]:
         """(P(better), P(equivalent), P(worse)) of ``strategy`` vs its baseline; computed once and stored."""
         df = getattr(self, table)
