@@ -251,8 +251,10 @@ class Manifest:
     def provenance(self) -> list[tuple[str, str]]:
         """(label, value) pairs a report shows, in reading order; empty values are left out."""
         wall = "" if self.wall_seconds_total is None else f"{self.wall_seconds_total:.1f} s"
+        if self.wall_seconds_total is None and self.wall_seconds_last_invocation is not None:
+            wall = f"not recorded for every sitting (last invocation {self.wall_seconds_last_invocation:.1f} s)"
         if (
-            wall
+            self.wall_seconds_total is not None
             and self.wall_seconds_last_invocation is not None
             and self.wall_seconds_last_invocation != self.wall_seconds_total
         ):

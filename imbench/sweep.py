@@ -214,6 +214,7 @@ def _run_locked(
         if not (out / name).is_file() or (out / name).read_text() != text:
             write_atomic(out / name, text)
     tracker = None
+    wall_open = True  # this invocation's wall time is not yet in the store's meta
     try:
         recomputed = check_fingerprints(suite, store, recompute_changed)
         tasks, total = plan(suite, store)
@@ -222,6 +223,8 @@ def _run_locked(
 
             tasks = with_storage(tasks, optuna_storage, suite.name, suite.config_hash())
         done_before = total - len(tasks)
+        if done_before and store.get_meta("wall_seconds") is None:  # earlier sittings' wall was never recorded
+            store.set_meta("wall_seconds", WALL_UNKNOWN)
         failed = sum(r["status"] in BAD_STATUSES for r in store.rows())
         done = done_before
         if on_progress:
@@ -264,6 +267,7 @@ def _run_locked(
         wall = time.perf_counter() - t0
         if tasks or not exports_current(store):  # missing or stale exports are always rewritten
             counts = export(store, suite, wall, jobs, executor, started)
+            wall_open = False
         else:  # nothing new: the exports already describe the store
             counts = dict(Counter(r["status"] for r in store.rows()))
         note = "MLflow: 0 new parent runs (every group is already logged)" if tracking and tracker is None else ""
@@ -283,12 +287,30 @@ def _run_locked(
             tracker = None
         if recomputed:
             note = f"recomputed the cells of changed dataset(s) {', '.join(recomputed)}. {note}".strip()
+        wall_open = False  # exported above, or nothing ran and the exports already count every sitting
         return SweepResult(out, total, len(tasks), done_before, wall, counts, note, error)
     finally:
         if tracker is not None:  # an error above: let the logging thread finish what it has
             with suppress(BaseException):
                 tracker.close()
+        if wall_open:  # stopped (SIGTERM, Ctrl-C, an error): the next sitting's total still counts this one
+            with suppress(Exception):
+                _add_wall(store, time.perf_counter() - t0)
         store.close()
+
+
+WALL_UNKNOWN = "unknown"
+"""``wall_seconds`` meta of a store whose earlier sittings ran before wall time was recorded per sitting."""
+
+
+def _add_wall(store: Store, seconds: float) -> float | None:
+    """Add one invocation's wall seconds to the store's running total; None once any sitting's is unknown."""
+    prev = store.get_meta("wall_seconds")
+    if prev == WALL_UNKNOWN:
+        return None
+    total = float(prev or 0.0) + seconds
+    store.set_meta("wall_seconds", str(total))
+    return total
 
 
 def _fingerprints_by_name(suite: Suite, store: Store) -> dict[str, str]:
@@ -327,8 +349,7 @@ def export(store: Store, suite: Suite, wall: float, jobs: int, executor: str, st
     pause_point("export")
     _parquet_atomic(store.predictions_frame(), d / "predictions.parquet")
     write_atomic(d / "config.yaml", yaml.safe_dump(suite.config(), sort_keys=False))
-    total_wall = float(store.get_meta("wall_seconds") or 0.0) + wall
-    store.set_meta("wall_seconds", str(total_wall))
+    total_wall = _add_wall(store, wall)
     counts = {str(k): int(v) for k, v in df["status"].value_counts().items()} if len(df) else {}
     timing = [c for c in TIMING_COLUMNS if c in df]
     manifest = Manifest(
@@ -337,7 +358,7 @@ def export(store: Store, suite: Suite, wall: float, jobs: int, executor: str, st
         seed=suite.protocol.seed,
         cells=len(df),
         status_counts=counts,
-        wall_seconds_total=round(total_wall, 2),
+        wall_seconds_total=None if total_wall is None else round(total_wall, 2),
         wall_seconds_last_invocation=round(wall, 2),
         jobs=jobs,
         executor=executor,

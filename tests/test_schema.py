@@ -231,6 +231,8 @@ def test_manifest_round_trip_and_provenance() -> None:
     assert prov["wall time"].startswith("12.3 s") and prov["cpu count"] == "8" and prov["python"] == "3.11.7"
     assert "numpy 2.0" in prov["libraries"] and "xgboost" not in prov["libraries"]
     assert "x86_64" in prov["machine"] and "Linux-x" in prov["machine"]
+    unknown = dict(Manifest(wall_seconds_last_invocation=2.0).provenance())["wall time"]  # a SIGKILLed sitting
+    assert unknown == "not recorded for every sitting (last invocation 2.0 s)"
 
 
 def test_recommendation_json_leaves_out_what_does_not_apply() -> None:

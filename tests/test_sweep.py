@@ -244,6 +244,8 @@ def test_resume_after_kill_computes_only_missing_cells(reference: Path, tmp_path
     pd.testing.assert_frame_equal(results(out), results(reference), check_exact=True)
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["cells"] == N_CELLS and manifest["status_counts"] == {"ok": N_CELLS}
+    # a SIGKILLed sitting could not record its wall time: the total is unknown, not the last sitting's
+    assert manifest["wall_seconds_total"] is None and manifest["wall_seconds_last_invocation"] > 0
 
 
 # --- (2) a run directory belongs to one configuration -----------------------------------------
@@ -473,6 +475,9 @@ def test_sigterm_to_the_driver_stops_its_workers_too(tmp_path: Path) -> None:
         assert not any(_alive(p) for p in workers), "worker processes outlived the driver"
         err.close()
         assert "Traceback" not in (tmp_path / "stderr.txt").read_text(), "a stop is not a crash: no traceback"
+        with sqlite3.connect(tmp_path / "out" / "store.sqlite") as con:  # the stopped sitting's wall time counts
+            (stopped_wall,) = con.execute("SELECT value FROM meta WHERE key = 'wall_seconds'").fetchone()
+        assert float(stopped_wall) > 1.0
     finally:
         err.close()
         if proc.poll() is None:
