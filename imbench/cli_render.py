@@ -320,6 +320,7 @@ def render_advice(con: Console, adv: Advice) -> None:
 
     from imbench.advice.advise import OBJECTIVE_LABEL
     from imbench.advice.metamodel import RANGE, K
+    from imbench.advice.reference import LOWER_IS_BETTER
 
     def say(text: str) -> None:
         con.print(text, markup=False, highlight=False)
@@ -351,6 +352,7 @@ def render_advice(con: Console, adv: Advice) -> None:
         )
     con.print(near)
     label = OBJECTIVE_LABEL.get(adv.objective, f"expected cost ({adv.objective}, as share of a constant guess)")
+    lower = adv.objective.startswith("cost_") or adv.objective in LOWER_IS_BETTER
     spread = f"{RANGE[0]:.0%}–{RANGE[1]:.0%} range"
     for ma in adv.models:
         con.print(f"[bold]{escape(ma.model)}: recommended {escape(ma.recommended)}[/] — {escape(ma.reason)}")
@@ -378,7 +380,8 @@ def render_advice(con: Console, adv: Advice) -> None:
         else ""
     )
     say(
-        f"How to read it: gain = the strategy's {label} minus {BASELINE}'s with the same model, averaged over the "
+        f"How to read it: gain = how much the strategy improves {label} over {BASELINE} with the same model "
+        f"(positive = better{', i.e. a lower value' if lower else ''}), averaged over the "
         f"nearest reference datasets that measured it (column 'datasets'); the {spread} is the spread of their "
         f"gains{coverage}. F1 gain is at the strategy's own threshold; Brier Δ > 0 means worse-calibrated "
         "probabilities. Distance is in robust standard deviations of the meta-features (a reference dataset's "

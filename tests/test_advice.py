@@ -339,6 +339,13 @@ def test_advise_command_prints_advice_and_the_compare_check_and_writes_nothing(
     j = CliRunner().invoke(main, ["advise", str(odd), "--target", "is_fraud", "--positive", "yes", "--json"])
     data = json.loads(j.output)
     assert data["meta"]["n"] == 900 and data["models"][0]["ranked"]
+    # costs rank by expected cost re-scored from the reference runs' stored predictions; gains are savings
+    cost = ["advise", str(odd), "--target", "is_fraud", "--positive", "yes", "--model", "logreg"]
+    c = CliRunner().invoke(main, [*cost, "--cost-fn", "500", "--cost-fp", "10"])
+    assert c.exit_code == 0, c.output
+    text = " ".join(c.output.split())
+    assert "expected cost (cost_50" in text and "(positive = better, i.e. a lower value)" in text
+    assert c.output.strip().splitlines()[-1].endswith(f"--cost-fn 500 --cost-fp 10 '{odd}'")
 
 
 def _advise_error(args: list[str], cwd: Path) -> str:
