@@ -35,9 +35,10 @@ def validation_markdown(validation: dict, sources: list[dict]) -> str:
         f"{validation['k']} nearest reference datasets, at most two per family) is built from the other families "
         "and scored on the held-out datasets. Regret = gain of the best strategy in hindsight minus gain of the "
         "chosen one, in the objective's units (0 is perfect; lower is better); a pick without a result on the "
-        'held-out dataset scores as `none`. The fallback is the better of "always `none`" and "always the '
-        'overall best strategy of the other families"; interval: 95 % bootstrap over families of advice − '
-        "fallback. `advise` uses the advice for a model only where that interval lies below 0, and otherwise "
+        'held-out dataset scores as `none`. The fallback is "always `none`" unless "always the overall best '
+        'strategy of the other families" reliably regrets less (95 % bootstrap interval over families of their '
+        "difference below 0: a change from doing nothing needs evidence); interval in the table: 95 % bootstrap "
+        "over families of advice − fallback. `advise` uses the advice for a model only where that interval lies below 0, and otherwise "
         "recommends the fallback and says so.",
         "",
     ]
@@ -47,8 +48,9 @@ def validation_markdown(validation: dict, sources: list[dict]) -> str:
         lines += [
             f"## {label}" + (f" (10–90 % ranges held {cov:.0%} of held-out gains)" if cov is not None else ""),
             "",
-            "| model | datasets (families) | regret: advice | always overall best | always none | advice − fallback [95 % CI] | advice better / worse | used |",
-            "|---|---|---|---|---|---|---|---|",
+            "| model | datasets (families) | regret: advice | always overall best | always none "
+            "| overall best − none [95 % CI] | advice − fallback [95 % CI] | advice better / worse | used |",
+            "|---|---|---|---|---|---|---|---|---|",
         ]
         for model, s in block["models"].items():
             used = (
@@ -57,6 +59,7 @@ def validation_markdown(validation: dict, sources: list[dict]) -> str:
             lines.append(
                 f"| {model} | {s['datasets']} ({s['families']}) | {s[f'regret_{ADVICE}']:.4f} | "
                 f"{s[f'regret_{OVERALL}']:.4f} (`{s['overall_strategy']}`) | {s[f'regret_{NONE}']:.4f} | "
+                f"{s['overall_minus_none']:+.4f} [{s['overall_ci_low']:+.4f}, {s['overall_ci_high']:+.4f}] | "
                 f"{s['advice_minus_fallback']:+.4f} [{s['ci_low']:+.4f}, {s['ci_high']:+.4f}] | "
                 f"{s['advice_better']} / {s['advice_worse']} | {used} |"
             )

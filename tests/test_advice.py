@@ -236,6 +236,22 @@ def test_fallback_is_none_when_always_none_regrets_less() -> None:
     assert s["regret_none"] == 0 and s["fallback"] == NONE and s["verdict"] == NONE
 
 
+def test_the_overall_best_replaces_none_as_fallback_only_with_evidence() -> None:
+    """A strategy that gains on every family is a reliable fixed rule; one that gains on some and loses on others
+    (lower mean regret, but not reliably) leaves the fallback at doing nothing, as the cheat-sheet would."""
+    ref = _clustered(signal=False)
+    ref.gains.loc[ref.gains["strategy"] == "class_weight", "pr_auc"] = 0.05  # gains everywhere
+    s = summarize(held_out_choices(ref, k=3))["logreg"]
+    assert s["overall_strategy"] == "class_weight" and s["overall_ci_high"] < 0 and s["fallback"] == OVERALL
+    mixed = _clustered(signal=False)
+    cw, g = mixed.gains["strategy"] == "class_weight", mixed.gains
+    g.loc[cw, "pr_auc"] = [0.05 if i < 6 else -0.04 for i in range(12)]  # +0.05 on half the families, -0.04 on half
+    g.loc[~cw, "pr_auc"] = -0.03  # smote loses everywhere
+    m = summarize(held_out_choices(mixed, k=3))["logreg"]
+    assert m["overall_strategy"] == "class_weight" and m["regret_overall_best"] < m["regret_none"]  # better on average
+    assert m["overall_ci_high"] >= 0 and m["fallback"] == NONE  # ... but not reliably: keep none
+
+
 def test_a_pick_without_a_result_scores_as_none() -> None:
     """A held-out dataset where the advised strategy failed: the advice may not skip to the next strategy."""
     ref = _clustered()

@@ -5,8 +5,9 @@ turn; the meta-model is built from the others and advises on each held-out datas
 *regret* is the gain of the best strategy in hindsight minus the gain of the advised one (0 = it picked the
 best); a pick that has no result on the held-out dataset (it failed there, or does not apply) scores as
 ``none`` would, and is counted. Two rules that need no meta-features stand beside it: "always ``none``" and
-"always the strategy with the best mean gain on the other families". The better of the two (lower mean
-regret) is the fallback; the advice is trusted for a model only where the 95 % bootstrap interval of
+"always the strategy with the best mean gain on the other families". The fallback is "always ``none``" unless
+the overall best strategy reliably regrets less (95 % bootstrap interval of overall best − none below zero):
+as in the cheat-sheet, a change from doing nothing needs evidence. The advice is trusted for a model only where the 95 % bootstrap interval of
 advice − fallback (resampling whole families: datasets of one family are not independent) lies below zero.
 """
 
@@ -108,7 +109,9 @@ def summarize(choices: pd.DataFrame, seed: int = 0) -> dict[str, dict[str, Any]]
         return out
     for model, g in [*choices.groupby("model"), ("all", choices)]:
         regret = {r: float(g[f"regret_{r}"].mean()) for r in (ADVICE, OVERALL, NONE)}
-        fallback = OVERALL if regret[OVERALL] < regret[NONE] else NONE
+        over_none = g[f"regret_{OVERALL}"] - g[f"regret_{NONE}"]
+        o_lo, o_hi = _cluster_ci(over_none, g["family"], seed)
+        fallback = OVERALL if o_hi < 0 else NONE
         diff = g[f"regret_{ADVICE}"] - g[f"regret_{fallback}"]
         lo, hi = _cluster_ci(diff, g["family"], seed)
         overall = g[OVERALL].mode()
@@ -119,6 +122,9 @@ def summarize(choices: pd.DataFrame, seed: int = 0) -> dict[str, dict[str, Any]]
             "advice_missing": int(g[f"{ADVICE}_missing"].sum()),
             "overall_missing": int(g[f"{OVERALL}_missing"].sum()),
             "overall_strategy": str(overall.iloc[0]) if len(overall) else BASELINE,
+            "overall_minus_none": float(over_none.mean()),
+            "overall_ci_low": o_lo,
+            "overall_ci_high": o_hi,
             "fallback": fallback,
             "advice_minus_fallback": float(diff.mean()),
             "ci_low": lo,
