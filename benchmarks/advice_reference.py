@@ -39,7 +39,8 @@ def validation_markdown(validation: dict, sources: list[dict]) -> str:
         'strategy of the other families" reliably regrets less (95 % bootstrap interval over families of their '
         "difference below 0: a change from doing nothing needs evidence); interval in the table: 95 % bootstrap "
         "over families of advice − fallback. `advise` uses the advice for a model only where that interval lies below 0, and otherwise "
-        "recommends the fallback and says so.",
+        "recommends the fallback and says so. The overall best strategy is chosen anew with each family held out; "
+        "the table names the most common pick. The `all` row pools the models for reading only.",
         "",
     ]
     for objective, block in validation["objectives"].items():
@@ -48,7 +49,7 @@ def validation_markdown(validation: dict, sources: list[dict]) -> str:
         lines += [
             f"## {label}" + (f" (10–90 % ranges held {cov:.0%} of held-out gains)" if cov is not None else ""),
             "",
-            "| model | datasets (families) | regret: advice | always overall best | always none "
+            "| model | datasets (families) | regret: advice | always overall best (most common pick) | always none "
             "| overall best − none [95 % CI] | advice − fallback [95 % CI] | advice better / worse | used |",
             "|---|---|---|---|---|---|---|---|---|",
         ]
@@ -56,6 +57,8 @@ def validation_markdown(validation: dict, sources: list[dict]) -> str:
             used = (
                 "advice" if s["verdict"] == ADVICE else f"always {'none' if s['verdict'] == NONE else 'overall best'}"
             )
+            if model == "all":  # advise decides per model; the pooled row is for reading only
+                used = f"(pooled, not used: {used})"
             lines.append(
                 f"| {model} | {s['datasets']} ({s['families']}) | {s[f'regret_{ADVICE}']:.4f} | "
                 f"{s[f'regret_{OVERALL}']:.4f} (`{s['overall_strategy']}`) | {s[f'regret_{NONE}']:.4f} | "

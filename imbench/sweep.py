@@ -214,6 +214,7 @@ def _run_locked(
         if not (out / name).is_file() or (out / name).read_text() != text:
             write_atomic(out / name, text)
     tracker = None
+    open_sitting(store)
     wall_open = True  # this invocation's wall time is not yet in the store's meta
     try:
         recomputed = check_fingerprints(suite, store, recompute_changed)
@@ -223,8 +224,6 @@ def _run_locked(
 
             tasks = with_storage(tasks, optuna_storage, suite.name, suite.config_hash())
         done_before = total - len(tasks)
-        if done_before and store.get_meta("wall_seconds") is None:  # earlier sittings' wall was never recorded
-            store.set_meta("wall_seconds", WALL_UNKNOWN)
         failed = sum(r["status"] in BAD_STATUSES for r in store.rows())
         done = done_before
         if on_progress:
@@ -266,8 +265,9 @@ def _run_locked(
                 on_progress(SweepEvent(done, total, failed, row))
         wall = time.perf_counter() - t0
         if tasks or not exports_current(store):  # missing or stale exports are always rewritten
-            counts = export(store, suite, wall, jobs, executor, started)
+            total_wall = _add_wall(store, wall)
             wall_open = False
+            counts = export(store, suite, wall, jobs, executor, started, total_wall)
         else:  # nothing new: the exports already describe the store
             counts = dict(Counter(r["status"] for r in store.rows()))
         note = "MLflow: 0 new parent runs (every group is already logged)" if tracking and tracker is None else ""
@@ -300,12 +300,24 @@ def _run_locked(
 
 
 WALL_UNKNOWN = "unknown"
-"""``wall_seconds`` meta of a store whose earlier sittings ran before wall time was recorded per sitting."""
+"""``wall_seconds`` meta once any sitting's wall time went unrecorded (the total is then unknown for good)."""
+
+
+def open_sitting(store: Store) -> None:
+    """Mark a sitting as running. A mark left by an earlier sitting means it ended without recording its wall
+    time (SIGKILL, a SIGTERM outside the worker pool, older versions), as does a store with cells but no total:
+    the running total becomes unknown instead of silently too low."""
+    lost = store.get_meta("sitting_open") == "1"
+    if lost or (store.revision() > 0 and store.get_meta("wall_seconds") is None):
+        store.set_meta("wall_seconds", WALL_UNKNOWN)
+    store.set_meta("sitting_open", "1")
 
 
 def _add_wall(store: Store, seconds: float) -> float | None:
-    """Add one invocation's wall seconds to the store's running total; None once any sitting's is unknown."""
+    """Add one sitting's wall seconds to the store's running total and close the sitting; None once any
+    sitting's is unknown."""
     prev = store.get_meta("wall_seconds")
+    store.set_meta("sitting_open", "0")
     if prev == WALL_UNKNOWN:
         return None
     total = float(prev or 0.0) + seconds
@@ -336,8 +348,17 @@ EXPORTS = ("results.parquet", "predictions.parquet", "config.yaml", "manifest.js
 """Files derived from the store (manifest.json last: it records the store revision they describe)."""
 
 
-def export(store: Store, suite: Suite, wall: float, jobs: int, executor: str, started: str = "") -> dict[str, int]:
-    """Write results.parquet, predictions.parquet, config.yaml and manifest.json from the store (idempotent)."""
+def export(
+    store: Store,
+    suite: Suite,
+    wall: float,
+    jobs: int,
+    executor: str,
+    started: str = "",
+    total_wall: float | None = None,
+) -> dict[str, int]:
+    """Write results.parquet, predictions.parquet, config.yaml and manifest.json from the store (idempotent).
+    ``total_wall``: the run's wall seconds over all sittings (None: not recorded for every sitting)."""
     import yaml
 
     from imbench.results import results_frame
@@ -349,7 +370,6 @@ def export(store: Store, suite: Suite, wall: float, jobs: int, executor: str, st
     pause_point("export")
     _parquet_atomic(store.predictions_frame(), d / "predictions.parquet")
     write_atomic(d / "config.yaml", yaml.safe_dump(suite.config(), sort_keys=False))
-    total_wall = _add_wall(store, wall)
     counts = {str(k): int(v) for k, v in df["status"].value_counts().items()} if len(df) else {}
     timing = [c for c in TIMING_COLUMNS if c in df]
     manifest = Manifest(

@@ -170,7 +170,7 @@ def _for_model(ref: Reference, meta_model: KnnMetaModel, meta: MetaFeatures, mod
         recommended, basis = top, ADVICE
         reason = "the top of the ranking from similar datasets; in validation this beat any fixed rule"
     else:
-        fallback = summary.get("fallback", OVERALL) if summary else OVERALL
+        fallback = summary.get("fallback", NONE) if summary else NONE  # no evidence: keep doing nothing
         recommended = str(overall.index[0]) if fallback == OVERALL else BASELINE
         basis = fallback
         rule = (
