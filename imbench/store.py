@@ -43,6 +43,10 @@ def _json_default(o: Any) -> Any:
     raise TypeError(f"not JSON serialisable: {type(o).__name__}")
 
 
+WALL_UNKNOWN = "unknown"
+"""``wall_seconds`` meta once any sitting's wall time went unrecorded (the total is then unknown for good)."""
+
+
 class Store:
     """Cells, predictions and run metadata of one run directory."""
 
@@ -106,6 +110,26 @@ class Store:
     def set_meta(self, key: str, value: str) -> None:
         """Set one metadata value (committed at once)."""
         self._set_meta(key, value)
+
+    def open_sitting(self) -> None:
+        """Mark a sitting as running. A mark left by an earlier sitting means it ended without recording its wall
+        time (SIGKILL, a SIGTERM outside the worker pool, older versions), as does a store with cells but no total:
+        the running total becomes unknown instead of silently too low."""
+        lost = self.get_meta("sitting_open") == "1"
+        if lost or (self.revision() > 0 and self.get_meta("wall_seconds") is None):
+            self.set_meta("wall_seconds", WALL_UNKNOWN)
+        self.set_meta("sitting_open", "1")
+
+    def close_sitting(self, seconds: float) -> float | None:
+        """Add one sitting's wall seconds to the running total and close the sitting; None once any sitting's is
+        unknown."""
+        prev = self.get_meta("wall_seconds")
+        self.set_meta("sitting_open", "0")
+        if prev == WALL_UNKNOWN:
+            return None
+        total = float(prev or 0.0) + seconds
+        self.set_meta("wall_seconds", str(total))
+        return total
 
     @property
     def run_id(self) -> str:

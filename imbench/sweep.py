@@ -214,7 +214,7 @@ def _run_locked(
         if not (out / name).is_file() or (out / name).read_text() != text:
             write_atomic(out / name, text)
     tracker = None
-    open_sitting(store)
+    store.open_sitting()
     wall_open = True  # this invocation's wall time is not yet in the store's meta
     try:
         recomputed = check_fingerprints(suite, store, recompute_changed)
@@ -265,7 +265,7 @@ def _run_locked(
                 on_progress(SweepEvent(done, total, failed, row))
         wall = time.perf_counter() - t0
         if tasks or not exports_current(store):  # missing or stale exports are always rewritten
-            total_wall = _add_wall(store, wall)
+            total_wall = store.close_sitting(wall)
             wall_open = False
             counts = export(store, suite, wall, jobs, executor, started, total_wall)
         else:  # nothing new: the exports already describe the store
@@ -295,34 +295,8 @@ def _run_locked(
                 tracker.close()
         if wall_open:  # stopped (SIGTERM, Ctrl-C, an error): the next sitting's total still counts this one
             with suppress(Exception):
-                _add_wall(store, time.perf_counter() - t0)
+                store.close_sitting(time.perf_counter() - t0)
         store.close()
-
-
-WALL_UNKNOWN = "unknown"
-"""``wall_seconds`` meta once any sitting's wall time went unrecorded (the total is then unknown for good)."""
-
-
-def open_sitting(store: Store) -> None:
-    """Mark a sitting as running. A mark left by an earlier sitting means it ended without recording its wall
-    time (SIGKILL, a SIGTERM outside the worker pool, older versions), as does a store with cells but no total:
-    the running total becomes unknown instead of silently too low."""
-    lost = store.get_meta("sitting_open") == "1"
-    if lost or (store.revision() > 0 and store.get_meta("wall_seconds") is None):
-        store.set_meta("wall_seconds", WALL_UNKNOWN)
-    store.set_meta("sitting_open", "1")
-
-
-def _add_wall(store: Store, seconds: float) -> float | None:
-    """Add one sitting's wall seconds to the store's running total and close the sitting; None once any
-    sitting's is unknown."""
-    prev = store.get_meta("wall_seconds")
-    store.set_meta("sitting_open", "0")
-    if prev == WALL_UNKNOWN:
-        return None
-    total = float(prev or 0.0) + seconds
-    store.set_meta("wall_seconds", str(total))
-    return total
 
 
 def _fingerprints_by_name(suite: Suite, store: Store) -> dict[str, str]:

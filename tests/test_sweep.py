@@ -354,19 +354,18 @@ def test_predictions_reproduce_stored_metrics(reference: Path) -> None:
 def test_wall_time_adds_up_over_sittings_and_turns_unknown_after_an_unrecorded_one(tmp_path: Path) -> None:
     """Each sitting that ends in the sweep's hands adds its wall time once; a sitting that left its mark open
     (killed before it could record) makes the total unknown for good, never silently too low."""
-    from imbench.store import Store
-    from imbench.sweep import WALL_UNKNOWN, _add_wall, open_sitting
+    from imbench.store import WALL_UNKNOWN, Store
 
     store = Store(tmp_path / "run", "hash", {"name": "s"})
-    open_sitting(store)  # a fresh store: nothing was lost before
-    assert _add_wall(store, 10.0) == 10.0
-    open_sitting(store)
-    assert _add_wall(store, 5.0) == 15.0 and store.get_meta("sitting_open") == "0"
-    open_sitting(store)  # ... and this sitting is SIGKILLed: its mark stays open
-    open_sitting(store)  # the next sitting finds it
-    assert store.get_meta("wall_seconds") == WALL_UNKNOWN and _add_wall(store, 3.0) is None
-    open_sitting(store)
-    assert _add_wall(store, 1.0) is None  # unknown stays unknown
+    store.open_sitting()  # a fresh store: nothing was lost before
+    assert store.close_sitting(10.0) == 10.0
+    store.open_sitting()
+    assert store.close_sitting(5.0) == 15.0 and store.get_meta("sitting_open") == "0"
+    store.open_sitting()  # ... and this sitting is SIGKILLed: its mark stays open
+    store.open_sitting()  # the next sitting finds it
+    assert store.get_meta("wall_seconds") == WALL_UNKNOWN and store.close_sitting(3.0) is None
+    store.open_sitting()
+    assert store.close_sitting(1.0) is None  # unknown stays unknown
     store.close()
 
 
