@@ -268,7 +268,9 @@ def _run_locked(
             total_wall = store.close_sitting(wall)
             wall_open = False
             counts = export(store, suite, wall, jobs, executor, started, total_wall)
-        else:  # nothing new: the exports already describe the store
+        else:  # nothing new: the exports already describe the store (and a no-op adds no wall time)
+            store.close_sitting(0.0)
+            wall_open = False
             counts = dict(Counter(r["status"] for r in store.rows()))
         note = "MLflow: 0 new parent runs (every group is already logged)" if tracking and tracker is None else ""
         error = ""
@@ -287,7 +289,6 @@ def _run_locked(
             tracker = None
         if recomputed:
             note = f"recomputed the cells of changed dataset(s) {', '.join(recomputed)}. {note}".strip()
-        wall_open = False  # exported above, or nothing ran and the exports already count every sitting
         return SweepResult(out, total, len(tasks), done_before, wall, counts, note, error)
     finally:
         if tracker is not None:  # an error above: let the logging thread finish what it has

@@ -369,6 +369,17 @@ def test_wall_time_adds_up_over_sittings_and_turns_unknown_after_an_unrecorded_o
     store.close()
 
 
+def test_a_rerun_of_a_finished_run_closes_its_sitting(reference: Path, tmp_path: Path) -> None:
+    """Nothing to do and the exports current: the sitting still closes, so the next one does not think it lost."""
+    out = tmp_path / "run"
+    shutil.copytree(reference, out)
+    r = invoke(write_suite(tmp_path), out)
+    assert r.exit_code == 0, r.output
+    with sqlite3.connect(out / "store.sqlite") as con:
+        meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+    assert meta["sitting_open"] == "0" and meta["wall_seconds"] != "unknown"
+
+
 def test_exports_config_and_manifest(reference: Path) -> None:
     import yaml
 
