@@ -153,3 +153,21 @@ def test_palette_cross_report_stability(tmp_path: Path) -> None:
     figure = fig.draw_metric_vs_ir(figd.metric_vs_ir_data(a.results, a.metric), "PR-AUC")
     colours = {s: _colour(x) for s, x in _strategy_artists(figure)}
     assert colours == {"smote": palette.KNOWN["smote"], "none": palette.BASELINE_COLOR}
+
+
+def test_ladder_curve_averages_bases_at_each_rung(tmp_path: Path) -> None:
+    """Two ladder bases whose exact IRs differ (9.9 vs 10.1) share one point per rung: the curve is the mean
+    over bases at the nominal rung, not a zigzag between the bases' slightly different IRs."""
+    ladder = {f"ladder:{r}/{b}": r + d for r in (10, 20, 50) for b, d in (("keel:a", -0.1), ("keel:b", 0.1))}
+    a = analyse(load_run(make_run(tmp_path / "ladder", ladder, {"none": 0.0, "smote": 0.02}, folds=2)))
+    data = figd.metric_vs_ir_data(a.results, a.metric)
+    assert sorted(data["ir"].unique()) == [10.0, 20.0, 50.0]
+    figure = fig.draw_metric_vs_ir(data, "PR-AUC")
+    for line in figure.axes[0].lines:
+        assert list(line.get_xdata()) == [10.0, 20.0, 50.0]
+    none = data[data["strategy"] == "none"].groupby("ir")["mean"].mean()
+    drawn = next(x for s, x in _strategy_artists(figure) if s == "none")
+    assert np.allclose(drawn.get_ydata(), none.to_numpy())
+    import matplotlib.pyplot as plt
+
+    plt.close(figure)

@@ -143,7 +143,12 @@ def _verdict_table(a: Analysis, groups: list[Group], title: str, kind: str) -> l
         (
             f"Each cell compares every strategy with {code(BASELINE)} over the row's datasets (fold means first). "
             f'"use X": X is better than {code(BASELINE)} (Wilcoxon signed-rank over datasets, Benjamini–Hochberg '
-            f"q < {stats.ALPHA} across all {a.family_size} tests of this report) and has the best mean rank among the "
+            + (
+                f"q < {stats.ALPHA} across all {a.family_size} tests of this report)"
+                if a.family_size
+                else f"q < {stats.ALPHA}; no comparison of this report had enough datasets to be tested)"
+            )
+            + " and has the best mean rank among the "
             f'strategies that are; otherwise "no reliable difference — keep {code(BASELINE)}", with the best-ranked '
             f"other strategy described. Δ = strategy − {code(BASELINE)} per dataset, in the metric's units (for Brier, "
             f"negative is better); IQR = its quartiles; W/T/L = datasets where the gain is above / within / below "
@@ -386,7 +391,9 @@ def method_notes(a: Analysis) -> list[str]:
             f"α = {stats.ALPHA}; such cells say so instead."
         ),
         (
-            f"Multiple comparisons: one family of {a.family_size} tests — every testable comparison this report prints "
+            f"Multiple comparisons: one family of {a.family_size} tests"
+            + ("" if a.family_size else " (no comparison had enough datasets)")
+            + " — every testable comparison this report prints "
             f"(each strategy vs {code(BASELINE)} in every tier row, minority-size row and all-datasets comparison, on "
             f"{', '.join(label(m) for m in metrics)}, plus X+threshold vs X on thresholded metrics) — with "
             "Benjamini–Hochberg false-discovery-rate control at 5% (scipy.stats.false_discovery_control); q = adjusted p."

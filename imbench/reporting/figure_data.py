@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from imbench.reporting.tables import RankComparison
+from imbench.reporting.tables import LADDER, RankComparison
 from imbench.schema import BASELINE
 
 
@@ -37,12 +37,18 @@ def gain_heatmap_data(comparisons: Sequence[RankComparison]) -> pd.DataFrame:
 
 
 def metric_vs_ir_data(results: pd.DataFrame, metric: str) -> pd.DataFrame:
-    """Mean ``test_<metric>`` per dataset × model × strategy over ok folds, with the dataset's IR."""
+    """Mean ``test_<metric>`` per dataset × model × strategy over ok folds, with the dataset's IR.
+
+    A ladder rung (``ladder:RUNG/BASE``) is placed at its nominal RUNG, not its exact IR (9.95 for one base,
+    10.0 for another), so the drawn curve averages the bases at each rung instead of zigzagging between them.
+    """
     col = f"test_{metric}"
     ok = results[(results["status"] == "ok")]
     if col not in ok or "ir" not in ok:
         return pd.DataFrame(columns=["dataset", "model", "strategy", "ir", "mean"])
     agg = ok.groupby(["dataset", "model", "strategy"]).agg(ir=("ir", "first"), mean=(col, "mean")).reset_index()
+    rung = pd.to_numeric(agg["dataset"].str.extract(LADDER)["rung"], errors="coerce")
+    agg["ir"] = rung.where(rung.notna(), agg["ir"]).astype(float)
     return agg.sort_values(["model", "strategy", "ir"]).reset_index(drop=True)
 
 

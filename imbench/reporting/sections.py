@@ -306,7 +306,8 @@ def figure_section(a: Analysis, pr_dataset: str | None) -> list:
             Figure(
                 f"{label(a.metric)} vs imbalance ratio",
                 fig.to_png(fig.draw_metric_vs_ir(ir, label(a.metric))),
-                "mean over ok folds per dataset; dashed = none",
+                "mean over ok folds per dataset (an IR ladder: per rung, averaged over its base problems); "
+                "dashed = none",
             )
         )
     cal = figd.calibration_harm_data([c for (m, _), c in a.overall.items() if m in ("brier", "ece")])

@@ -70,7 +70,7 @@ def _families(a: Analysis) -> dict[str, str]:
 def calibration_cost(a: Analysis) -> str | None:
     """Mean Brier change of resampling strategies vs none over all datasets, per model."""
     fam = _families(a)
-    diffs, sig_worse, pairs, base_vals = [], 0, 0, []
+    diffs, sig_worse, tested, pairs, base_vals = [], 0, 0, 0, []
     for (m, _model), c in a.overall.items():
         if m != "brier" or not c.ok or c.wilcoxon.empty:
             continue
@@ -78,6 +78,7 @@ def calibration_cost(a: Analysis) -> str | None:
         for row in w.itertuples(index=False):
             pairs += 1
             diffs.append(row.mean_diff)
+            tested += int(np.isfinite(row.p_adj))
             sig_worse += int(row.significant and row.mean_diff > 0)
         if len(w):
             base_vals.append(float(c.fold_values[BASELINE].mean()))
@@ -88,7 +89,12 @@ def calibration_cost(a: Analysis) -> str | None:
     return (
         f"Calibration: resampling {direction} the Brier score by {abs(mean):.4f} on average over datasets vs "
         f"{code(BASELINE)} (whose mean Brier is {np.mean(base_vals):.4f}), over {pairs} resampling strategy × model "
-        f"pair(s); significantly worse (Wilcoxon over datasets, Benjamini–Hochberg) in {sig_worse} of {pairs}."
+        + (
+            "pair(s); too few datasets for a test in every pair."
+            if not tested
+            else f"pair(s); significantly worse (Wilcoxon over datasets, Benjamini–Hochberg) in {sig_worse} of "
+            + (f"{pairs}." if tested == pairs else f"the {tested} tested ({pairs - tested} had too few datasets).")
+        )
     )
 
 
