@@ -24,6 +24,10 @@ PACKAGE_FILE = Path(__file__).resolve().parents[1] / "imbench" / "advice" / REFE
 LABEL = {"pr_auc": "PR-AUC", "f1": "F1", "brier": "Brier"}
 
 
+def _q(q: float) -> str:
+    return "q —" if q != q else f"q {q:.2g}"
+
+
 def validation_markdown(validation: dict, sources: list[dict]) -> str:
     """The validation block as Markdown tables (per objective: per model, mean regret of each rule)."""
     runs = ", ".join(f"`{s['run']}` ({s['cells']} cells)" for s in sources)
@@ -35,12 +39,15 @@ def validation_markdown(validation: dict, sources: list[dict]) -> str:
         f"{validation['k']} nearest reference datasets, at most two per family) is built from the other families "
         "and scored on the held-out datasets. Regret = gain of the best strategy in hindsight minus gain of the "
         "chosen one, in the objective's units (0 is perfect; lower is better); a pick without a result on the "
-        'held-out dataset scores as `none`. The fallback is "always `none`" unless "always the overall best '
-        'strategy of the other families" reliably regrets less (95 % bootstrap interval over families of their '
-        "difference below 0: a change from doing nothing needs evidence); interval in the table: 95 % bootstrap "
-        "over families of advice − fallback. `advise` uses the advice for a model only where that interval lies below 0, and otherwise "
-        "recommends the fallback and says so. The overall best strategy is chosen anew with each family held out; "
-        "the table names the most common pick. The `all` row pools the models for reading only.",
+        "held-out dataset scores as `none`. Two decisions per model and objective, each a test over held-out "
+        "families (datasets of one family are not independent, so whole families are resampled: cluster bootstrap, "
+        "2,000 resamples, giving the 95 % interval and a two-sided p of the mean difference), with Benjamini–"
+        'Hochberg across every model × objective of this page (q = adjusted p): the fallback is "always `none`" '
+        'unless "always the overall best strategy of the other families" reliably regrets less (q < 0.05, mean '
+        "below 0: a change from doing nothing needs evidence); `advise` uses the advice for a model only where advice "
+        "− fallback is reliably below 0 in the same way, and otherwise recommends the fallback and says so. The "
+        "overall best strategy is chosen anew with each family held out; the table names the most common pick. The "
+        "`all` row pools the models for reading only (its own decisions, not in the family).",
         "",
     ]
     for objective, block in validation["objectives"].items():
@@ -50,7 +57,7 @@ def validation_markdown(validation: dict, sources: list[dict]) -> str:
             f"## {label}" + (f" (10–90 % ranges held {cov:.0%} of held-out gains)" if cov is not None else ""),
             "",
             "| model | datasets (families) | regret: advice | always overall best (most common pick) | always none "
-            "| overall best − none [95 % CI] | advice − fallback [95 % CI] | advice better / worse | used |",
+            "| overall best − none [95 % CI], q | advice − fallback [95 % CI], q | advice better / worse | used |",
             "|---|---|---|---|---|---|---|---|---|",
         ]
         for model, s in block["models"].items():
@@ -62,8 +69,9 @@ def validation_markdown(validation: dict, sources: list[dict]) -> str:
             lines.append(
                 f"| {model} | {s['datasets']} ({s['families']}) | {s[f'regret_{ADVICE}']:.4f} | "
                 f"{s[f'regret_{OVERALL}']:.4f} (`{s['overall_strategy']}`) | {s[f'regret_{NONE}']:.4f} | "
-                f"{s['overall_minus_none']:+.4f} [{s['overall_ci_low']:+.4f}, {s['overall_ci_high']:+.4f}] | "
-                f"{s['advice_minus_fallback']:+.4f} [{s['ci_low']:+.4f}, {s['ci_high']:+.4f}] | "
+                f"{s['overall_minus_none']:+.4f} [{s['overall_ci_low']:+.4f}, {s['overall_ci_high']:+.4f}], "
+                f"{_q(s['overall_q'])} | {s['advice_minus_fallback']:+.4f} [{s['ci_low']:+.4f}, {s['ci_high']:+.4f}], "
+                f"{_q(s['q'])} | "
                 f"{s['advice_better']} / {s['advice_worse']} | {used} |"
             )
         lines.append("")

@@ -77,21 +77,25 @@ def compare(args: argparse.Namespace) -> int:
     reruns = pd.concat([load_run(p).results for p in sorted(args.out.iterdir()) if p.is_dir()], ignore_index=True)
     keys = set(zip(reruns["dataset"], reruns["model"], strict=True))
     a, b = _fold_means(main.results, metric), _fold_means(reruns, metric)
-    rhos, moved = [], []
+    rhos, moved, same_top = [], [], []
     for key in sorted(keys):
         if key not in a.index or key not in b.index:
             continue
         x, y = a.loc[key].dropna(), b.loc[key].dropna()
         common = x.index.intersection(y.index)
         if len(common) >= 3:
-            rhos.append(x[common].rank().corr(y[common].rank(), method="pearson"))
-            moved.append(float((x[common] - y[common]).abs().mean()))
+            x, y = x[common], y[common]
+            rhos.append(x.rank().corr(y.rank(), method="pearson"))
+            moved.append(float((x - y).abs().mean()))
+            # decision-only strategies tie with their base on this metric: a top strategy is any tied at the top
+            same_top.append(bool(set(x.index[x == x.max()]) & set(y.index[y == y.max()])))
     print(f"blocks rerun with more trials: {len(keys)} (suite {suite.name}, metric {metric})")
     print(
         f"per-block Spearman rank correlation of the strategies, 1x vs more trials: median {np.median(rhos):.3f}, "
         f"min {np.min(rhos):.3f}, share >= 0.8: {np.mean(np.array(rhos) >= 0.8 - 1e-9):.2f}"
     )
     print(f"mean |Δ {metric}| per strategy and block: {np.mean(moved):.4f}")
+    print(f"same best strategy in {sum(same_top)} of {len(same_top)} blocks")
     block_of = list(zip(main.results["dataset"], main.results["model"], strict=True))
     kept = main.results[[k not in keys for k in block_of]]
     merged = pd.concat([kept, reruns[main.results.columns.intersection(reruns.columns)]], ignore_index=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 from pathlib import Path
@@ -21,7 +22,7 @@ from imbench.advice.reference import (
     family_of,
     load_reference,
 )
-from imbench.advice.validation import ADVICE, NONE, OVERALL, held_out_choices, summarize, validate
+from imbench.advice.validation import ADVICE, NONE, OVERALL, decide, held_out_choices, summarize, validate
 from imbench.cli import main
 from imbench.datasets import load_dataset
 from imbench.errors import ConfigError, DataValidationError
@@ -252,6 +253,26 @@ def test_the_overall_best_replaces_none_as_fallback_only_with_evidence() -> None
     assert m["overall_ci_high"] >= 0 and m["fallback"] == NONE  # ... but not reliably: keep none
 
 
+def test_decisions_are_corrected_across_the_family_of_models_and_objectives() -> None:
+    """A marginal win (p = 0.03) is trusted when it is the only decision, but not among ten where the other nine
+    show nothing: Benjamini–Hochberg across the family lifts its q to 0.3, and the fallback stays."""
+
+    def summary(p: float) -> dict:
+        test = {"mean": -0.01 if p < 0.5 else 0.0, "ci_low": -0.02, "ci_high": 0.01, "p": p, "better": 3, "worse": 1}
+        return {"overall_p": 1.0, "overall_minus_none": 0.0, "advice_vs": {NONE: test, OVERALL: test}}
+
+    alone = [summary(0.03)]
+    decide(alone)
+    assert alone[0]["fallback"] == NONE and alone[0]["verdict"] == ADVICE and alone[0]["q"] == pytest.approx(0.03)
+    family = [summary(0.03)] + [summary(0.8) for _ in range(9)]
+    decide(family)
+    assert family[0]["q"] == pytest.approx(0.3) and family[0]["verdict"] == NONE
+    assert all(s["verdict"] == NONE for s in family)
+    strong = [summary(0.001)] + [summary(0.8) for _ in range(9)]
+    decide(strong)
+    assert strong[0]["q"] == pytest.approx(0.01) and strong[0]["verdict"] == ADVICE
+
+
 def test_a_pick_without_a_result_scores_as_none() -> None:
     """A held-out dataset where the advised strategy failed: the advice may not skip to the next strategy."""
     ref = _clustered()
@@ -304,14 +325,26 @@ def test_shipped_reference_matches_the_published_results_and_its_validation() ->
     again = summarize(held_out_choices(ref, "pr_auc"))
     assert set(stored) == set(again)
     for model, s in stored.items():
-        assert s["verdict"] == again[model]["verdict"]
         assert s["regret_advice"] == pytest.approx(again[model]["regret_advice"], abs=1e-9)
+        assert s["overall_p"] == pytest.approx(again[model]["overall_p"], abs=1e-12)
+        for rule in (NONE, OVERALL):
+            assert s["advice_vs"][rule]["p"] == pytest.approx(again[model]["advice_vs"][rule]["p"], abs=1e-12)
+    # the stored verdicts are the decisions over the whole family (every model × objective), from the stored p's
+    family = [
+        copy.deepcopy(s) for b in ref.validation["objectives"].values() for m, s in b["models"].items() if m != "all"
+    ]
+    decide(family)
+    stored_all = [s for b in ref.validation["objectives"].values() for m, s in b["models"].items() if m != "all"]
+    assert [s["verdict"] for s in family] == [s["verdict"] for s in stored_all]
+    assert [s["fallback"] for s in family] == [s["fallback"] for s in stored_all]
 
 
 def test_validate_gives_a_block_per_objective_and_k() -> None:
     v = validate(_clustered())
     assert set(v["objectives"]) == {"pr_auc", "f1", "brier"} and set(v["k_sensitivity"]) == {"3", "5", "7", "11", "15"}
     assert 0 <= v["objectives"]["pr_auc"]["range_coverage"] <= 1
+    assert "Benjamini–Hochberg" in v["decisions"]
+    assert all({"q", "overall_q", "verdict"} <= set(s) for b in v["objectives"].values() for s in b["models"].values())
 
 
 # --- the journey and the command --------------------------------------------------------------------------

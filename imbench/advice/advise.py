@@ -164,11 +164,12 @@ def _for_model(ref: Reference, meta_model: KnnMetaModel, meta: MetaFeatures, mod
             f"the nearest datasets lost {summary['regret_advice']:.3f} {_units(objective)} on average against the best "
             f"strategy in hindsight, always {_rule(summary)} lost {fallback_regret:.3f}: a "
             f"difference of {summary['advice_minus_fallback']:+.3f} (95% CI {summary['ci_low']:+.3f} to "
-            f"{summary['ci_high']:+.3f}, bootstrap over families)"
+            f"{summary['ci_high']:+.3f}, bootstrap over families; q = {summary.get('q', float('nan')):.2g}, "
+            "Benjamini–Hochberg across models and objectives)"
         )
     if summary and summary.get("verdict") == ADVICE:
         recommended, basis = top, ADVICE
-        reason = "the top of the ranking from similar datasets; in validation this beat any fixed rule"
+        reason = "the top of the ranking from similar datasets; in validation this reliably beat the fixed rule"
     else:
         fallback = summary.get("fallback", NONE) if summary else NONE  # no evidence: keep doing nothing
         recommended = str(overall.index[0]) if fallback == OVERALL else BASELINE

@@ -5,10 +5,14 @@ turn; the meta-model is built from the others and advises on each held-out datas
 *regret* is the gain of the best strategy in hindsight minus the gain of the advised one (0 = it picked the
 best); a pick that has no result on the held-out dataset (it failed there, or does not apply) scores as
 ``none`` would, and is counted. Two rules that need no meta-features stand beside it: "always ``none``" and
-"always the strategy with the best mean gain on the other families". The fallback is "always ``none``" unless
-the overall best strategy reliably regrets less (95 % bootstrap interval of overall best − none below zero):
-as in the cheat-sheet, a change from doing nothing needs evidence. The advice is trusted for a model only where the 95 % bootstrap interval of
-advice − fallback (resampling whole families: datasets of one family are not independent) lies below zero.
+"always the strategy with the best mean gain on the other families".
+
+Decisions, each a test over held-out families (datasets of one family are not independent, so whole families
+are resampled: a cluster bootstrap gives the 95 % interval and a two-sided p of the mean difference), with
+Benjamini–Hochberg across every model × objective of the table (the family of decisions ``advise`` rests on):
+the fallback is "always ``none``" unless the overall best strategy reliably regrets less (q < 0.05, mean
+below zero): as in the cheat-sheet, a change from doing nothing needs evidence. The advice is trusted for a
+model and objective only where advice − fallback is reliably below zero in the same way.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import pandas as pd
 
 from imbench.advice.metamodel import K, KnnMetaModel, overall_gains
 from imbench.advice.reference import Reference
+from imbench.reporting.stats import ALPHA, fdr_bh
 from imbench.schema import BASELINE
 
 K_GRID = (3, 5, 7, 11, 15)
@@ -87,33 +92,43 @@ def coverage(reference: Reference, objective: str = "pr_auc", k: int = K) -> flo
     return hits / total if total else float("nan")
 
 
-def _cluster_ci(diff: pd.Series, family: pd.Series, seed: int) -> tuple[float, float]:
-    """95 % bootstrap interval of the mean of ``diff``, resampling whole families."""
+def _cluster_test(diff: pd.Series, family: pd.Series, seed: int) -> dict[str, float]:
+    """Mean of ``diff`` with its 95 % bootstrap interval and two-sided bootstrap p, resampling whole families."""
     groups = [g.to_numpy() for _, g in diff.groupby(family)]
+    mean = float(diff.mean())
     if len(groups) < 2:
-        return float("nan"), float("nan")
+        return {"mean": mean, "ci_low": float("nan"), "ci_high": float("nan"), "p": float("nan")}
     rng = np.random.default_rng(seed)
-    means = []
-    for _ in range(BOOTSTRAP):
-        pick = rng.integers(0, len(groups), len(groups))
-        means.append(np.concatenate([groups[i] for i in pick]).mean())
+    means = np.array(
+        [
+            np.concatenate([groups[i] for i in rng.integers(0, len(groups), len(groups))]).mean()
+            for _ in range(BOOTSTRAP)
+        ]
+    )
     lo, hi = np.quantile(means, [0.025, 0.975])
-    return float(lo), float(hi)
+    if np.allclose(means, 0.0):  # the rules never differ: no evidence either way
+        p = 1.0
+    else:  # share of resamples on the far side of zero, both tails, with the +1 of a permutation-style p
+        p = min(1.0, 2 * (min(int((means >= 0).sum()), int((means <= 0).sum())) + 1) / (BOOTSTRAP + 1))
+    return {"mean": mean, "ci_low": float(lo), "ci_high": float(hi), "p": float(p)}
 
 
 def summarize(choices: pd.DataFrame, seed: int = 0) -> dict[str, dict[str, Any]]:
-    """Per model (and ``all``): mean regret of each rule, the fallback rule, advice − fallback with its interval,
-    and the verdict (``advice``, or the fallback's name)."""
+    """Per model (and ``all``, pooled for reading only): mean regret of each rule, overall best − none and
+    advice − each rule with interval and p, then the decisions (``decide``) within this objective's models."""
     out: dict[str, dict[str, Any]] = {}
     if choices.empty:
         return out
     for model, g in [*choices.groupby("model"), ("all", choices)]:
         regret = {r: float(g[f"regret_{r}"].mean()) for r in (ADVICE, OVERALL, NONE)}
-        over_none = g[f"regret_{OVERALL}"] - g[f"regret_{NONE}"]
-        o_lo, o_hi = _cluster_ci(over_none, g["family"], seed)
-        fallback = OVERALL if o_hi < 0 else NONE
-        diff = g[f"regret_{ADVICE}"] - g[f"regret_{fallback}"]
-        lo, hi = _cluster_ci(diff, g["family"], seed)
+        over = _cluster_test(g[f"regret_{OVERALL}"] - g[f"regret_{NONE}"], g["family"], seed)
+        vs = {}
+        for r in (NONE, OVERALL):
+            diff = g[f"regret_{ADVICE}"] - g[f"regret_{r}"]
+            vs[r] = _cluster_test(diff, g["family"], seed) | {
+                "better": int((diff < 0).sum()),
+                "worse": int((diff > 0).sum()),
+            }
         overall = g[OVERALL].mode()
         out[str(model)] = {
             "datasets": int(g["dataset"].nunique()),
@@ -122,18 +137,35 @@ def summarize(choices: pd.DataFrame, seed: int = 0) -> dict[str, dict[str, Any]]
             "advice_missing": int(g[f"{ADVICE}_missing"].sum()),
             "overall_missing": int(g[f"{OVERALL}_missing"].sum()),
             "overall_strategy": str(overall.iloc[0]) if len(overall) else BASELINE,
-            "overall_minus_none": float(over_none.mean()),
-            "overall_ci_low": o_lo,
-            "overall_ci_high": o_hi,
-            "fallback": fallback,
-            "advice_minus_fallback": float(diff.mean()),
-            "ci_low": lo,
-            "ci_high": hi,
-            "advice_better": int((diff < 0).sum()),
-            "advice_worse": int((diff > 0).sum()),
-            "verdict": ADVICE if hi < 0 else fallback,
+            "overall_minus_none": over["mean"],
+            "overall_ci_low": over["ci_low"],
+            "overall_ci_high": over["ci_high"],
+            "overall_p": over["p"],
+            "advice_vs": vs,
         }
+    decide([s for m, s in out.items() if m != "all"])
+    decide([out["all"]])  # the pooled row: its own decision, for reading only
     return out
+
+
+def decide(summaries: list[dict[str, Any]]) -> None:
+    """The two decisions for every summary in one family, Benjamini–Hochberg across it (in place).
+
+    First the fallback (overall best when it reliably regrets less than ``none``), then the verdict (the advice
+    when it reliably regrets less than that fallback). Sets ``fallback``, ``overall_q``, ``advice_minus_fallback``,
+    ``ci_low``/``ci_high``, ``p``, ``q``, ``advice_better``/``advice_worse`` (datasets, against the fallback) and
+    ``verdict``.
+    """
+    for s, q in zip(summaries, fdr_bh([s["overall_p"] for s in summaries]), strict=True):
+        s["overall_q"] = float(q)
+        s["fallback"] = OVERALL if q < ALPHA and s["overall_minus_none"] < 0 else NONE
+    for s in summaries:
+        d = s["advice_vs"][s["fallback"]]
+        s.update(advice_minus_fallback=d["mean"], ci_low=d["ci_low"], ci_high=d["ci_high"], p=d["p"])
+        s.update(advice_better=d["better"], advice_worse=d["worse"])
+    for s, q in zip(summaries, fdr_bh([s["p"] for s in summaries]), strict=True):
+        s["q"] = float(q)
+        s["verdict"] = ADVICE if q < ALPHA and s["advice_minus_fallback"] < 0 else s["fallback"]
 
 
 def validate(reference: Reference, seed: int = 0) -> dict[str, Any]:
@@ -146,6 +178,9 @@ def validate(reference: Reference, seed: int = 0) -> dict[str, Any]:
         if not objective.startswith("cost_"):
             block["range_coverage"] = coverage(reference, objective)
         result["objectives"][objective] = block
+    # one family of decisions across every objective and model advise may answer for (pooled rows stay apart)
+    decide([s for b in result["objectives"].values() for m, s in b["models"].items() if m != "all"])
+    result["decisions"] = "cluster bootstrap over families, two-sided p, Benjamini–Hochberg across models × objectives"
     result["k_sensitivity"] = {
         str(k): float(held_out_choices(reference, "pr_auc", k)[f"regret_{ADVICE}"].mean()) for k in K_GRID
     }
