@@ -39,15 +39,20 @@ def validation_markdown(validation: dict, sources: list[dict]) -> str:
         f"{validation['k']} nearest reference datasets, at most two per family) is built from the other families "
         "and scored on the held-out datasets. Regret = gain of the best strategy in hindsight minus gain of the "
         "chosen one, in the objective's units (0 is perfect; lower is better); a pick without a result on the "
-        "held-out dataset scores as `none`. Two decisions per model and objective, each a test over held-out "
-        "families (datasets of one family are not independent, so whole families are resampled: cluster bootstrap, "
-        "2,000 resamples, giving the 95 % interval and a two-sided p of the mean difference), with Benjamini–"
-        'Hochberg across every model × objective of this page (q = adjusted p): the fallback is "always `none`" '
-        'unless "always the overall best strategy of the other families" reliably regrets less (q < 0.05, mean '
-        "below 0: a change from doing nothing needs evidence); `advise` uses the advice for a model only where advice "
-        "− fallback is reliably below 0 in the same way, and otherwise recommends the fallback and says so. The "
-        "overall best strategy is chosen anew with each family held out; the table names the most common pick. The "
-        "`all` row pools the models for reading only (its own decisions, not in the family).",
+        "held-out dataset scores as `none`. Two decisions per model and objective rest on tests over held-out "
+        "families (datasets of one family are not independent): the mean difference of two rules' regrets over "
+        "datasets, tested by an exact sign-flip test over families (under no difference a family's total is as "
+        "likely positive as negative), with one Benjamini–Hochberg family of "
+        f"{validation['family_size']} tests across every model × objective of this page and three comparisons "
+        "each (overall best − none, advice − none, advice − overall best; pairs of rules that never differ are "
+        'not tests and are left out); q = adjusted p. The fallback is "always `none`" unless "always the overall '
+        'best strategy of the other families" reliably regrets less (q < 0.05, mean below 0: a change from doing '
+        "nothing needs evidence); `advise` uses the advice for a model only where advice − fallback is reliably "
+        "below 0 in the same way, and otherwise recommends the fallback and says so. Intervals are 95 % cluster "
+        "bootstraps over families (2,000 resamples), not adjusted for the many comparisons, so an interval can "
+        "exclude 0 where q does not reach 0.05. The overall best strategy is chosen anew with each family held out; "
+        "the table names the most common pick. The `all` rows pool the models for reading only and form their own "
+        f"family ({validation['pooled_family_size']} tests).",
         "",
     ]
     for objective, block in validation["objectives"].items():
@@ -57,7 +62,8 @@ def validation_markdown(validation: dict, sources: list[dict]) -> str:
             f"## {label}" + (f" (10–90 % ranges held {cov:.0%} of held-out gains)" if cov is not None else ""),
             "",
             "| model | datasets (families) | regret: advice | always overall best (most common pick) | always none "
-            "| overall best − none [95 % CI], q | advice − fallback [95 % CI], q | advice better / worse | used |",
+            "| overall best − none [unadjusted 95 % CI], q | advice − fallback [unadjusted 95 % CI], q "
+            "| advice better / worse (datasets) | used |",
             "|---|---|---|---|---|---|---|---|---|",
         ]
         for model, s in block["models"].items():

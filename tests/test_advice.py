@@ -169,6 +169,9 @@ def test_reference_round_trips_through_plain_json_and_rejects_other_files(tmp_pa
     assert back.meta == ref.meta
     pd.testing.assert_frame_equal(back.gains, ref.gains, check_dtype=False)
     assert json.loads(ref.to_json())["format"] == 1
+    ref.validation = {"objectives": {"pr_auc": {"models": {"logreg": {"p": 0.01, "q": float("nan"), "n": 3}}}}}
+    stored = Reference.from_json(ref.to_json()).validation["objectives"]["pr_auc"]["models"]["logreg"]
+    assert stored["p"] == 0.01 and np.isnan(stored["q"]) and stored["n"] == 3  # no test: JSON null, NaN again
     with pytest.raises(DataValidationError):
         Reference.from_json('{"format": 99}')
     with pytest.raises(DataValidationError):
@@ -219,21 +222,28 @@ def test_overall_best_is_fair_ties_go_to_none_and_families_weigh_the_same() -> N
     assert fair["class_weight"] == pytest.approx(0.05) and fair["smote"] == pytest.approx(-0.03)
 
 
+def _decided(choices: pd.DataFrame) -> dict[str, dict]:
+    """summarize, then the decisions over its models as one family (validate takes them over every objective)."""
+    out = summarize(choices)
+    decide([s for m, s in out.items() if m != "all"])
+    return out
+
+
 def test_validation_holds_out_whole_families_and_trusts_advice_only_with_evidence() -> None:
     ref = _clustered(signal=True)
     choices = held_out_choices(ref, k=3)
     assert len(choices) == 12 and (choices[["regret_advice", "regret_overall_best", "regret_none"]] >= 0).all().all()
     assert (choices["regret_advice"] == 0).all()  # the signal is learnable from the other families
-    s = summarize(choices)["logreg"]
+    s = _decided(choices)["logreg"]
     assert s["verdict"] == ADVICE and s["ci_high"] < 0 and s["fallback"] in (OVERALL, NONE)
-    noise = summarize(held_out_choices(_clustered(signal=False), k=3))["logreg"]
+    noise = _decided(held_out_choices(_clustered(signal=False), k=3))["logreg"]
     assert noise["verdict"] == noise["fallback"] and noise["ci_high"] >= 0
 
 
 def test_fallback_is_none_when_always_none_regrets_less() -> None:
     ref = _clustered(signal=False)
     ref.gains["pr_auc"] = ref.gains["pr_auc"] - 0.06  # every strategy now loses to none everywhere
-    s = summarize(held_out_choices(ref, k=3))["logreg"]
+    s = _decided(held_out_choices(ref, k=3))["logreg"]
     assert s["regret_none"] == 0 and s["fallback"] == NONE and s["verdict"] == NONE
 
 
@@ -242,13 +252,13 @@ def test_the_overall_best_replaces_none_as_fallback_only_with_evidence() -> None
     (lower mean regret, but not reliably) leaves the fallback at doing nothing, as the cheat-sheet would."""
     ref = _clustered(signal=False)
     ref.gains.loc[ref.gains["strategy"] == "class_weight", "pr_auc"] = 0.05  # gains everywhere
-    s = summarize(held_out_choices(ref, k=3))["logreg"]
+    s = _decided(held_out_choices(ref, k=3))["logreg"]
     assert s["overall_strategy"] == "class_weight" and s["overall_ci_high"] < 0 and s["fallback"] == OVERALL
     mixed = _clustered(signal=False)
     cw, g = mixed.gains["strategy"] == "class_weight", mixed.gains
     g.loc[cw, "pr_auc"] = [0.05 if i < 6 else -0.04 for i in range(12)]  # +0.05 on half the families, -0.04 on half
     g.loc[~cw, "pr_auc"] = -0.03  # smote loses everywhere
-    m = summarize(held_out_choices(mixed, k=3))["logreg"]
+    m = _decided(held_out_choices(mixed, k=3))["logreg"]
     assert m["overall_strategy"] == "class_weight" and m["regret_overall_best"] < m["regret_none"]  # better on average
     assert m["overall_ci_high"] >= 0 and m["fallback"] == NONE  # ... but not reliably: keep none
 
@@ -258,14 +268,16 @@ def test_decisions_are_corrected_across_the_family_of_models_and_objectives() ->
     show nothing: Benjamini–Hochberg across the family lifts its q to 0.3, and the fallback stays."""
 
     def summary(p: float) -> dict:
+        nothing = {"mean": 0.0, "ci_low": 0.0, "ci_high": 0.0, "p": float("nan"), "better": 0, "worse": 0}
         test = {"mean": -0.01 if p < 0.5 else 0.0, "ci_low": -0.02, "ci_high": 0.01, "p": p, "better": 3, "worse": 1}
-        return {"overall_p": 1.0, "overall_minus_none": 0.0, "advice_vs": {NONE: test, OVERALL: test}}
+        # overall best = none on every dataset (untestable, left out of the family); advice vs none has p
+        return {"overall_p": float("nan"), "overall_minus_none": 0.0, "advice_vs": {NONE: test, OVERALL: nothing}}
 
     alone = [summary(0.03)]
-    decide(alone)
+    assert decide(alone) == 1
     assert alone[0]["fallback"] == NONE and alone[0]["verdict"] == ADVICE and alone[0]["q"] == pytest.approx(0.03)
     family = [summary(0.03)] + [summary(0.8) for _ in range(9)]
-    decide(family)
+    assert decide(family) == 10
     assert family[0]["q"] == pytest.approx(0.3) and family[0]["verdict"] == NONE
     assert all(s["verdict"] == NONE for s in family)
     strong = [summary(0.001)] + [summary(0.8) for _ in range(9)]

@@ -402,5 +402,7 @@ def test_a_published_reference_folder_regenerates_from_its_committed_results(tmp
     text = out["cheatsheet"].read_text(encoding="utf-8")
     assert text == (folder / "cheatsheet.md").read_text(encoding="utf-8")
     # four base problems: no Wilcoxon test can reach α, and the sheet says so instead of "0 of 16 significant"
-    assert "too few datasets for a test in every pair." in text and "one family of 0 tests (no comparison" in text
-    assert "Page's trend test within bases" in text
+    assert "too few base problems for a test in every pair." in text and "one family of 0 tests (no comparison" in text
+    assert "Page's trend test within bases" in text and "a trend is of the two together" in text
+    assert "too few base problems to test (n = 4, min p 0.125)" in text  # n counts bases, not the rows' 8 datasets
+    assert "there the unit is the base problem" in text and "a family of their own" in text

@@ -163,9 +163,9 @@ def _for_model(ref: Reference, meta_model: KnnMetaModel, meta: MetaFeatures, mod
             f"held out by dataset family ({summary['families']} families, {summary['datasets']} datasets), choosing by "
             f"the nearest datasets lost {summary['regret_advice']:.3f} {_units(objective)} on average against the best "
             f"strategy in hindsight, always {_rule(summary)} lost {fallback_regret:.3f}: a "
-            f"difference of {summary['advice_minus_fallback']:+.3f} (95% CI {summary['ci_low']:+.3f} to "
-            f"{summary['ci_high']:+.3f}, bootstrap over families; q = {summary.get('q', float('nan')):.2g}, "
-            "Benjamini–Hochberg across models and objectives)"
+            f"difference of {summary['advice_minus_fallback']:+.3f} (unadjusted 95% CI {summary['ci_low']:+.3f} to "
+            f"{summary['ci_high']:+.3f}, bootstrap over families; q = {summary.get('q', float('nan')):.2g}, sign-flip "
+            "test over families, Benjamini–Hochberg across models and objectives)"
         )
     if summary and summary.get("verdict") == ADVICE:
         recommended, basis = top, ADVICE

@@ -98,7 +98,7 @@ class Reference:
             "sources": self.sources,
             "datasets": {d: m.to_dict() for d, m in sorted(self.meta.items())},
             "gains": {"columns": list(g.columns), "rows": rows},
-            "validation": self.validation,
+            "validation": _floats(self.validation, to_json=True),
         }
         return json.dumps(data, indent=1, allow_nan=False)
 
@@ -114,7 +114,18 @@ class Reference:
             raise DataValidationError(f"not an imbench reference table: {e}") from None
         for c in gains.columns[4:]:
             gains[c] = pd.to_numeric(gains[c], errors="coerce")
-        return cls(meta, gains, list(data.get("sources", [])), dict(data.get("validation", {})))
+        return cls(meta, gains, list(data.get("sources", [])), _floats(dict(data.get("validation", {})), to_json=False))
+
+
+def _floats(v: Any, to_json: bool) -> Any:
+    """The validation block with NaN (no test: two rules that never differ) as JSON null, and back."""
+    if isinstance(v, dict):
+        return {k: _floats(x, to_json) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_floats(x, to_json) for x in v]
+    if to_json:
+        return None if isinstance(v, float) and not np.isfinite(v) else v
+    return float("nan") if v is None else v
 
 
 def _jsonable(v: Any) -> Any:

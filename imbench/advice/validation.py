@@ -7,17 +7,20 @@ best); a pick that has no result on the held-out dataset (it failed there, or do
 ``none`` would, and is counted. Two rules that need no meta-features stand beside it: "always ``none``" and
 "always the strategy with the best mean gain on the other families".
 
-Decisions, each a test over held-out families (datasets of one family are not independent, so whole families
-are resampled: a cluster bootstrap gives the 95 % interval and a two-sided p of the mean difference), with
-Benjamini–Hochberg across every model × objective of the table (the family of decisions ``advise`` rests on):
-the fallback is "always ``none``" unless the overall best strategy reliably regrets less (q < 0.05, mean
-below zero): as in the cheat-sheet, a change from doing nothing needs evidence. The advice is trusted for a
-model and objective only where advice − fallback is reliably below zero in the same way.
+Decisions, each a test over held-out families (datasets of one family are not independent): the mean
+difference of regrets over datasets is tested with a sign-flip test over families (exact: under no difference
+each family's total is as likely positive as negative), with one Benjamini–Hochberg family across every
+model × objective and all three comparisons (overall best − none, advice − none, advice − overall best); the
+95 % interval beside it is a cluster bootstrap, unadjusted. The fallback is "always ``none``" unless the overall
+best strategy reliably regrets less (q < 0.05, mean below zero): as in the cheat-sheet, a change from doing
+nothing needs evidence. The advice is trusted for a model and objective only where advice − fallback is
+reliably below zero in the same way.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -30,6 +33,8 @@ from imbench.schema import BASELINE
 
 K_GRID = (3, 5, 7, 11, 15)
 BOOTSTRAP = 2000
+EXACT_FAMILIES = 16
+"""Up to this many families the sign-flip test enumerates every sign pattern (2^16 = 65,536)."""
 ADVICE, OVERALL, NONE = "advice", "overall_best", "none"
 
 
@@ -92,30 +97,41 @@ def coverage(reference: Reference, objective: str = "pr_auc", k: int = K) -> flo
     return hits / total if total else float("nan")
 
 
+@lru_cache(maxsize=4)
+def _all_signs(f: int) -> np.ndarray:
+    """Every ±1 pattern over ``f`` families, one per row."""
+    return ((np.arange(2**f)[:, None] >> np.arange(f)) & 1) * 2 - 1
+
+
+def _sign_flip_p(totals: np.ndarray, seed: int) -> float:
+    """Two-sided p of ``sum(totals) = 0`` by flipping the sign of whole families (exact up to 2^16 sign patterns,
+    else 2^16 random ones with the +1 correction): under no difference a family's total is as likely + as −."""
+    f, obs = len(totals), abs(float(totals.sum()))
+    if f <= EXACT_FAMILIES:
+        return float(np.mean(np.abs(_all_signs(f) @ totals) >= obs - 1e-12))
+    signs = np.random.default_rng(seed).choice([-1, 1], size=(2**EXACT_FAMILIES, f))
+    return float((np.sum(np.abs(signs @ totals) >= obs - 1e-12) + 1) / (2**EXACT_FAMILIES + 1))
+
+
 def _cluster_test(diff: pd.Series, family: pd.Series, seed: int) -> dict[str, float]:
-    """Mean of ``diff`` with its 95 % bootstrap interval and two-sided bootstrap p, resampling whole families."""
+    """Mean of ``diff`` over datasets, its (unadjusted) 95 % bootstrap interval resampling whole families, and the
+    sign-flip p over families; p is NaN where the two rules never differ (nothing to test) or with one family."""
     groups = [g.to_numpy() for _, g in diff.groupby(family)]
     mean = float(diff.mean())
     if len(groups) < 2:
         return {"mean": mean, "ci_low": float("nan"), "ci_high": float("nan"), "p": float("nan")}
     rng = np.random.default_rng(seed)
-    means = np.array(
-        [
-            np.concatenate([groups[i] for i in rng.integers(0, len(groups), len(groups))]).mean()
-            for _ in range(BOOTSTRAP)
-        ]
-    )
+    means = [
+        np.concatenate([groups[i] for i in rng.integers(0, len(groups), len(groups))]).mean() for _ in range(BOOTSTRAP)
+    ]
     lo, hi = np.quantile(means, [0.025, 0.975])
-    if np.allclose(means, 0.0):  # the rules never differ: no evidence either way
-        p = 1.0
-    else:  # share of resamples on the far side of zero, both tails, with the +1 of a permutation-style p
-        p = min(1.0, 2 * (min(int((means >= 0).sum()), int((means <= 0).sum())) + 1) / (BOOTSTRAP + 1))
-    return {"mean": mean, "ci_low": float(lo), "ci_high": float(hi), "p": float(p)}
+    p = float("nan") if (diff == 0).all() else _sign_flip_p(np.array([g.sum() for g in groups]), seed)
+    return {"mean": mean, "ci_low": float(lo), "ci_high": float(hi), "p": p}
 
 
 def summarize(choices: pd.DataFrame, seed: int = 0) -> dict[str, dict[str, Any]]:
-    """Per model (and ``all``, pooled for reading only): mean regret of each rule, overall best − none and
-    advice − each rule with interval and p, then the decisions (``decide``) within this objective's models."""
+    """Per model (and ``all``, pooled for reading only): mean regret of each rule, and overall best − none and
+    advice − each rule with interval and p. No decision: ``decide`` takes them over a whole family."""
     out: dict[str, dict[str, Any]] = {}
     if choices.empty:
         return out
@@ -143,29 +159,29 @@ def summarize(choices: pd.DataFrame, seed: int = 0) -> dict[str, dict[str, Any]]
             "overall_p": over["p"],
             "advice_vs": vs,
         }
-    decide([s for m, s in out.items() if m != "all"])
-    decide([out["all"]])  # the pooled row: its own decision, for reading only
     return out
 
 
-def decide(summaries: list[dict[str, Any]]) -> None:
-    """The two decisions for every summary in one family, Benjamini–Hochberg across it (in place).
+def decide(summaries: list[dict[str, Any]]) -> int:
+    """Both decisions for every summary, from one Benjamini–Hochberg family of all their tests (in place).
 
-    First the fallback (overall best when it reliably regrets less than ``none``), then the verdict (the advice
-    when it reliably regrets less than that fallback). Sets ``fallback``, ``overall_q``, ``advice_minus_fallback``,
-    ``ci_low``/``ci_high``, ``p``, ``q``, ``advice_better``/``advice_worse`` (datasets, against the fallback) and
-    ``verdict``.
+    Three tests per summary (overall best − none, advice − none, advice − overall best; untestable ones, where
+    the two rules never differ, are left out of the family). The fallback is the overall best where it reliably
+    regrets less than ``none``; the verdict is the advice where it reliably regrets less than that fallback.
+    Sets ``overall_q``, ``fallback``, ``advice_minus_fallback``, ``ci_low``/``ci_high``, ``p``, ``q``,
+    ``advice_better``/``advice_worse`` (datasets, against the fallback) and ``verdict``; returns the family size.
     """
-    for s, q in zip(summaries, fdr_bh([s["overall_p"] for s in summaries]), strict=True):
-        s["overall_q"] = float(q)
-        s["fallback"] = OVERALL if q < ALPHA and s["overall_minus_none"] < 0 else NONE
+    ps = [x for s in summaries for x in (s["overall_p"], s["advice_vs"][NONE]["p"], s["advice_vs"][OVERALL]["p"])]
+    qs = iter(fdr_bh(ps))
     for s in summaries:
+        s["overall_q"], q_none, q_overall = float(next(qs)), float(next(qs)), float(next(qs))
+        s["fallback"] = OVERALL if s["overall_q"] < ALPHA and s["overall_minus_none"] < 0 else NONE
         d = s["advice_vs"][s["fallback"]]
         s.update(advice_minus_fallback=d["mean"], ci_low=d["ci_low"], ci_high=d["ci_high"], p=d["p"])
         s.update(advice_better=d["better"], advice_worse=d["worse"])
-    for s, q in zip(summaries, fdr_bh([s["p"] for s in summaries]), strict=True):
-        s["q"] = float(q)
-        s["verdict"] = ADVICE if q < ALPHA and s["advice_minus_fallback"] < 0 else s["fallback"]
+        s["q"] = q_none if s["fallback"] == NONE else q_overall
+        s["verdict"] = ADVICE if s["q"] < ALPHA and s["advice_minus_fallback"] < 0 else s["fallback"]
+    return int(np.sum(np.isfinite(np.asarray(ps, dtype=float))))
 
 
 def validate(reference: Reference, seed: int = 0) -> dict[str, Any]:
@@ -178,9 +194,14 @@ def validate(reference: Reference, seed: int = 0) -> dict[str, Any]:
         if not objective.startswith("cost_"):
             block["range_coverage"] = coverage(reference, objective)
         result["objectives"][objective] = block
-    # one family of decisions across every objective and model advise may answer for (pooled rows stay apart)
-    decide([s for b in result["objectives"].values() for m, s in b["models"].items() if m != "all"])
-    result["decisions"] = "cluster bootstrap over families, two-sided p, Benjamini–Hochberg across models × objectives"
+    # one family of tests across every objective and model advise answers for; the pooled rows form their own
+    rows = [(m, s) for b in result["objectives"].values() for m, s in b["models"].items()]
+    result["family_size"] = decide([s for m, s in rows if m != "all"])
+    result["pooled_family_size"] = decide([s for m, s in rows if m == "all"])
+    result["decisions"] = (
+        "sign-flip test over families (exact), Benjamini–Hochberg across all models × objectives "
+        "(3 tests each: overall best − none, advice − none, advice − overall best); intervals unadjusted"
+    )
     result["k_sensitivity"] = {
         str(k): float(held_out_choices(reference, "pr_auc", k)[f"regret_{ADVICE}"].mean()) for k in K_GRID
     }

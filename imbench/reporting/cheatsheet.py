@@ -84,7 +84,7 @@ def cell_text(c: RankComparison, v: Verdict, scale: float = 1.0, digits: int = 3
             text += " (gain mostly within the ROPE)"
     else:
         head = (
-            f"too few datasets to test (n = {v.n_datasets}, min p {v.min_p:.3g})"
+            f"too few {c.block_unit}s to test (n = {v.n_datasets}, min p {v.min_p:.3g})"
             if v.kind == "untestable"
             else "no reliable difference"
         )
@@ -190,8 +190,8 @@ def when_to_use(a: Analysis) -> list[str]:
                 )
         elif v.kind == "untestable":
             s = (
-                f"{where}: too few datasets for a test (the exact Wilcoxon test cannot go below p = {v.min_p:.3g}); "
-                f"keep {code(BASELINE)} until more datasets are run"
+                f"{where}: too few {c.block_unit}s for a test (the exact Wilcoxon test cannot go below p = "
+                f"{v.min_p:.3g}); keep {code(BASELINE)} until more {c.block_unit}s are run"
             )
             if v.strategy is not None:
                 s += f"; best other {code(v.strategy)}: " + evidence_text(c, v.strategy)
@@ -378,11 +378,18 @@ def method_notes(a: Analysis) -> list[str]:
     sizes = [c.n_datasets for c in a.all_comparisons if c.ok and not c.wilcoxon.empty]
     metrics = sorted({c.metric for c in a.all_comparisons if c.ok}, key=lambda m: (m not in a.metrics, m))
     n_min_testable = next(n for n in range(1, 64) if stats.wilcoxon_testable(n))
+    ladder = any(c.block_unit == "base problem" for c in a.all_comparisons if c.ok)
     notes = [
         (
             f"Unit of evidence: the dataset. For each dataset × model × strategy the {k} outer folds are averaged first; "
             "ranks, Friedman/Nemenyi, Wilcoxon, win/tie/loss and the Bayesian test run over datasets (Demšar 2006). "
             "Folds of one dataset share rows and are not independent samples."
+            + (
+                " The rungs of an IR ladder share their base's negatives, so there the unit is the base problem: its "
+                "rungs' values are averaged into one block, and n counts base problems."
+                if ladder
+                else ""
+            )
         ),
         (
             f"Test vs {code(BASELINE)}: two-sided Wilcoxon signed-rank over datasets (scipy.stats.wilcoxon; exact p for "
@@ -393,10 +400,15 @@ def method_notes(a: Analysis) -> list[str]:
         (
             f"Multiple comparisons: one family of {a.family_size} tests"
             + ("" if a.family_size else " (no comparison had enough datasets)")
-            + " — every testable comparison this report prints "
+            + " — every testable comparison with a baseline this report prints "
             f"(each strategy vs {code(BASELINE)} in every tier row, minority-size row and all-datasets comparison, on "
             f"{', '.join(label(m) for m in metrics)}, plus X+threshold vs X on thresholded metrics) — with "
             "Benjamini–Hochberg false-discovery-rate control at 5% (scipy.stats.false_discovery_control); q = adjusted p."
+            + (
+                " The IR-trend tests of the ladder section are a family of their own, corrected there."
+                if ladder
+                else ""
+            )
         ),
     ]
     if a.family_size and sizes:

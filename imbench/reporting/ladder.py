@@ -84,6 +84,12 @@ def trend_table(a: Analysis) -> pd.DataFrame:
     return t
 
 
+def _l_null(row: pd.Series) -> str:
+    """Page's L expected with no trend: n k (k + 1)² / 4 for n bases and k rungs."""
+    n, k = int(row["bases"]), len(str(row["rungs"]).split(", "))
+    return f"{n * k * (k + 1) ** 2 / 4:g}"
+
+
 def ladder_section(a: Analysis) -> list:
     """The cheat-sheet section on the IR trend (empty when the run has no testable ladder)."""
     t = trend_table(a)
@@ -110,7 +116,9 @@ def ladder_section(a: Analysis) -> list:
         Para(
             f"{first['bases']} base problems, each at rungs {first['rungs']}; Δ = strategy − {code(BASELINE)} per "
             f"dataset (for Brier, a rising Δ is a growing harm). Page's trend test within bases; {reliable} of "
-            f"{len(t)} trends are reliable (Benjamini–Hochberg q < {stats.ALPHA} across this table)."
+            f"{len(t)} trends are reliable (Benjamini–Hochberg q < {stats.ALPHA} across this table). Page's L is "
+            f"given for the stronger direction ({_l_null(first)} expected with no trend). A rung is made by "
+            "dropping positives, so the IR rises as the minority shrinks: a trend is of the two together."
         ),
         Table(["strategy", "model", "metric", "median Δ, lowest → highest rung", "trend", "Page's L", "q"], rows),
     ]

@@ -70,7 +70,7 @@ def _families(a: Analysis) -> dict[str, str]:
 def calibration_cost(a: Analysis) -> str | None:
     """Mean Brier change of resampling strategies vs none over all datasets, per model."""
     fam = _families(a)
-    diffs, sig_worse, tested, pairs, base_vals = [], 0, 0, 0, []
+    diffs, sig_worse, tested, pairs, base_vals, units = [], 0, 0, 0, [], set()
     for (m, _model), c in a.overall.items():
         if m != "brier" or not c.ok or c.wilcoxon.empty:
             continue
@@ -82,18 +82,20 @@ def calibration_cost(a: Analysis) -> str | None:
             sig_worse += int(row.significant and row.mean_diff > 0)
         if len(w):
             base_vals.append(float(c.fold_values[BASELINE].mean()))
+            units.add(c.block_unit)
     if not pairs:
         return None
     mean = float(np.mean(diffs))
     direction = "raises" if mean > 0 else "lowers"
+    few = "too few base problems" if units == {"base problem"} else "too few datasets"
     return (
         f"Calibration: resampling {direction} the Brier score by {abs(mean):.4f} on average over datasets vs "
         f"{code(BASELINE)} (whose mean Brier is {np.mean(base_vals):.4f}), over {pairs} resampling strategy × model "
         + (
-            "pair(s); too few datasets for a test in every pair."
+            f"pair(s); {few} for a test in every pair."
             if not tested
             else f"pair(s); significantly worse (Wilcoxon over datasets, Benjamini–Hochberg) in {sig_worse} of "
-            + (f"{pairs}." if tested == pairs else f"the {tested} tested ({pairs - tested} had too few datasets).")
+            + (f"{pairs}." if tested == pairs else f"the {tested} tested ({pairs - tested} had {few}).")
         )
     )
 
