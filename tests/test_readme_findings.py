@@ -45,3 +45,15 @@ def test_a_glance_with_nothing_testable_is_one_line() -> None:
     assert f.glance_block(decided, "r")[2].endswith("| **`smote` +0.050 [+0.010, +0.090]** | — |")
     piped = "## At a glance\n\nPR-AUC\n\n" + grid.format("too few datasets: keep `a\\|b`")
     assert f.glance_block(piped, "r")[0].endswith("no tier holds enough datasets for a test.")
+
+
+def test_readme_validation_tables_are_rows_of_the_published_validation() -> None:
+    """The advise validation rows in the README are verbatim rows of results/advice/validation.md (which
+    tests/test_advice.py ties to the shipped reference table), so the README cannot show stale numbers."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"<!-- validation:start.*?-->(.*?)<!-- validation:end -->", readme, re.S)
+    assert block, "the README shows the validation tables"
+    published = set((ROOT / "results" / "advice" / "validation.md").read_text(encoding="utf-8").splitlines())
+    rows = [line for line in block.group(1).splitlines() if line.startswith("|")]
+    assert len(rows) >= 2 * 7  # header, rule and five rows for PR-AUC and for F1
+    assert [r for r in rows if r not in published] == []
