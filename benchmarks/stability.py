@@ -95,14 +95,16 @@ def compare(args: argparse.Namespace) -> int:
         f"min {np.min(rhos):.3f}, share >= 0.8: {np.mean(np.array(rhos) >= 0.8 - 1e-9):.2f}"
     )
     print(f"mean |Δ {metric}| per strategy and block: {np.mean(moved):.4f}")
-    k = ["dataset", "model", "strategy"]
     test = (b.stack() - a.stack().reindex(b.stack().index)).dropna()
     print(
         f"test {metric}, more − fewer trials, per strategy and block: mean {test.mean():+.4f}, median "
         f"{test.median():+.4f}, higher in {np.mean(test > 0):.0%} of {len(test)}"
     )
     if "inner_score" in reruns and "inner_score" in main.results:
-        ok = [r[r["status"] == "ok"].set_index([*k, "fold"])["inner_score"] for r in (main.results, reruns)]
+        ok = [
+            r[r["status"] == "ok"].set_index(["dataset", "model", "strategy", "fold"])["inner_score"]
+            for r in (main.results, reruns)
+        ]
         inner = (ok[1] - ok[0].reindex(ok[1].index)).dropna()
         print(f"inner-CV score of the picked configuration, more − fewer trials, per cell: mean {inner.mean():+.4f}")
     print(f"same best strategy in {sum(same_top)} of {len(same_top)} blocks")

@@ -11,8 +11,9 @@ import pandas as pd
 from imbench.errors import ConfigError
 from imbench.reporting import grid
 from imbench.reporting.analysis import Analysis, analyse
-from imbench.reporting.cheatsheet import METHOD_TITLE, cheatsheet_document
+from imbench.reporting.cheatsheet import cheatsheet_document
 from imbench.reporting.load import load_run
+from imbench.reporting.methods import METHOD_TITLE
 from imbench.reporting.render import (
     Block,
     Document,

@@ -11,7 +11,8 @@ from imbench.reporting import figure_data as figd
 from imbench.reporting import figures as fig
 from imbench.reporting import grid
 from imbench.reporting.analysis import Analysis, label
-from imbench.reporting.cheatsheet import METHOD_TITLE, group_title
+from imbench.reporting.cheatsheet import group_title
+from imbench.reporting.methods import METHOD_TITLE
 from imbench.reporting.render import (
     Block,
     Bullets,
