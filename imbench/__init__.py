@@ -37,6 +37,8 @@ _LAZY = {
     "DataValidationError": "imbench.errors",
     "UnknownNameError": "imbench.errors",
     "RunDirectoryError": "imbench.errors",
+    "StorageError": "imbench.errors",
+    "UntrustedModelError": "imbench.errors",
 }
 
 _ATTR = {"report": "build_report"}
@@ -47,7 +49,15 @@ if TYPE_CHECKING:  # names resolved lazily by __getattr__ below
     from imbench.comparison import compare
     from imbench.datasets import load_dataset
     from imbench.datasets.base import Dataset
-    from imbench.errors import ConfigError, DataValidationError, ImbenchError, RunDirectoryError, UnknownNameError
+    from imbench.errors import (
+        ConfigError,
+        DataValidationError,
+        ImbenchError,
+        RunDirectoryError,
+        StorageError,
+        UnknownNameError,
+        UntrustedModelError,
+    )
     from imbench.evaluation.protocol import EvalProtocol, Protocol
     from imbench.experiment import evaluate
     from imbench.metrics import score_all
@@ -74,7 +84,9 @@ __all__ = [
     "ImbenchError",
     "Protocol",
     "RunDirectoryError",
+    "StorageError",
     "UnknownNameError",
+    "UntrustedModelError",
     "advise",
     "build_pipeline",
     "compare",

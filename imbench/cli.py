@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -128,28 +129,30 @@ def run(
 ) -> None:
     """Run (or resume) a benchmark SUITE: every dataset × strategy × model × outer fold."""
     import time
-    from pathlib import Path
+    import warnings
 
     import pandas as pd
 
     from imbench.cli_render import console, render_outputs, render_sweep, sweep_header, sweep_progress
-    from imbench.suites import load_suite
+    from imbench.suites import SuiteWarning, load_suite
     from imbench.sweep import run_sweep
 
-    s = load_suite(suite).with_overrides(
-        datasets=_specs(datasets),
-        strategies=_csv(strategies),
-        models=_csv(models),
-        n_trials=n_trials,
-        outer_folds=outer_folds,
-        inner_folds=inner_folds,
-        repeats=repeats,
-        seed=seed,
-        metric=metric,
-        timeout_per_cell=timeout_per_cell,
-        cost_fn=cost_fn,
-        cost_fp=cost_fp,
-    )
+    with warnings.catch_warnings():  # the header prints the suite's notes once, instead of Python warnings
+        warnings.simplefilter("ignore", SuiteWarning)
+        s = load_suite(suite).with_overrides(
+            datasets=_specs(datasets),
+            strategies=_csv(strategies),
+            models=_csv(models),
+            n_trials=n_trials,
+            outer_folds=outer_folds,
+            inner_folds=inner_folds,
+            repeats=repeats,
+            seed=seed,
+            metric=metric,
+            timeout_per_cell=timeout_per_cell,
+            cost_fn=cost_fn,
+            cost_fp=cost_fp,
+        )
     run_dir, jobs, con = Path(out or f"runs/{s.name}"), jobs or cpu_count(), console()
     con.print(sweep_header(s, str(run_dir), jobs), soft_wrap=True)
     t0 = time.perf_counter()
@@ -201,6 +204,20 @@ def _report_current(run_dir: Any) -> bool:
     return min(f.stat().st_mtime_ns for f in files) >= manifest.stat().st_mtime_ns
 
 
+def _report_folder(run_dir: Path) -> Path:
+    """``RUN_DIR/report``, or ``./NAME-report`` (with a note) when that cannot be written: a published or archived
+    run on a read-only disk still gets its report, and the note says where it went."""
+    import os
+
+    default = run_dir / "report"
+    probe = default if default.is_dir() else run_dir
+    if not probe.is_dir() or os.access(probe, os.W_OK):
+        return default
+    elsewhere = Path(f"{run_dir.resolve().name}-report")
+    click.echo(f"note: {run_dir} is read-only; writing the report to {elsewhere} instead (choose with --out)", err=True)
+    return elsewhere
+
+
 @main.command(name="list")
 @click.argument("what", type=click.Choice(["strategies", "models", "datasets", "suites", "metrics"]))
 def list_(what: str) -> None:
@@ -229,11 +246,25 @@ def inspect(dataset: str, target: str | None, positive: str | None, outer_folds:
 @click.option("--format", "formats", default="html,md", show_default=True, help="comma-separated: html, md")
 @click.option("--cost-fn", type=click.FloatRange(min=0, min_open=True), help="re-score: cost of a false negative")
 @click.option("--cost-fp", type=click.FloatRange(min=0, min_open=True), help="re-score: cost of a false positive")
-def report(run_dir: str, metric: str, formats: str, cost_fn: float | None, cost_fp: float | None) -> None:
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False),
+    help="report folder [default: RUN_DIR/report, or ./NAME-report when RUN_DIR is read-only]",
+)
+def report(
+    run_dir: str, metric: str, formats: str, cost_fn: float | None, cost_fp: float | None, out: str | None
+) -> None:
     """Cheat-sheet (Markdown), self-contained HTML report and CSV tables of a RUN_DIR."""
     from imbench.reporting import build_report
 
-    paths = build_report(run_dir, metric=metric, formats=tuple(_csv(formats) or ()), cost_fn=cost_fn, cost_fp=cost_fp)
+    paths = build_report(
+        run_dir,
+        metric=metric,
+        formats=tuple(_csv(formats) or ()),
+        cost_fn=cost_fn,
+        cost_fp=cost_fp,
+        out_dir=out or _report_folder(Path(run_dir)),
+    )
     for name, path in paths.items():
         click.echo(f"{name}: {path}")
 

@@ -29,12 +29,15 @@ def console() -> Console:
 
 
 def sweep_header(suite: Suite, out: str, jobs: int) -> str:
-    """One line saying what a sweep will run."""
+    """One line saying what a sweep will run, then a line per note of the suite (``Suite.notes``)."""
+    from rich.markup import escape
+
     p = suite.protocol
+    notes = "".join(f"\nnote: {escape(n)}" for n in suite.notes)
     return (
         f"[bold]{suite.name}[/]: {len(suite.datasets)} datasets × {len(suite.strategies)} strategies × "
         f"{len(suite.models)} models × {p.n_outer} outer folds; {p.n_trials} trials × {p.inner_folds} inner "
-        f"folds per cell; metric {p.metric}; seed {p.seed}; jobs {jobs} → {out}"
+        f"folds per cell; metric {p.metric}; seed {p.seed}; jobs {jobs} → {out}{notes}"
     )
 
 

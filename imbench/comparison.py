@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -180,7 +181,7 @@ def compare(
         from imbench.reporting.selection import NAIVE, selection_summary
 
         rec.gain_vs_none_estimate, rec.selection_aware = NAIVE, selection_summary(df, metric)
-        rec.load = DataSource(f"file:{path}", target, positive)
+        rec.load = DataSource(f"file:{Path(path).resolve()}", target, positive)
     exports = export_recommended(ds, rec, plan.protocol, out) if rec is not None else {}
     from imbench.reporting import build_report
 
@@ -344,20 +345,25 @@ def export_recommended(ds: Any, rec: Recommendation, protocol: EvalProtocol, out
         sio.dump(exportable(pipe.estimator_), tmp)
         trusted_types(tmp)  # never leave a file behind that the documented load would refuse
     snippet = out / "rebuild_pipeline.py"
-    write_atomic(snippet, rebuild_script(ds, rec, protocol, seed))
+    write_atomic(snippet, rebuild_script(ds, rec, protocol, seed, out))
     return {"model": model_path, "snippet": snippet}
 
 
-def rebuild_script(ds: Any, rec: Recommendation, protocol: EvalProtocol, seed: int) -> str:
+def rebuild_script(ds: Any, rec: Recommendation, protocol: EvalProtocol, seed: int, out: Path) -> str:
     """The rebuild script's source. Every value that comes from the user (file path, column names, labels,
-    notes) reaches it only inside one JSON document embedded with ``repr``: data, never code."""
+    notes) reaches it only inside one JSON document embedded with ``repr``: data, never code.
+
+    The data file is found by its absolute path, else by its path from the script's own folder (``out``), so the
+    script runs from any working directory and still finds the data after the project folder moved."""
     load = rec.load
     assert load is not None
     options: dict[str, Any] = {"target": load.target}
     if load.positive is not None:
         options["positive"] = load.positive
+    data = Path(load.spec.removeprefix("file:"))
     spec = {
-        "spec": load.spec,
+        "data": str(data),
+        "data_from_here": os.path.relpath(data, out.resolve()),
         "options": options,
         "strategy": rec.strategy,
         "model": rec.model,
@@ -380,12 +386,15 @@ def rebuild_script(ds: Any, rec: Recommendation, protocol: EvalProtocol, seed: i
     )
     return f"""{doc!r}
 import json
+import os
 
 import imbench
 
 SPEC = json.loads({json.dumps(spec, default=_plain)!r})
+HERE = os.path.dirname(os.path.abspath(__file__))
+data = SPEC["data"] if os.path.exists(SPEC["data"]) else os.path.join(HERE, SPEC["data_from_here"])
 
-ds = imbench.load_dataset(SPEC["spec"], **SPEC["options"])
+ds = imbench.load_dataset("file:" + data, **SPEC["options"])
 pipe = imbench.build_pipeline(SPEC["strategy"], SPEC["model"], categorical=ds.categorical, seed=SPEC["seed"],
                               **SPEC["context"], **SPEC["params"])
 pipe.fit(ds.X, ds.y)

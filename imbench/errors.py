@@ -26,9 +26,27 @@ class RunDirectoryError(ImbenchError):
     """A run directory that belongs to another configuration."""
 
 
+class StorageError(ImbenchError):
+    """A full disk or an unwritable (read-only) folder stopped a write. The store stays consistent (a failed
+    transaction is rolled back, an export is replaced only once written whole): rerun once it is fixed."""
+
+
+class UntrustedModelError(ImbenchError):
+    """A model file that holds a type imbench does not list as trusted (it could run code when loaded or used)."""
+
+
 class TrackingError(ImbenchError):
     """Logging to MLflow failed (the results on disk are complete; a rerun retries the logging)."""
 
 
 class CellTimeout(Exception):
     """Raised inside a cell when it exceeds its time budget (becomes a ``timeout`` row)."""
+
+
+def did_you_mean(name: str, known: list[str] | tuple[str, ...]) -> str:
+    """`` (did you mean 'smote'?)`` for a near miss of a known name, else empty: a typo gets a hint, not a list
+    to read through."""
+    import difflib
+
+    close = difflib.get_close_matches(str(name).strip().lower(), list(known), n=2, cutoff=0.6)
+    return f" (did you mean {' or '.join(map(repr, close))}?)" if close else ""

@@ -14,14 +14,7 @@ from imbench.evaluation.cell import CellKey, CellResult, run_cell
 from imbench.evaluation.protocol import EvalProtocol
 from imbench.evaluation.study_storage import StudyStorage
 from imbench.schema import WORKER_DIED, ResultRow, Status
-
-SINGLE_THREAD_ENV = (
-    "OMP_NUM_THREADS",
-    "OPENBLAS_NUM_THREADS",
-    "MKL_NUM_THREADS",
-    "VECLIB_MAXIMUM_THREADS",
-    "NUMEXPR_NUM_THREADS",
-)
+from imbench.system import init_worker
 
 
 @dataclass(frozen=True)
@@ -81,14 +74,6 @@ class InProcessExecutor:
             yield t, res
 
 
-def _init_worker() -> None:
-    for var in SINGLE_THREAD_ENV:
-        os.environ[var] = "1"
-    from threadpoolctl import threadpool_limits
-
-    threadpool_limits(1)
-
-
 class ProcessExecutor:
     """Runs cells in ``jobs`` worker processes, one BLAS/OpenMP thread each (no oversubscription).
 
@@ -115,7 +100,7 @@ class ProcessExecutor:
         from concurrent.futures.process import BrokenProcessPool
 
         while pending:
-            pool = ProcessPoolExecutor(self.jobs, mp_context=ctx, initializer=_init_worker)
+            pool = ProcessPoolExecutor(self.jobs, mp_context=ctx, initializer=init_worker, initargs=(os.getpid(),))
             inflight: dict[Any, Task] = {}
             broken = False
             try:

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from imbench.errors import UnknownNameError
+from imbench.errors import UnknownNameError, did_you_mean
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,8 @@ def get_metric(name: str) -> Metric:
     """A metric by name or alias; UnknownNameError lists the known names."""
     key = ALIASES.get(name, name)
     if key not in METRICS:
-        raise UnknownNameError(f"unknown metric {name!r}; known: {', '.join(METRICS)}")
+        known = [*METRICS, *ALIASES]
+        raise UnknownNameError(f"unknown metric {name!r}{did_you_mean(name, known)}; known: {', '.join(METRICS)}")
     return METRICS[key]
 
 

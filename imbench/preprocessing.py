@@ -5,9 +5,33 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from imbench.datasets.columns import MAX_MAGNITUDE, magnitude_scales
+
+
+class MagnitudeGuard(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
+    """Divides each numeric column whose training values exceed ``MAX_MAGNITUDE`` by a power of two
+    (``magnitude_scales``) and clips a later finite value beyond the bound to it, so huge but finite numbers
+    (1e200, ±1e308) reach the imputer, scaler, samplers and models as finite, squarable floats. Ordinary data
+    passes through unchanged; ±inf is left for the imputer to refuse (the loaders turn it into missing)."""
+
+    def fit(self, X: Any, y: Any = None) -> MagnitudeGuard:
+        A = validate_data(self, X, dtype=np.float64, ensure_all_finite=False, reset=True)
+        self.scale_ = magnitude_scales(A)
+        return self
+
+    def transform(self, X: Any) -> np.ndarray:
+        check_is_fitted(self, "scale_")
+        A = validate_data(self, X, dtype=np.float64, ensure_all_finite=False, reset=False) * self.scale_
+        return np.where(np.isfinite(A), np.clip(A, -MAX_MAGNITUDE, MAX_MAGNITUDE), A)
+
 
 def impute_encode(numeric: Sequence[Any], categorical: Sequence[Any], scale: bool) -> Any:
-    """Median-impute (and optionally standardise) numeric columns; impute and ordinal-code categoricals.
+    """Bound (``MagnitudeGuard``), median-impute and optionally standardise numeric columns; impute and
+    ordinal-code categoricals.
 
     Output columns: numeric first, then one integer code per categorical column (unseen
     categories become -1), so a categorical-aware sampler (SMOTENC) can find them by index.
@@ -17,7 +41,7 @@ def impute_encode(numeric: Sequence[Any], categorical: Sequence[Any], scale: boo
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import OrdinalEncoder, StandardScaler
 
-    num_steps: list[Any] = [SimpleImputer(strategy="median", keep_empty_features=True)]
+    num_steps: list[Any] = [MagnitudeGuard(), SimpleImputer(strategy="median", keep_empty_features=True)]
     if scale:
         num_steps.append(StandardScaler())
     parts: list[tuple[str, Any, list[Any]]] = []

@@ -11,7 +11,7 @@ import pkgutil
 from collections.abc import Callable, Iterator
 from typing import Generic, TypeVar
 
-from imbench.errors import UnknownNameError
+from imbench.errors import UnknownNameError, did_you_mean
 
 T = TypeVar("T")
 
@@ -60,7 +60,9 @@ class Registry(Generic[T]):
         try:
             return self._items[name]
         except KeyError:
-            raise UnknownNameError(f"unknown {self.kind} {name!r}; known: {', '.join(sorted(self._items))}") from None
+            known = sorted(self._items)
+            hint = did_you_mean(name, known)
+            raise UnknownNameError(f"unknown {self.kind} {name!r}{hint}; known: {', '.join(known)}") from None
 
     def names(self) -> list[str]:
         """Registered names, sorted (the same whatever order the plugin modules were imported in)."""

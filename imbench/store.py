@@ -8,6 +8,7 @@ computes only the missing ones. Exports (``results.parquet``, ``predictions.parq
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sqlite3
@@ -20,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from imbench.errors import RunDirectoryError
+from imbench.errors import RunDirectoryError, StorageError
 
 DB_NAME = "store.sqlite"
 SCHEMA = """
@@ -89,15 +90,14 @@ class Store:
 
     @classmethod
     def open_existing(cls, run_dir: str | Path) -> Store:
-        """Open a finished or partial run directory for reading."""
+        """Open a finished or partial run directory for reading only: it needs no write access there, so a run on a
+        read-only disk (or one a sweep is writing) can be reported."""
         db = Path(run_dir) / DB_NAME
         if not db.exists():
             raise RunDirectoryError(f"{run_dir} is not an imbench run directory (no {DB_NAME})")
-        con = sqlite3.connect(db)
-        h = con.execute("SELECT value FROM meta WHERE key='config_hash'").fetchone()
-        cfg = con.execute("SELECT value FROM meta WHERE key='config'").fetchone()
-        con.close()
-        return cls(run_dir, h[0], json.loads(cfg[0]))
+        store = cls.__new__(cls)  # not __init__: that opens the store for writing
+        store.dir, store.con = Path(run_dir), connect_read_only(db)
+        return store
 
     # meta -----------------------------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:
@@ -272,6 +272,22 @@ class Store:
         self.con.close()
 
 
+def connect_read_only(db: Path) -> sqlite3.Connection:
+    """A connection that never writes the database. ``mode=ro`` sees a live sweep's commits but, the store being in WAL mode,
+    needs a ``-shm`` file, which a read-only folder cannot get; there (where no sweep can be writing either) the
+    database is opened ``immutable``."""
+    uri = db.resolve().as_uri()
+    con = sqlite3.connect(f"{uri}?mode=ro", uri=True, check_same_thread=False)
+    try:
+        con.execute("PRAGMA schema_version").fetchone()
+        return con
+    except sqlite3.OperationalError:
+        con.close()
+        if os.access(db.parent, os.W_OK):
+            raise
+    return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+
+
 def _refuse_other_config(db: Path, run_dir: Path, config_hash: str, config: dict[str, Any]) -> None:
     """RunDirectoryError when ``db`` holds another configuration, read without touching the folder: an
     immutable read-only connection creates no ``-wal``/``-shm`` files, so a refused run leaves no trace."""
@@ -288,6 +304,44 @@ def _refuse_other_config(db: Path, run_dir: Path, config_hash: str, config: dict
         raise RunDirectoryError(
             f"{run_dir} holds a run with a different configuration ({diff}); use another --out or delete it"
         )
+
+
+FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
+READ_ONLY_ERRNOS = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
+SQLITE_FULL = ("database or disk is full",)
+SQLITE_READ_ONLY = ("attempt to write a readonly database", "unable to open database file", "access permission denied")
+
+
+def storage_problem(e: BaseException) -> tuple[str, bool] | None:
+    """``(why, read_only)`` when ``e`` is a full disk or an unwritable file, as the OS or SQLite reports it (SQLite
+    raises ``OperationalError`` with a fixed message, pyarrow an ``OSError`` with the errno); None otherwise."""
+    if isinstance(e, sqlite3.OperationalError):
+        msg = str(e).lower()
+        if msg.startswith(SQLITE_FULL):
+            return "no space left on device", False
+        return (msg, True) if msg.startswith(SQLITE_READ_ONLY) else None
+    if isinstance(e, OSError) and e.errno in FULL_ERRNOS | READ_ONLY_ERRNOS:
+        return os.strerror(e.errno).lower(), e.errno in READ_ONLY_ERRNOS
+    return None
+
+
+@contextmanager
+def storage_errors(folder: Path, hint_full: str, hint_read_only: str) -> Iterator[None]:
+    """Turn a full disk or an unwritable file met in the block into a one-line ``StorageError`` that names the
+    file and says what to do; any other error passes through. Nothing needs repair afterwards: a failed store
+    transaction is rolled back and ``atomic_path`` replaces an export only once it is written whole."""
+    try:
+        yield
+    except (OSError, sqlite3.OperationalError) as e:
+        found = storage_problem(e)
+        if found is None:
+            raise
+        why, read_only = found
+        if isinstance(e, sqlite3.OperationalError):
+            name = folder / DB_NAME
+        else:  # pyarrow names no file: the folder it was writing to
+            name = Path(str(e.filename)) if e.filename else folder
+        raise StorageError(f"cannot write {name}: {why}; {hint_read_only if read_only else hint_full}") from e
 
 
 @contextmanager

@@ -5,16 +5,23 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import warnings
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from imbench.errors import ConfigError, UnknownNameError
+from imbench.errors import ConfigError, UnknownNameError, did_you_mean
 from imbench.evaluation.protocol import EvalProtocol
 
 SUITE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")
 """A suite name is one path component: it becomes ``runs/NAME``, so no separators and no leading dot."""
 SUITE_KEYS = {"name", "description", "datasets", "strategies", "models", "protocol"}
+MANY_TRIALS = 1000
+"""More trials than this with no ``timeout_per_cell`` gets a note: nothing would bound how long a cell runs."""
+
+
+class SuiteWarning(UserWarning):
+    """A suite that validates but probably does not do what was meant (its text is also in ``Suite.notes``)."""
 
 
 @dataclass(frozen=True)
@@ -38,6 +45,13 @@ class Suite:
     models: tuple[str, ...]
     protocol: EvalProtocol = field(default_factory=EvalProtocol)
     description: str = ""
+    dataset_notes: tuple[str, ...] = field(default=(), compare=False)
+    """Datasets ``validate`` left out as repeats of an earlier entry, one line each."""
+
+    @property
+    def notes(self) -> list[str]:
+        """What validation changed or doubts about this suite, one line each (the CLI prints them)."""
+        return [*self.dataset_notes, *protocol_notes(self.protocol)]
 
     def config(self) -> dict[str, Any]:
         """The resolved configuration (what the run directory is keyed on)."""
@@ -68,6 +82,7 @@ class Suite:
         new = replace(
             self,
             datasets=tuple(DatasetEntry(d) for d in datasets) if datasets else self.datasets,
+            dataset_notes=() if datasets else self.dataset_notes,
             strategies=tuple(strategies) if strategies else self.strategies,
             models=tuple(models) if models else self.models,
             protocol=EvalProtocol.from_dict({**self.protocol.to_dict(), **proto}),
@@ -101,7 +116,8 @@ def load_suite(name_or_path: str) -> Suite:
             if path.suffix in {".yaml", ".yml"}:
                 raise ConfigError(f"suite file {name_or_path} does not exist")
             raise UnknownNameError(
-                f"unknown suite {name_or_path!r}; known: {', '.join(known)} (or a path to a .yaml file)"
+                f"unknown suite {name_or_path!r}{did_you_mean(name_or_path, list(known))}; known: {', '.join(known)} "
+                "(or a path to a .yaml file)"
             )
         path = known[name_or_path]
     try:
@@ -177,8 +193,37 @@ def _check_protocol_types(proto: dict[str, Any], where: str) -> None:
             raise ConfigError(f"{where}: protocol {f.name} must be {want}, got {v!r}")
 
 
+def protocol_notes(protocol: EvalProtocol) -> list[str]:
+    """Doubts about a valid protocol: a huge ``n_trials`` with no timeout runs every trial however long it takes."""
+    if protocol.n_trials > MANY_TRIALS and protocol.timeout_per_cell is None:
+        return [
+            f"n_trials {protocol.n_trials} with no timeout_per_cell: every cell runs all its trials however long "
+            "they take; set timeout_per_cell to bound it (tuning then stops in time for the refit)"
+        ]
+    return []
+
+
+def unique_datasets(entries: tuple[DatasetEntry, ...]) -> tuple[tuple[DatasetEntry, ...], list[str]]:
+    """``entries`` without repeats (the same spec and options, or another spelling of the spec, e.g.
+    ``synthetic:n=500,ir=10`` after ``synthetic:ir=10,n=500``), and a note for each repeat left out.
+
+    A repeat would compute every cell of its dataset a second time under the same cell keys."""
+    from imbench.datasets import canonical_spec
+
+    first: dict[tuple[str, tuple[tuple[str, Any], ...]], DatasetEntry] = {}
+    notes = []
+    for d in entries:
+        kept = first.setdefault((canonical_spec(d.spec), d.options), d)
+        if kept is d:
+            continue
+        same = "" if kept.spec == d.spec else f" (the dataset of {kept.spec!r})"
+        notes.append(f"dataset {d.spec!r}{same} is listed more than once; its cells are computed once")
+    return tuple(first.values()), notes
+
+
 def validate(suite: Suite, where: str = "suite") -> Suite:
-    """Check strategy, model and dataset-source names; strategies are normalised (``none`` first)."""
+    """Check strategy, model and dataset-source names; strategies are normalised (``none`` first) and datasets
+    listed twice kept once. Each note (see ``Suite.notes``) is also a ``SuiteWarning``."""
     from imbench.datasets import SOURCES
     from imbench.evaluation.evaluate import with_baseline
     from imbench.models import MODELS
@@ -197,6 +242,9 @@ def validate(suite: Suite, where: str = "suite") -> Suite:
             if not sep:
                 raise ConfigError(f"dataset {d.spec!r} needs a source prefix (e.g. keel:{d.spec})")
             SOURCES.get(prefix)
+        datasets, repeats = unique_datasets(suite.datasets)
     except (UnknownNameError, ConfigError) as e:
         raise type(e)(f"{where}: {e}") from None
-    return replace(suite, strategies=strategies)
+    for note in [*repeats, *protocol_notes(suite.protocol)]:
+        warnings.warn(f"{where}: {note}", SuiteWarning, stacklevel=2)
+    return replace(suite, strategies=strategies, datasets=datasets, dataset_notes=(*suite.dataset_notes, *repeats))

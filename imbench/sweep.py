@@ -19,7 +19,7 @@ from imbench.evaluation.evaluate import cell_keys
 from imbench.execution import make_executor
 from imbench.executors import DatasetRef, Task
 from imbench.schema import BAD_STATUSES, TIMING_COLUMNS, WORKER_DIED, Manifest
-from imbench.store import DB_NAME, LOCK_NAME, Store, atomic_path, write_atomic
+from imbench.store import DB_NAME, LOCK_NAME, Store, atomic_path, storage_errors, write_atomic
 from imbench.suites import Suite
 from imbench.system import LockBusy, cpu_count, file_lock, pause_point
 
@@ -165,7 +165,8 @@ def run_sweep(
 ) -> SweepResult:
     """Run (or resume) ``suite`` into run directory ``out`` and export its tables.
 
-    Nothing is written before every dataset has loaded and passed the protocol's checks. A logging failure
+    Nothing is written before every dataset has loaded and passed the protocol's checks. A full disk or a read-only
+    ``out`` raises ``StorageError`` (the store keeps every committed cell; rerun once it is fixed). A logging failure
     (e.g. an unreachable tracking server) never costs the results: they are exported first, then a
     ``TrackingError`` is raised, or, with ``raise_tracking_errors=False``, returned in ``tracking_error``.
     ``extra_files`` (name → text) are written into the run directory once it is validated and locked.
@@ -175,7 +176,7 @@ def run_sweep(
     if not (out / DB_NAME).exists():
         Store.check_target(out)
         validate_datasets(suite)
-    with run_lock(out):
+    with storage_errors(out, *_storage_hints(out)), run_lock(out):
         result = _run_locked(
             suite,
             out,
@@ -192,6 +193,15 @@ def run_sweep(
     if result.tracking_error and raise_tracking_errors:
         raise TrackingError(result.tracking_error)
     return result
+
+
+def _storage_hints(out: Path) -> tuple[str, str]:
+    """What to do when a sweep meets a full disk / a read-only run directory (see ``store.storage_errors``)."""
+    return (
+        "free some space and rerun the same command: the cells committed so far are kept",
+        f"make {out} writable to resume it (`imbench report {out} --out DIR` reads a finished run without writing "
+        "to it)",
+    )
 
 
 def _run_locked(

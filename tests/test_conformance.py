@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import itertools
 import math
+import tempfile
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -90,6 +92,20 @@ def check_probabilities(proba: np.ndarray, n: int) -> None:
     np.testing.assert_allclose(proba.sum(axis=1), 1.0, atol=1e-6)
 
 
+def check_export(est: Any, X: Any) -> None:
+    """The model file ``compare`` would write loads trusting only the allow-listed classes, and predicts the same
+    (a plugin whose fitted model holds a class not on the list fails here, not in a user's load)."""
+    import skops.io as sio
+
+    from imbench.export import exportable, trusted_types
+
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "model.skops"
+        sio.dump(exportable(est.estimator_), path)
+        loaded = sio.load(path, trusted=trusted_types(path))
+    np.testing.assert_array_equal(loaded.predict_proba(X), est.estimator_.predict_proba(X))
+
+
 def test_registries_are_what_the_parameters_cover() -> None:
     assert STRATEGIES[0] == "none" and len(STRATEGIES) == len(COMPONENTS) + 1
     assert set(MODEL_NAMES) >= {"logreg", "random_forest", "xgboost", "lightgbm"}
@@ -111,6 +127,8 @@ def _fit_and_check(strategy: str, model: str, ds: Dataset) -> None:
     check_probabilities(est.predict_proba(X_te), len(X_te))
     pred = est.predict(X_te)
     assert set(np.unique(pred)) <= {0, 1}
+
+    check_export(est, X_te)
 
     strat, spec = parse_strategy(strategy), MODELS.get(model)
     decision = strat.get("decision")

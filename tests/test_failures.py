@@ -132,7 +132,9 @@ def test_bad_composition_names() -> None:
         parse_strategy("smote+adasyn")
     with pytest.raises(ConfigError, match="baseline"):
         parse_strategy("none+threshold")
-    with pytest.raises(UnknownNameError, match=r"unknown strategy 'smoet'; known: .*smote.*threshold"):
+    with pytest.raises(
+        UnknownNameError, match=r"unknown strategy 'smoet' \(did you mean 'smote'\?\); known: .*smote.*threshold"
+    ):
         parse_strategy("smoet+threshold")
     with pytest.raises(UnknownNameError, match=r"unknown model 'svm'; known: .*lightgbm.*logreg"):
         build_pipeline("none", "svm")

@@ -30,6 +30,14 @@ def load_dataset(spec: str, **options: Any) -> Dataset:
     return SOURCES.get(prefix).load(name, **options)
 
 
+def canonical_spec(spec: str) -> str:
+    """The spec a dataset is named by, found without loading it: a source with a ``canonical(name)`` method
+    (``synthetic:``) spells its parameters one way; other specs are kept as written."""
+    prefix, sep, name = spec.partition(":")
+    canonical = getattr(SOURCES.get(prefix), "canonical", None) if sep else None
+    return f"{prefix}:{canonical(name)}" if canonical is not None else spec
+
+
 def dataset_fingerprint(spec: str, options: tuple[tuple[str, Any], ...] = ()) -> str:
     """What identifies a dataset's content: a file by its SHA-256, anything else (generated or bundled data)
     by its spec, options and loader version (a source bumps its ``version`` attribute when its output changes).
@@ -65,6 +73,7 @@ __all__ = [
     "SOURCES",
     "Dataset",
     "binarize_target",
+    "canonical_spec",
     "check_evaluable",
     "dataset_fingerprint",
     "list_sources",

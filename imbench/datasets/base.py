@@ -73,10 +73,16 @@ class Dataset:
 
 
 def binarize_target(
-    y: Sequence[Any] | pd.Series | np.ndarray, positive: Any = None, name: str = "target"
+    y: Sequence[Any] | pd.Series | np.ndarray,
+    positive: Any = None,
+    name: str = "target",
+    notes: list[str] | None = None,
 ) -> np.ndarray:
     """Map a target to 0/1 with 1 = ``positive`` (default: the minority class).
 
+    Text labels that differ only in case or surrounding spaces (``Yes``, ``yes ``, `` YES``) are one label:
+    they are merged, and the merge is appended to ``notes`` (or warned about without a list), never silent,
+    so an exact ``positive`` cannot quietly turn most positives into negatives.
     Raises DataValidationError for missing values, a single class, or more than two classes
     without ``positive``.
     """
@@ -84,6 +90,14 @@ def binarize_target(
     positive = _plain(positive)
     if s.isna().any():
         raise DataValidationError(f"{name} has {int(s.isna().sum())} missing values; drop or fill those rows first")
+    s, merged = merge_label_variants(s, name)
+    if merged:
+        if notes is None:
+            import warnings
+
+            warnings.warn(merged, UserWarning, stacklevel=2)
+        else:
+            notes.append(merged)
     values = s.value_counts()
     if len(values) < 2:
         raise DataValidationError(f"{name} has a single class ({_plain(values.index[0])!r}); need two classes")
@@ -112,6 +126,25 @@ def binarize_target(
     return matches.to_numpy().astype(np.int8)
 
 
+def merge_label_variants(s: pd.Series, name: str = "target") -> tuple[pd.Series, str]:
+    """``s`` with text labels that differ only in case or surrounding spaces mapped to their most frequent
+    spelling, and a one-line note naming the merged spellings (empty when nothing was merged)."""
+    if pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s):
+        return s, ""
+    counts = s.value_counts()
+    texts = [v for v in counts.index if isinstance(v, str)]
+    groups: dict[str, list[str]] = {}
+    for v in texts:  # value_counts order: the most frequent spelling of each group comes first
+        groups.setdefault(v.strip().casefold(), []).append(v)
+    variants = [g for g in groups.values() if len(g) > 1]
+    if not variants:
+        return s, ""
+    mapping = {v: g[0] for g in variants for v in g[1:]}
+    shown = "; ".join(", ".join(f"{v!r} ({int(counts[v])} rows)" for v in g) + f" → {g[0]!r}" for g in variants[:3])
+    note = f"{name}: labels that differ only in case or spaces are one label: {shown}"
+    return s.replace(mapping), note
+
+
 def _plain(v: Any) -> Any:
     """A numpy scalar as the Python value it holds, so messages print ``0``, not ``np.int64(0)``."""
     return v.item() if isinstance(v, np.generic) else v
@@ -128,7 +161,10 @@ def check_evaluable(ds: Dataset, outer_folds: int) -> None:
 
 
 class DatasetSource(Protocol):
-    """A family of datasets addressed as ``prefix:name``."""
+    """A family of datasets addressed as ``prefix:name``.
+
+    A source whose names have several spellings may also define ``canonical(name) -> str``, the spelling its
+    datasets are named by (see ``imbench.datasets.canonical_spec``), so a suite spots one dataset listed twice."""
 
     description: str
     example: str | None

@@ -1,9 +1,11 @@
-"""Column heuristics shared by the file loader and ``inspect``: categorical, ID-like, datetime-like."""
+"""Column heuristics shared by the file loader and ``inspect``: categorical, ID-like, datetime-like, and the
+magnitude bound every consumer of raw numbers applies (pipelines, quick baselines, meta-features)."""
 
 from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 _ID_NAME = re.compile(
@@ -84,3 +86,21 @@ def datetime_to_days(s: pd.Series) -> pd.Series:
         parsed = pd.to_datetime(s, errors="coerce", utc=True, format="mixed")
     epoch = pd.Timestamp("1970-01-01", tz="UTC")
     return ((parsed - epoch) / pd.Timedelta(days=1)).astype("float64")
+
+
+MAX_EXPONENT = 100
+MAX_MAGNITUDE = 2.0**MAX_EXPONENT
+"""Largest |number| a model sees (about 1.3e30). Finite values far beyond it are legal data, but their squares
+overflow float64 (StandardScaler's variance and SMOTE's distances become inf/NaN beyond ~1e154) and float32
+(random forest, xgboost) holds nothing above ~3.4e38."""
+
+
+def magnitude_scales(X: np.ndarray) -> np.ndarray:
+    """Per column of ``X`` (one number for a 1-D array), the power of two that brings its largest finite |value|
+    within ``MAX_MAGNITUDE`` (1.0 where it already is). A power of two, so multiplying by it is exact: an ordinary
+    column stays bit for bit the same and a huge one keeps its order and ratios (only values some 1e300 times
+    smaller than its peak lose digits)."""
+    A = np.abs(np.asarray(X, dtype=np.float64))
+    peak = np.where(np.isfinite(A), A, 0.0).max(axis=0, initial=0.0)
+    _, exponent = np.frexp(peak)  # peak = m · 2**exponent with 0.5 <= m < 1, so m · 2**MAX_EXPONENT < MAX_MAGNITUDE
+    return np.where(peak > MAX_MAGNITUDE, np.ldexp(1.0, MAX_EXPONENT - exponent), 1.0)

@@ -7,12 +7,16 @@ Values are kept raw: numbers stay numbers, text stays text (object/string/catego
 are listed as categorical), missing values stay missing. One exception: text columns that look
 like dates or timestamps are **converted** to a numeric feature, days since 1970-01-01 (float,
 unparseable -> NaN), so models can use them; each conversion and each dropped ID column is
-recorded in ``Dataset.notes``. Every problem with the file raises a one-line DataValidationError.
+recorded in ``Dataset.notes``. Text that is not UTF-8 is read in the encoding its bytes show (a UTF-16/32
+byte-order mark or NUL pattern, else Windows-1252, else Latin-1), with a note saying so. Every problem with the
+file raises a one-line DataValidationError.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
+import gzip
 import os
 from collections import Counter
 from typing import Any
@@ -31,28 +35,34 @@ HIGH_CARDINALITY = 100
 """More categories than this in one column earns a note."""
 
 
-def read_table(path: str) -> pd.DataFrame:
-    """Read a CSV (comma-separated; tab for .tsv) or Parquet file, raising DataValidationError on any problem."""
+def read_table(path: str, notes: list[str] | None = None) -> pd.DataFrame:
+    """Read a CSV (comma-separated; tab for .tsv) or Parquet file, raising DataValidationError on any problem;
+    a text encoding other than UTF-8 is appended to ``notes``."""
     if not os.path.exists(path):
         raise DataValidationError(f"file not found: {path}")
     if os.path.isdir(path):
         raise DataValidationError(f"{path} is a folder; give a CSV or Parquet file")
     if os.path.getsize(path) == 0:
         raise DataValidationError(f"{path} is empty")
+    encoding = "utf-8-sig"
     if not _is_parquet(path):
         _sniff_binary(path)
-    _check_duplicate_columns(path)
+        encoding, note = text_encoding(path)
+        if note and notes is not None:
+            notes.append(note)
+    _check_duplicate_columns(path, encoding)
     try:
         if path.lower().endswith(PARQUET_SUFFIXES):
             df = pd.read_parquet(path)
         else:
             sep = "\t" if path.lower().endswith((".tsv", ".tsv.gz", ".tab")) else ","
-            df = pd.read_csv(path, sep=sep, low_memory=False)
+            df = pd.read_csv(path, sep=sep, low_memory=False, encoding=encoding)
     except DataValidationError:
         raise
     except Exception as exc:
         msg = " ".join(str(exc).split())[:200]
-        raise DataValidationError(f"cannot read {path} as {'Parquet' if _is_parquet(path) else 'CSV'}: {msg}") from None
+        what = "Parquet" if _is_parquet(path) else f"CSV ({encoding} text)"
+        raise DataValidationError(f"cannot read {path} as {what}: {msg}") from None
     if df.shape[1] == 0 or len(df) == 0:
         raise DataValidationError(f"{path} has no data rows" if df.shape[1] else f"{path} has no columns")
     return df
@@ -77,11 +87,65 @@ def _sniff_binary(path: str) -> None:
             raise DataValidationError(f"{path} looks like {what}, not CSV; export it as CSV or Parquet")
 
 
+BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16: its mark starts with UTF-16 LE's
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def text_encoding(path: str) -> tuple[str, str]:
+    """The encoding to read a text file with, and a note when it is not UTF-8 (empty otherwise).
+
+    Spreadsheet programs save "CSV" as UTF-16 (with a byte-order mark) or Windows-1252; read as UTF-8 those
+    fail with a decoding error that names a byte, not the encoding."""
+    opener: Any = gzip.open if path.lower().endswith(".gz") else open
+    with opener(path, "rb") as fh:
+        head = fh.read(1 << 16)
+    for bom, enc in BOMS:
+        if head.startswith(bom):
+            return enc, "" if enc == "utf-8-sig" else f"{path} is {enc.upper()} text (byte-order mark): read as such"
+    if b"\x00" in head:  # UTF-16 without a mark: every other byte of ASCII text is NUL
+        even, odd = head[0::2].count(0), head[1::2].count(0)
+        if odd > len(head) // 4 and even == 0:
+            return "utf-16-le", f"{path} is UTF-16 (little-endian) text without a byte-order mark: read as such"
+        if even > len(head) // 4 and odd == 0:
+            return "utf-16-be", f"{path} is UTF-16 (big-endian) text without a byte-order mark: read as such"
+        raise DataValidationError(f"{path} holds NUL bytes: not a text CSV (export it as CSV UTF-8 or Parquet)")
+    for enc in ("utf-8", "cp1252"):
+        if _decodes(opener, path, enc):
+            return (
+                (enc, "")
+                if enc == "utf-8"
+                else (
+                    enc,
+                    f"{path} is not UTF-8: read as Windows-1252 (Western European); check that accented text "
+                    "reads right, or save the file as CSV UTF-8",
+                )
+            )
+    return "latin-1", f"{path} is not UTF-8 nor Windows-1252: read as Latin-1; save it as CSV UTF-8 to be sure"
+
+
+def _decodes(opener: Any, path: str, encoding: str) -> bool:
+    """Whether the whole file decodes strictly in ``encoding`` (read in chunks: a large file stays cheap)."""
+    dec = codecs.getincrementaldecoder(encoding)()
+    try:
+        with opener(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 22), b""):
+                dec.decode(chunk)
+        dec.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _is_parquet(path: str) -> bool:
     return path.lower().endswith(PARQUET_SUFFIXES)
 
 
-def _header(path: str) -> list[str]:
+def _header(path: str, encoding: str = "utf-8-sig") -> list[str]:
     if _is_parquet(path):
         try:
             import pyarrow.parquet as pq
@@ -90,19 +154,17 @@ def _header(path: str) -> list[str]:
         except Exception as exc:
             msg = " ".join(str(exc).split())[:200]
             raise DataValidationError(f"cannot read {path} as Parquet: {msg}") from None
-    import gzip
-
-    opener = gzip.open if path.lower().endswith(".gz") else open
+    opener: Any = gzip.open if path.lower().endswith(".gz") else open
     try:
-        with opener(path, "rt", newline="", encoding="utf-8-sig", errors="replace") as fh:
+        with opener(path, "rt", newline="", encoding=encoding, errors="replace") as fh:
             delimiter = "\t" if path.lower().endswith((".tsv", ".tsv.gz", ".tab")) else ","
             return next(csv.reader(fh, delimiter=delimiter), [])
     except (OSError, csv.Error, UnicodeError) as exc:
         raise DataValidationError(f"cannot read {path} as CSV: {' '.join(str(exc).split())[:200]}") from None
 
 
-def _check_duplicate_columns(path: str) -> None:
-    names = [h.strip() for h in _header(path)]
+def _check_duplicate_columns(path: str, encoding: str = "utf-8-sig") -> None:
+    names = [h.strip() for h in _header(path, encoding)]
     dupes = sorted(n for n, k in Counter(names).items() if k > 1 and n)
     if dupes:
         raise DataValidationError(f"{path} has duplicate column names: {', '.join(map(repr, dupes[:5]))}; rename them")
@@ -115,8 +177,9 @@ def frame_to_dataset(
     drop_id: bool = True,
     name: str = "data",
     source: str = "file",
+    notes: list[str] | None = None,
 ) -> Dataset:
-    """Validate a frame with a target column and build a raw Dataset from it."""
+    """Validate a frame with a target column and build a raw Dataset from it (``notes``: what reading it noted)."""
     if not target:
         raise DataValidationError(f"{name}: pass target=COLUMN (columns: {_brief(df.columns)})")
     if target not in df.columns:
@@ -124,14 +187,14 @@ def frame_to_dataset(
     if df.columns.duplicated().any():
         dupes = sorted({str(c) for c in df.columns[df.columns.duplicated()]})
         raise DataValidationError(f"{name} has duplicate column names: {', '.join(map(repr, dupes[:5]))}; rename them")
-    y = binarize_target(df[target], positive=positive, name=f"{name} target {target!r}")
+    notes = list(notes or [])
+    y = binarize_target(df[target], positive=positive, name=f"{name} target {target!r}", notes=notes)
     X = df.drop(columns=[target]).reset_index(drop=True)
     if X.shape[1] == 0:
         raise DataValidationError(f"{name} has no feature columns besides the target {target!r}")
     empty = [str(c) for c in X.columns if X[c].isna().all()]
     if empty:
         raise DataValidationError(f"{name}: feature columns with no values at all: {_brief(empty)}; drop them")
-    notes: list[str] = []
     if drop_id:
         ids = id_like_columns(X)
         if ids:
@@ -219,8 +282,9 @@ class FileSource:
             raise DataValidationError("file: needs a path, e.g. file:data.csv")
         if sha256 is not None and os.path.isfile(path) and file_digest(path) != sha256:
             raise DataValidationError(f"{path} changed since this run started (sha256 differs); use a new --out")
-        df = read_table(path)
-        return frame_to_dataset(df, target, positive=positive, drop_id=_truthy(drop_id), name=path)
+        notes: list[str] = []
+        df = read_table(path, notes)
+        return frame_to_dataset(df, target, positive=positive, drop_id=_truthy(drop_id), name=path, notes=notes)
 
 
 def file_digest(path: str) -> str:

@@ -198,12 +198,16 @@ def baseline_scores(
 
 
 def _numeric(X: pd.DataFrame) -> np.ndarray:
-    """Numbers as floats, anything else as category codes (missing stays NaN) — for the baseline only."""
+    """Numbers as floats (huge ones brought within ``MAX_MAGNITUDE`` as the pipelines do, so neither quick model
+    overflows), anything else as category codes (missing stays NaN) — for the baseline only."""
+    from imbench.datasets.columns import magnitude_scales
+
     cols = []
     for c in X.columns:
         s = X[c]
         if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
-            cols.append(pd.to_numeric(s, errors="coerce").astype("float64").to_numpy())
+            v = pd.to_numeric(s, errors="coerce").astype("float64").to_numpy()
+            cols.append(v * float(magnitude_scales(v)))
         else:
             codes = s.astype("category").cat.codes.to_numpy().astype("float64")
             codes[codes < 0] = np.nan

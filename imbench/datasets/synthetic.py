@@ -61,21 +61,30 @@ class SyntheticSource:
     def names(self) -> list[str]:
         return ["ir=10", "ir=50", "ir=100", "ir=500"]
 
+    def canonical(self, name: str) -> str:
+        """The name's one spelling (``n=500,ir=10`` → ``ir=10,n=500``), as its dataset is named: a suite
+        listing two spellings of one dataset computes it once."""
+        return canonical_name(parse_params(name))
+
     def load(self, name: str, **options: Any) -> Dataset:
         p = parse_params(name)
         n, ir = int(p["n"]), p["ir"]
         pos_frac = 1.0 / (1.0 + ir)
         X, y = _make(n, pos_frac, p)
         cols = [f"x{i}" for i in range(X.shape[1])]
-        canonical = ",".join(f"{k}={_fmt(p[k])}" for k in DEFAULTS if p[k] != DEFAULTS[k] or k == "ir")
         return Dataset(
-            name=f"synthetic:{canonical}",
+            name=f"synthetic:{canonical_name(p)}",
             X=pd.DataFrame(X, columns=cols),
             y=y,
             source="synthetic",
             description=f"make_classification n={n} ir={_fmt(ir)} class_sep={p['sep']} flip_y={p['flip']}",
             citation="scikit-learn make_classification (Guyon 2003 design)",
         )
+
+
+def canonical_name(p: dict[str, float]) -> str:
+    """Parameters in ``DEFAULTS`` order, defaults left out (``ir`` always shown)."""
+    return ",".join(f"{k}={_fmt(p[k])}" for k in DEFAULTS if p[k] != DEFAULTS[k] or k == "ir")
 
 
 def _make(n: int, pos_frac: float, p: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:

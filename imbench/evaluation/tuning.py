@@ -91,6 +91,40 @@ def share_tree_budget(strategy: Strategy, params: dict[str, Any]) -> dict[str, A
     return {**params, "model__n_estimators": max(MIN_MEMBER_TREES, round(int(trees) / int(members)))}
 
 
+REFIT_MARGIN = 1.5
+"""Safety factor on the time a study keeps in hand for one more trial and the refit: fit times vary."""
+
+
+@dataclass
+class RefitReserve:
+    """An Optuna callback that stops the study unless one more trial and the refit still fit before ``deadline``.
+
+    Optuna's own ``timeout`` let the trial loop spend the whole cell budget: the refit then ran out of time and
+    the cell lost every trial. The reserve is measured, not guessed: the slowest time per inner fold of any trial
+    so far, for a trial's ``n_folds`` fits plus ``refit_fits`` (the refit's cost in inner fits), times a margin.
+    """
+
+    deadline: float
+    """``time.monotonic()`` by which the refit must be done."""
+    n_folds: int
+    refit_fits: float
+    slowest_fit: float = 0.0
+
+    def __call__(self, study: Any, trial: Any) -> None:
+        folds = max(1, len(trial.intermediate_values))  # a pruned or failed trial fitted fewer folds
+        seconds = trial.duration.total_seconds() if trial.duration is not None else 0.0
+        self.slowest_fit = max(self.slowest_fit, seconds / folds)
+        if time.monotonic() + REFIT_MARGIN * self.slowest_fit * (self.n_folds + self.refit_fits) > self.deadline:
+            study.stop()
+
+
+def refit_fits(strategy: Strategy, protocol: EvalProtocol) -> float:
+    """The refit's cost in inner fits: one fit on all outer-train rows (k/(k-1) times an inner-train's, at
+    about linear cost), plus, for a decision strategy, the threshold's own k-fold cross-validation."""
+    k = protocol.inner_folds
+    return k / (k - 1) + (k if strategy.get("decision") is not None else 0)
+
+
 def tune(
     strategy: Strategy,
     model: ModelSpec,
@@ -108,7 +142,8 @@ def tune(
 
     The decision step (threshold) is not part of the inner loop: it is fitted at refit time by
     its own cross-validation, so tuning targets the ranking/probability quality of the pipeline.
-    The first trial is always the defaults, so tuning can only improve on an untuned pipeline.
+    The first trial is always the defaults, so tuning can only improve on an untuned pipeline. With a
+    ``deadline`` the study stops while the refit still fits before it (see ``RefitReserve``).
     Under ``protocol.fast`` trials run on prepared folds (:mod:`imbench.evaluation.prepared`) and
     boosting models learn ``n_estimators`` by early stopping on the inner validation folds: the
     returned parameters then hold the mean of the folds' best rounds for the refit.
@@ -159,17 +194,17 @@ def tune(
             est.fit(X.iloc[tr], y[tr])
             yield i, est.predict_proba(X.iloc[va])[:, 1], None
 
+    def suggest(trial: optuna.Trial) -> dict[str, Any]:
+        """The trial's model and strategy parameters (ensemble members share the tree budget when fast)."""
+        model_params = model.suggest(PrefixedTrial(trial, "model"), early_stopping=early)
+        params = {**{f"model__{k}": v for k, v in model_params.items()}, **strategy.suggest(trial, ctx)}
+        return share_tree_budget(strategy, params) if fast else params
+
     def objective(trial: optuna.Trial) -> float:
-        params = {
-            **{f"model__{k}": v for k, v in model.suggest(PrefixedTrial(trial, "model"), early_stopping=early).items()},
-            **strategy.suggest(trial, ctx),
-        }
-        if fast:
-            params = share_tree_budget(strategy, params)
-        tried[trial.number] = params
         scores: list[float] = []
         rounds: list[int] = []
-        try:
+        try:  # all of it: a CellTimeout outside the try would be caught by Optuna as one failed trial
+            params = tried[trial.number] = suggest(trial)
             for step, s, kept in fold_scores(params):
                 va = folds[step][1]
                 scores.append(score_one(metric.name, y[va], s, 0.5, protocol.cost_fn, protocol.cost_fp))
@@ -178,6 +213,9 @@ def tune(
                 trial.report(float(np.mean(scores)), step + 1)  # resource used: folds scored so far
                 if step + 1 < len(folds) and trial.should_prune():  # a trial that scored every fold is complete
                     raise optuna.TrialPruned()
+            if rounds:  # the refit has no validation rows: it grows the folds' mean best round
+                params["model__n_estimators"] = max(1, round(float(np.mean(rounds))))
+            trial.set_user_attr("params", json.loads(json.dumps(params, default=str)))  # what a storage can hold
         except optuna.TrialPruned:
             raise
         except CellTimeout as e:  # the cell's budget is spent: Optuna would catch it as a failed trial
@@ -187,14 +225,11 @@ def tune(
         except Exception as e:  # a failed trial is data: recorded, the study goes on
             errors.append(f"{type(e).__name__}: {e}")
             raise
-        if rounds:  # the refit has no validation rows: it grows the folds' mean best round
-            params["model__n_estimators"] = max(1, round(float(np.mean(rounds))))
-        trial.set_user_attr("params", json.loads(json.dumps(params, default=str)))  # what a storage can hold
         return float(np.mean(scores))
 
     t0 = time.perf_counter()
-    timeout = None if deadline is None else max(deadline - time.monotonic(), 0.01)
-    study.optimize(objective, n_trials=protocol.n_trials, timeout=timeout, catch=(Exception,))
+    reserve = [] if deadline is None else [RefitReserve(deadline, len(folds), refit_fits(strategy, protocol))]
+    study.optimize(objective, n_trials=protocol.n_trials, callbacks=reserve, catch=(Exception,))
     if timed_out:
         raise timed_out[0]
     states = [t.state for t in study.trials]

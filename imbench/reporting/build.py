@@ -31,6 +31,7 @@ from imbench.reporting.sections import (
     status_section,
     threshold_section,
 )
+from imbench.store import storage_errors, write_atomic
 
 FORMATS = ("html", "md")
 
@@ -50,7 +51,8 @@ def build_report(
     ``report.html`` (format ``html``; figures inline as base64 PNG, no scripts or external assets), and
     always the CSV tables ``ranks.csv``, ``summary.csv``, ``wilcoxon_vs_none.csv``, ``status.csv``,
     ``exclusions.csv`` (and ``costs.csv`` when ``cost_fn``/``cost_fp`` are given). Everything is computed
-    before the first file is written, so bad input raises an ``ImbenchError`` and writes nothing.
+    before the first file is written, so bad input raises an ``ImbenchError`` and writes nothing; a full disk or
+    a read-only ``out_dir`` raises ``StorageError``. Reading the run needs no write access to ``run_dir``.
     """
     fmts = _check_formats(formats)
     run = load_run(run_dir)
@@ -68,10 +70,12 @@ def build_report(
     for name, df in tables(a).items():
         texts[name] = df.to_csv(index=False)
     out = Path(out_dir) if out_dir is not None else run.path / "report"
-    out.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}
-    for name, text in texts.items():
-        written[name.rsplit(".", 1)[0]] = _write_atomic(out / name, text)
+    with storage_errors(out, "free some space and run it again", "write it elsewhere (--out DIR; out_dir= in Python)"):
+        out.mkdir(parents=True, exist_ok=True)
+        for name, text in texts.items():
+            write_atomic(out / name, text)
+            written[name.rsplit(".", 1)[0]] = out / name
     return written
 
 
@@ -83,14 +87,6 @@ def _check_formats(formats: Sequence[str] | str) -> set[str]:
     if bad:
         raise ConfigError(f"unknown report format(s) {', '.join(bad)}; known: {', '.join(FORMATS)}")
     return fmts
-
-
-def _write_atomic(path: Path, text: str) -> Path:
-    """Write via a temporary sibling and ``os.replace``; the file gets the usual umask permissions."""
-    from imbench.store import write_atomic
-
-    write_atomic(path, text)
-    return path
 
 
 def tables(a: Analysis) -> dict[str, pd.DataFrame]:

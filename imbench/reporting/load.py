@@ -74,9 +74,11 @@ def _exports_current(path: Path) -> bool:
     """True when manifest.json records the store's current revision (every export was written after it)."""
     import sqlite3
 
+    from imbench.store import connect_read_only
+
     try:
         manifest = json.loads((path / "manifest.json").read_text())
-        con = sqlite3.connect(f"file:{path / DB_NAME}?mode=ro", uri=True)
+        con = connect_read_only(path / DB_NAME)
         try:
             row = con.execute("SELECT value FROM meta WHERE key='revision'").fetchone()
         finally:
