@@ -18,7 +18,7 @@ from pathlib import Path
 
 from imbench.advice.reference import REFERENCE_FILE, Reference, build_reference
 from imbench.advice.validation import ADVICE, NONE, OVERALL, validate
-from imbench.store import write_atomic
+from imbench.core.files import write_atomic
 
 PACKAGE_FILE = Path(__file__).resolve().parents[1] / "imbench" / "advice" / REFERENCE_FILE
 LABEL = {"pr_auc": "PR-AUC", "f1": "F1", "brier": "Brier"}

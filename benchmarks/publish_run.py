@@ -36,7 +36,7 @@ def expected_cells(config: dict) -> int:
 
 def main() -> int:
     from imbench.reporting.load import load_run
-    from imbench.store import Store
+    from imbench.storage.store import Store
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("run", type=Path)

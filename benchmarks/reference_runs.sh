@@ -49,7 +49,7 @@ case "${1:-}" in
     done
     for run in "${RUNS[@]:2}"; do restore "$run"; done
     echo "$(date -u +%FT%TZ) budget check (keel_full_x2)"
-    $PY benchmarks/stability.py run benchmarks/keel_full.yaml runs/keel_full_x2
+    $PY benchmarks/stability.py run imbench/evaluation/builtin_suites/keel_full.yaml runs/keel_full_x2
     echo "$(date -u +%FT%TZ) all runs finished"
     ;;
   stop)

@@ -21,7 +21,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from imbench.store import DB_NAME, SCHEMA
+from imbench.storage.store import DB_NAME, SCHEMA
 
 APPENDED = ("cells", "predictions")
 """Tables whose rows a shard holds only when no earlier shard holds them (keyed by cell id)."""

@@ -1,4 +1,4 @@
-"""Choose the datasets of benchmarks/keel.yaml from the KEEL collection and print them as YAML.
+"""Choose the datasets of imbench/evaluation/builtin_suites/keel.yaml from the KEEL collection and print them as YAML.
 
 Rule: per imbalance tier (low <5, medium 5-10, high 10-50, extreme >50) keep datasets that are
 small enough for a one-hour sweep on 2 cores (<= 1500 rows; <= 4200 in the extreme tier, which
@@ -9,7 +9,7 @@ round-robin over dataset families (ecoli, glass, yeast …) so no family dominat
 
 Run: .venv/bin/python benchmarks/select_keel.py
 
-``--full`` prints the datasets of benchmarks/keel_full.yaml (the second reference run) instead: every
+``--full`` prints the datasets of imbench/evaluation/builtin_suites/keel_full.yaml (the second reference run) instead: every
 KEEL dataset with >= 10 positives (two per test fold at five outer folds), <= 5000 rows (compute) and
 a baseline ROC-AUC <= 0.99 (inspect's saturation line), with no per-tier cap, so the run spreads over
 the IR tiers and over minority sizes as far as the collection does (band 10-29 / 30-99 / 100+ positives).

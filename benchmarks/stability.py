@@ -7,8 +7,8 @@ within. ``run`` picks ``--fraction`` of the suite's blocks with ``--seed`` and r
 correlation of the strategies' fold-mean PR-AUC, 1× vs more trials) and how many cheat-sheet verdicts
 change when the main run's rows of those blocks are replaced by the reruns' rows.
 
-Run: ``.venv/bin/python benchmarks/stability.py run benchmarks/keel_full.yaml runs/keel_full_x2``
-     ``.venv/bin/python benchmarks/stability.py compare benchmarks/keel_full.yaml runs/keel_full runs/keel_full_x2``
+Run: ``.venv/bin/python benchmarks/stability.py run imbench/evaluation/builtin_suites/keel_full.yaml runs/keel_full_x2``
+     ``.venv/bin/python benchmarks/stability.py compare imbench/evaluation/builtin_suites/keel_full.yaml runs/keel_full runs/keel_full_x2``
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def blocks(suite: Any, fraction: float, seed: int) -> list[tuple[str, str]]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from imbench.suites import load_suite
+    from imbench.evaluation.suites import load_suite
 
     suite = load_suite(str(args.suite))
     chosen = blocks(suite, args.fraction, args.seed)
@@ -68,8 +68,8 @@ def _verdicts(results: pd.DataFrame, template: Any) -> dict[tuple[str, str], tup
 
 
 def compare(args: argparse.Namespace) -> int:
+    from imbench.evaluation.suites import load_suite
     from imbench.reporting.load import load_run
-    from imbench.suites import load_suite
 
     suite = load_suite(str(args.suite))
     metric = suite.protocol.metric

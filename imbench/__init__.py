@@ -18,27 +18,27 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _LAZY = {
-    "run_suite": "imbench.sweep",
-    "compare": "imbench.comparison",
+    "run_suite": "imbench.sweep.run",
+    "compare": "imbench.comparison.run",
     "advise": "imbench.advice",
     "report": "imbench.reporting.build",
-    "build_pipeline": "imbench.pipeline",
-    "evaluate": "imbench.experiment",
+    "build_pipeline": "imbench.pipeline.build",
+    "evaluate": "imbench.sweep.experiment",
     "Protocol": "imbench.evaluation.protocol",
     "EvalProtocol": "imbench.evaluation.protocol",
-    "results_frame": "imbench.results",
-    "summarize": "imbench.results",
+    "results_frame": "imbench.core.results",
+    "summarize": "imbench.core.results",
     "load_dataset": "imbench.datasets",
     "Dataset": "imbench.datasets.base",
-    "score_all": "imbench.metrics",
+    "score_all": "imbench.core.metrics",
     "parse_strategy": "imbench.strategies",
-    "ImbenchError": "imbench.errors",
-    "ConfigError": "imbench.errors",
-    "DataValidationError": "imbench.errors",
-    "UnknownNameError": "imbench.errors",
-    "RunDirectoryError": "imbench.errors",
-    "StorageError": "imbench.errors",
-    "UntrustedModelError": "imbench.errors",
+    "ImbenchError": "imbench.core.errors",
+    "ConfigError": "imbench.core.errors",
+    "DataValidationError": "imbench.core.errors",
+    "UnknownNameError": "imbench.core.errors",
+    "RunDirectoryError": "imbench.core.errors",
+    "StorageError": "imbench.core.errors",
+    "UntrustedModelError": "imbench.core.errors",
 }
 
 _ATTR = {"report": "build_report"}
@@ -46,10 +46,8 @@ _ATTR = {"report": "build_report"}
 
 if TYPE_CHECKING:  # names resolved lazily by __getattr__ below
     from imbench.advice import advise
-    from imbench.comparison import compare
-    from imbench.datasets import load_dataset
-    from imbench.datasets.base import Dataset
-    from imbench.errors import (
+    from imbench.comparison.run import compare
+    from imbench.core.errors import (
         ConfigError,
         DataValidationError,
         ImbenchError,
@@ -58,14 +56,16 @@ if TYPE_CHECKING:  # names resolved lazily by __getattr__ below
         UnknownNameError,
         UntrustedModelError,
     )
+    from imbench.core.metrics import score_all
+    from imbench.core.results import results_frame, summarize
+    from imbench.datasets import load_dataset
+    from imbench.datasets.base import Dataset
     from imbench.evaluation.protocol import EvalProtocol, Protocol
-    from imbench.experiment import evaluate
-    from imbench.metrics import score_all
-    from imbench.pipeline import build_pipeline
+    from imbench.pipeline.build import build_pipeline
     from imbench.reporting.build import build_report as report
-    from imbench.results import results_frame, summarize
     from imbench.strategies import parse_strategy
-    from imbench.sweep import run_suite
+    from imbench.sweep.experiment import evaluate
+    from imbench.sweep.run import run_suite
 
 
 def __getattr__(name: str) -> Any:

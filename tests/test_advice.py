@@ -23,10 +23,10 @@ from imbench.advice.reference import (
     load_reference,
 )
 from imbench.advice.validation import ADVICE, NONE, OVERALL, decide, held_out_choices, summarize, validate
-from imbench.cli import main
+from imbench.cli.main import main
+from imbench.core.errors import ConfigError, DataValidationError
 from imbench.datasets import load_dataset
-from imbench.errors import ConfigError, DataValidationError
-from imbench.example_data import make_transactions
+from imbench.datasets.example import make_transactions
 
 ROOT = Path(__file__).resolve().parents[1]
 

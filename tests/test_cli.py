@@ -21,7 +21,12 @@ def imbench(cwd: Path, *args: str, timeout: float = 180) -> subprocess.Completed
     env = dict(os.environ, COLUMNS="200", MLFLOW_DISABLE_TELEMETRY="true")
     env.pop("MLFLOW_TRACKING_URI", None)
     return subprocess.run(
-        [sys.executable, "-m", "imbench.cli", *args], cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env
+        [sys.executable, "-m", "imbench.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
     )
 
 
@@ -31,7 +36,7 @@ def invoke(cwd: Path, *args: str) -> Any:
 
     from click.testing import CliRunner
 
-    from imbench.cli import main
+    from imbench.cli.main import main
 
     with contextlib.chdir(cwd):
         return CliRunner(env={"COLUMNS": "200"}).invoke(main, list(args), catch_exceptions=False)
@@ -58,7 +63,7 @@ def test_help_lists_commands_and_stays_light(tmp_path: Path) -> None:
         assert re.search(rf"^\s+{cmd}\b", r.stdout, re.M), cmd
     # --help imports no heavy library (they are imported lazily by the commands that need them)
     probe = (
-        "import sys\nfrom imbench.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "import sys\nfrom imbench.cli.main import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
         "heavy = sorted(m for m in ('mlflow', 'sklearn', 'optuna', 'lightgbm', 'xgboost', 'dask', 'pandas') "
         "if m in sys.modules)\nprint('HEAVY', heavy)"
     )
@@ -204,7 +209,7 @@ def test_quiet_run_prints_plain_cell_lines(tmp_path: Path) -> None:
 
 
 def test_dataset_override_splits_only_between_specs() -> None:
-    from imbench.cli import _specs
+    from imbench.cli.main import _specs
 
     assert _specs("synthetic:ir=10,n=300,keel:ecoli4, file:data.csv") == [
         "synthetic:ir=10,n=300",

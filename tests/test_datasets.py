@@ -7,10 +7,10 @@ import re
 import numpy as np
 import pytest
 
+from imbench.core.errors import ConfigError, DataValidationError, UnknownNameError
 from imbench.datasets import SOURCES, list_sources, load_dataset
 from imbench.datasets.keel import KeelSource, catalogue
 from imbench.datasets.ladder import subsample_to_ir
-from imbench.errors import ConfigError, DataValidationError, UnknownNameError
 
 KEEL_NAMES = KeelSource().names()
 

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-
-sys.path.insert(0, str(Path(__file__).parent))
 from test_cli import imbench as run_cli
 
+from imbench.core.errors import ConfigError, DataValidationError
 from imbench.datasets import load_dataset
 from imbench.datasets.base import binarize_target
-from imbench.errors import ConfigError, DataValidationError
-from imbench.suites import parse_suite
+from imbench.evaluation.suites import parse_suite
 
 
 def _frame_with_infinities(n: int = 120) -> pd.DataFrame:

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.slow
 
 
 def cli(cwd: Path, *args: str) -> Any:
-    from imbench.cli import main
+    from imbench.cli.main import main
 
     with contextlib.chdir(cwd):
         return CliRunner(env={"COLUMNS": "200"}).invoke(main, list(args), catch_exceptions=False)
@@ -112,8 +112,8 @@ def test_protocol_too_big_for_the_data_leaves_nothing_on_disk(tmp_path: Path) ->
 
 # 7. a run directory is locked against a second concurrent run --------------------------------------
 def test_second_concurrent_run_on_the_same_dir_is_refused(tmp_path: Path) -> None:
-    from imbench.store import LOCK_NAME
-    from imbench.system import file_lock
+    from imbench.core.system import file_lock
+    from imbench.storage.store import LOCK_NAME
 
     s, out = suite_file(tmp_path, table(tmp_path / "d.csv")), tmp_path / "run"
     out.mkdir()
@@ -133,7 +133,7 @@ def test_second_concurrent_run_on_the_same_dir_is_refused(tmp_path: Path) -> Non
 
 
 def test_first_use_of_a_new_mlflow_db_is_safe_under_concurrency(tmp_path: Path) -> None:
-    code = "import sys; from imbench.tracking import _client; c, e = _client(sys.argv[1], 'same'); print(e)"
+    code = "import sys; from imbench.tracking.runs import _client; c, e = _client(sys.argv[1], 'same'); print(e)"
     uri = f"sqlite:///{tmp_path / 'new' / 'mlflow.db'}"
     procs = [
         subprocess.Popen([sys.executable, "-c", code, uri], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -147,7 +147,7 @@ def test_first_use_of_a_new_mlflow_db_is_safe_under_concurrency(tmp_path: Path) 
 def test_leftover_migration_tables_are_dropped_so_a_rerun_can_migrate(tmp_path: Path) -> None:
     import sqlite3
 
-    from imbench.tracking import _drop_stale_migration_tables
+    from imbench.tracking.runs import _drop_stale_migration_tables
 
     db = tmp_path / "mlflow.db"
     con = sqlite3.connect(db)
@@ -163,8 +163,8 @@ def test_leftover_migration_tables_are_dropped_so_a_rerun_can_migrate(tmp_path: 
 
 # 6. MLflow groups: an incomplete parent is repaired, a complete one is never logged twice ------------
 def test_interrupted_mlflow_group_is_repaired_not_duplicated(tmp_path: Path) -> None:
-    from imbench.suites import parse_suite
-    from imbench.tracking import _client, existing_parents, group_key, log_group, repair_group
+    from imbench.evaluation.suites import parse_suite
+    from imbench.tracking.runs import _client, existing_parents, group_key, log_group, repair_group
 
     suite = parse_suite(
         {
@@ -226,7 +226,7 @@ HOSTILE = 'x""";import os;os.system("touch PWNED");"""'
 
 
 def test_rebuild_script_with_hostile_names_runs_no_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from imbench.comparison import compare
+    from imbench.comparison.run import compare
 
     cap_estimators(monkeypatch)
     rng = np.random.default_rng(1)
@@ -292,7 +292,7 @@ def test_rebuild_script_reproduces_the_exported_model_exactly(tmp_path: Path, mo
 def test_plan_depends_on_the_data_not_on_the_machine_load(monkeypatch: pytest.MonkeyPatch) -> None:
     from imblearn.pipeline import Pipeline
 
-    from imbench.budget import plan_budget
+    from imbench.comparison.budget import plan_budget
     from imbench.evaluation.protocol import EvalProtocol
 
     def busy(*a: Any, **k: Any) -> None:
@@ -317,7 +317,7 @@ def test_plan_depends_on_the_data_not_on_the_machine_load(monkeypatch: pytest.Mo
 
 
 def test_untuned_plan_says_so_and_names_a_budget_that_tunes() -> None:
-    from imbench.budget import parse_budget, plan_budget
+    from imbench.comparison.budget import parse_budget, plan_budget
     from imbench.evaluation.protocol import EvalProtocol
 
     rng = np.random.default_rng(0)
@@ -336,8 +336,8 @@ def test_untuned_plan_says_so_and_names_a_budget_that_tunes() -> None:
 
 
 def test_hopeless_budget_on_a_wide_table_is_refused_at_once(tmp_path: Path) -> None:
-    from imbench.budget import plan_budget
-    from imbench.errors import ConfigError
+    from imbench.comparison.budget import plan_budget
+    from imbench.core.errors import ConfigError
     from imbench.evaluation.protocol import EvalProtocol
 
     X = pd.DataFrame(np.zeros((2000, 5000)))
@@ -349,7 +349,7 @@ def test_hopeless_budget_on_a_wide_table_is_refused_at_once(tmp_path: Path) -> N
 def test_compare_saves_its_plan_reuses_it_and_accepts_plan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import json
 
-    from imbench.comparison import compare
+    from imbench.comparison.run import compare
 
     cap_estimators(monkeypatch)
     data = table(tmp_path / "d.csv", n=300)

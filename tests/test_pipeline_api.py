@@ -11,8 +11,8 @@ from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_validat
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
-from imbench.errors import ConfigError
-from imbench.pipeline import ImbalancePipeline, build_pipeline
+from imbench.core.errors import ConfigError
+from imbench.pipeline.build import ImbalancePipeline, build_pipeline
 
 
 def test_class_counts_are_read_by_each_fit(fast_models: None) -> None:

@@ -27,13 +27,13 @@ def test_every_public_name_resolves() -> None:
     for name in imbench.__all__:
         assert getattr(imbench, name) is not None, name
     assert imbench.report.__name__ == "build_report"
-    assert imbench.run_suite.__module__ == "imbench.sweep"
+    assert imbench.run_suite.__module__ == "imbench.sweep.run"
 
 
 def test_journey_functions_survive_their_modules_being_imported() -> None:
-    """``imbench.compare`` stays the function after ``imbench.comparison`` (its module) is imported."""
+    """``imbench.compare`` stays the function after ``imbench.comparison.run`` (its module) is imported."""
     code = (
-        "import imbench, imbench.comparison, imbench.reporting.build, imbench.sweep; "
+        "import imbench, imbench.comparison.run, imbench.reporting.build, imbench.sweep.run; "
         "assert callable(imbench.compare) and callable(imbench.report) and callable(imbench.run_suite); "
         "import sys; assert 'mlflow' not in sys.modules"
     )

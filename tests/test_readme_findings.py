@@ -1,5 +1,5 @@
 """The README's "What the reference runs say" block is exactly what ``benchmarks/findings.py`` makes of the
-published cheat-sheets (which ``tests/test_report.py`` checks against the committed results)."""
+published cheat-sheets (which ``tests/test_reporting.py`` checks against the committed results)."""
 
 from __future__ import annotations
 

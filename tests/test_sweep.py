@@ -70,7 +70,7 @@ def invoke(suite: Path, out: Path, *extra: str) -> Any:
     """The same command in this process (no interpreter start-up): a click Result."""
     from click.testing import CliRunner
 
-    from imbench.cli import main
+    from imbench.cli.main import main
 
     with contextlib.chdir(suite.parent):
         return CliRunner(env={"COLUMNS": "80"}).invoke(main, cmd(suite, out, *extra)[3:], catch_exceptions=False)
@@ -325,7 +325,7 @@ def test_rerun_of_complete_run_computes_nothing(reference: Path, tmp_path: Path)
 
 
 def test_predictions_reproduce_stored_metrics(reference: Path) -> None:
-    from imbench.evaluation.metrics import score_all
+    from imbench.core.metrics import score_all
 
     res = pd.read_parquet(reference / "results.parquet")
     pred = pd.read_parquet(reference / "predictions.parquet")
@@ -354,7 +354,7 @@ def test_predictions_reproduce_stored_metrics(reference: Path) -> None:
 def test_wall_time_adds_up_over_sittings_and_turns_unknown_after_an_unrecorded_one(tmp_path: Path) -> None:
     """Each sitting that ends in the sweep's hands adds its wall time once; a sitting that left its mark open
     (killed before it could record) makes the total unknown for good, never silently too low."""
-    from imbench.store import WALL_UNKNOWN, Store
+    from imbench.storage.store import WALL_UNKNOWN, Store
 
     store = Store(tmp_path / "run", "hash", {"name": "s"})
     store.open_sitting()  # a fresh store: nothing was lost before
@@ -383,7 +383,7 @@ def test_a_rerun_of_a_finished_run_closes_its_sitting(reference: Path, tmp_path:
 def test_exports_config_and_manifest(reference: Path) -> None:
     import yaml
 
-    from imbench.suites import load_suite
+    from imbench.evaluation.suites import load_suite
 
     cfg = yaml.safe_load((reference / "config.yaml").read_text())
     suite = load_suite(str(reference.parent / "tiny.yaml"))

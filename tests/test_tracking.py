@@ -32,7 +32,7 @@ def invoke(cwd: Path, *args: str, env: dict[str, str] | None = None) -> Any:
     """``imbench ARGS`` in this process with ``cwd`` as working folder: a click Result."""
     from click.testing import CliRunner
 
-    from imbench.cli import main
+    from imbench.cli.main import main
 
     with contextlib.chdir(cwd):
         return CliRunner(env={"COLUMNS": "200", **(env or {})}).invoke(main, list(args), catch_exceptions=False)
@@ -230,7 +230,7 @@ def test_no_mlflow_logs_nothing(tracked: dict[str, Any], tmp_path: Path) -> None
 
 
 def test_default_uri_is_embedded_sqlite_in_working_folder(monkeypatch: pytest.MonkeyPatch) -> None:
-    from imbench.tracking import DEFAULT_URI, resolve_uri
+    from imbench.tracking.runs import DEFAULT_URI, resolve_uri
 
     assert resolve_uri(None) == DEFAULT_URI == "sqlite:///mlflow.db"
     monkeypatch.setenv("MLFLOW_TRACKING_URI", "sqlite:///elsewhere.db")
@@ -274,7 +274,7 @@ def test_every_run_logs_its_dataset_as_an_input(tracked: dict[str, Any]) -> None
     """Name = spec, digest, source, column schema and class counts: the UI's Dataset column and filters."""
     import sqlite3
 
-    from imbench.tracking_artifacts import dataset_digest
+    from imbench.tracking.artifacts import dataset_digest
 
     df = pd.read_parquet(tracked["run"] / "results.parquet")
     meta = {d: g.iloc[0].to_dict() for d, g in df.groupby("dataset")}
@@ -409,8 +409,8 @@ def group_rows() -> list[dict[str, Any]]:
 def test_failed_and_timed_out_cells_are_failed_runs_with_the_error(tmp_path: Path) -> None:
     from mlflow.tracking import MlflowClient
 
-    from imbench.suites import load_suite
-    from imbench.tracking import _client, log_group
+    from imbench.evaluation.suites import load_suite
+    from imbench.tracking.runs import _client, log_group
 
     (tmp_path / "tiny.yaml").write_text(SUITE)
     suite = load_suite(str(tmp_path / "tiny.yaml"))
@@ -465,9 +465,9 @@ def test_compare_logs_and_registers_the_recommended_model(tmp_path: Path, monkey
     from conftest import cap_estimators
     from mlflow.tracking import MlflowClient
 
-    from imbench.comparison import compare
+    from imbench.comparison.run import compare
     from imbench.datasets import load_dataset
-    from imbench.example_data import make_transactions
+    from imbench.datasets.example import make_transactions
 
     cap_estimators(monkeypatch)
     make_transactions(n=600, seed=3).to_csv(tmp_path / "tx.csv", index=False)

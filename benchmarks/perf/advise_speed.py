@@ -29,7 +29,7 @@ SIZES = (10_000, 100_000, 1_000_000)
 def main() -> int:
     import pandas as pd
 
-    from imbench.example_data import make_transactions
+    from imbench.datasets.example import make_transactions
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeats", type=int, default=3)

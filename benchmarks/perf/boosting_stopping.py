@@ -32,8 +32,8 @@ def main() -> None:
 
     from imbench.datasets import load_dataset
     from imbench.evaluation.cell import CellKey, run_cell
+    from imbench.evaluation.suites import load_suite
     from imbench.models import MODELS as REGISTRY
-    from imbench.suites import load_suite
 
     base = load_suite("keel").protocol
     rep = Report("boosting_stopping")

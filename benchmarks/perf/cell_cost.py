@@ -113,8 +113,8 @@ def main() -> None:
 
     from imbench.datasets import load_dataset
     from imbench.evaluation.cell import CellKey, run_cell
+    from imbench.evaluation.suites import load_suite
     from imbench.strategies import HEADLINE
-    from imbench.suites import load_suite
 
     base = load_suite("keel").protocol
     base = replace(base, n_trials=args.trials or base.n_trials, inner_folds=args.inner_folds or base.inner_folds)

@@ -57,8 +57,8 @@ def main() -> None:
 
     from imbench.datasets import load_dataset
     from imbench.evaluation.cell import CellKey, run_cell
+    from imbench.evaluation.suites import load_suite
     from imbench.models.random_forest import RandomForest
-    from imbench.suites import load_suite
 
     base = load_suite("keel").protocol
     plain_suggest = RandomForest.suggest

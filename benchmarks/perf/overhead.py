@@ -85,9 +85,13 @@ def child(cli_args: list[str], json_out: str) -> None:
     from imblearn.pipeline import Pipeline
     from sklearn.model_selection import TunedThresholdClassifierCV
 
-    import imbench.cli
-    from imbench import executors, pipeline, store, sweep, tracking
+    import imbench.cli.main
     from imbench.evaluation import cell, tuning
+    from imbench.execution import local as executors
+    from imbench.pipeline.build import build as pipeline
+    from imbench.storage import store
+    from imbench.sweep.run import run as sweep
+    from imbench.tracking.runs import runs as tracking
 
     acc["imports_before_run"] = time.perf_counter() - t_imp
 
@@ -123,7 +127,7 @@ def child(cli_args: list[str], json_out: str) -> None:
 
     t0 = time.perf_counter()
     try:
-        imbench.cli.main(cli_args, standalone_mode=False)
+        imbench.cli.main.main(cli_args, standalone_mode=False)
     finally:
         acc["cli_main"] = time.perf_counter() - t0
         acc["child_total"] = time.perf_counter() - T_CHILD_START
@@ -179,7 +183,7 @@ def describe(rep: Report, d: dict) -> tuple[float, float]:
 
     rep.out(f"{d['label']}: {d['cells']} cells {d['status']}; load average now {loadavg()}")
     line("wall (process start to exit)", wall)
-    line("  of which imbench.cli.main", s.get("cli_main", 0.0))
+    line("  of which imbench.cli.main.main", s.get("cli_main", 0.0))
     line("  manifest wall_seconds (sweep: plan+cells+export)", d["manifest_wall"])
     line("Σ cells (execute)", cells)
     line(

@@ -1,7 +1,7 @@
 """``imbench run quick`` with the fast tuning machinery on and off: wall and CPU seconds of the whole suite.
 
 Both runs use the quick suite exactly as shipped except the protocol's ``fast`` switch (a copy of
-benchmarks/quick.yaml with ``fast: false`` for the off side), ``--jobs 1 --no-mlflow --no-report``, a fresh
+imbench/evaluation/builtin_suites/quick.yaml with ``fast: false`` for the off side), ``--jobs 1 --no-mlflow --no-report``, a fresh
 run directory each, fast side first. CPU = user + system time of the ``imbench`` child process
 (``resource.getrusage(RUSAGE_CHILDREN)``), which the machine's other load does not inflate as much as wall time.
 
@@ -43,7 +43,9 @@ def main() -> None:
 
     rep = Report("quick_suite")
     spec = yaml.safe_load((ROOT / "benchmarks" / "quick.yaml").read_text())
-    rep.out(f"suite: benchmarks/quick.yaml, protocol {spec['protocol']}; --jobs 1 --no-mlflow --no-report")
+    rep.out(
+        f"suite: imbench/evaluation/builtin_suites/quick.yaml, protocol {spec['protocol']}; --jobs 1 --no-mlflow --no-report"
+    )
     with tempfile.TemporaryDirectory() as t:
         tmp = Path(t)
         off = tmp / "quick_off.yaml"

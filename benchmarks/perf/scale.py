@@ -46,7 +46,7 @@ def child(data: str, strategy: str) -> None:
     from sklearn.model_selection import train_test_split
 
     import imbench
-    from imbench.errors import ConfigError
+    from imbench.core.errors import ConfigError
 
     X = np.load(f"{data}.X.npy")
     y = np.load(f"{data}.y.npy")

@@ -32,7 +32,7 @@ def timed(cmd: list[str], pyc: bool = True) -> float:
 def heaviest_imports(args: list[str], top: int = 8) -> list[str]:
     """The top-level imbench-caused imports by cumulative time (one ``-X importtime`` run)."""
     code = (
-        f"import sys; from imbench.cli import main; sys.argv=['imbench', *{args!r}]\n"
+        f"import sys; from imbench.cli.main import main; sys.argv=['imbench', *{args!r}]\n"
         "try:\n    main()\nexcept SystemExit:\n    pass"
     )
     r = subprocess.run([PY, "-X", "importtime", "-c", code], capture_output=True, text=True, cwd=ROOT, env=bench_env())

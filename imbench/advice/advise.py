@@ -20,8 +20,8 @@ from imbench.advice.metafeatures import MetaFeatures, meta_features
 from imbench.advice.metamodel import Estimate, KnnMetaModel, Neighbour, overall_gains
 from imbench.advice.reference import Reference, cost_objective, load_reference
 from imbench.advice.validation import ADVICE, NONE, OVERALL
-from imbench.errors import ConfigError, DataValidationError, UnknownNameError
-from imbench.schema import BASELINE
+from imbench.core.errors import ConfigError, DataValidationError, UnknownNameError
+from imbench.core.schema import BASELINE
 
 BRIER_WARN = 0.005
 """Predicted Brier worsening above which the advice warns that probabilities will be miscalibrated."""

@@ -15,7 +15,7 @@ import pandas as pd
 
 from imbench.advice.metafeatures import VECTOR_NAMES, MetaFeatures
 from imbench.advice.reference import Reference, family_of
-from imbench.schema import BASELINE
+from imbench.core.schema import BASELINE
 
 K = 7
 MAX_PER_FAMILY = 2

@@ -22,8 +22,8 @@ import numpy as np
 import pandas as pd
 
 from imbench.advice.metafeatures import MetaFeatures
-from imbench.errors import ConfigError, DataValidationError
-from imbench.schema import BASELINE
+from imbench.core.errors import ConfigError, DataValidationError
+from imbench.core.schema import BASELINE
 
 FORMAT = 1
 REFERENCE_FILE = "reference.json"

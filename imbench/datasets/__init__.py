@@ -22,7 +22,7 @@ def list_sources() -> list[dict[str, Any]]:
 
 def load_dataset(spec: str, **options: Any) -> Dataset:
     """Load a dataset from a ``prefix:name`` spec (e.g. ``synthetic:ir=50``, ``keel:ecoli4``)."""
-    from imbench.errors import ConfigError
+    from imbench.core.errors import ConfigError
 
     prefix, sep, name = spec.partition(":")
     if not sep:

@@ -9,9 +9,9 @@ from typing import Any, Protocol
 import numpy as np
 import pandas as pd
 
-from imbench.errors import DataValidationError
-from imbench.registry import Registry
-from imbench.schema import TIERS, tier_of  # noqa: F401  (defined once in the schema; re-exported)
+from imbench.core.errors import DataValidationError
+from imbench.core.registry import Registry
+from imbench.core.schema import TIERS, tier_of  # noqa: F401  (defined once in the schema; re-exported)
 
 
 @dataclass

@@ -24,9 +24,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from imbench.core.errors import ConfigError, DataValidationError
 from imbench.datasets.base import Dataset, binarize_target, register_source
 from imbench.datasets.columns import categorical_columns, datetime_like_columns, datetime_to_days, id_like_columns
-from imbench.errors import ConfigError, DataValidationError
 
 PARQUET_SUFFIXES = (".parquet", ".pq", ".parq")
 

@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from imbench.core.errors import DataValidationError, UnknownNameError
 from imbench.datasets.base import Dataset, data_home, register_source
-from imbench.errors import DataValidationError, UnknownNameError
 
 CITATION = (
     "Lemaitre, Nogueira, Aridas, Imbalanced-learn: A Python Toolbox to Tackle the Curse of Imbalanced Datasets "

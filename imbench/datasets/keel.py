@@ -24,8 +24,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from imbench.core.errors import UnknownNameError
 from imbench.datasets.base import Dataset, register_source
-from imbench.errors import UnknownNameError
 
 MIN_IR = 1.8
 """Datasets below this imbalance ratio are standard (near-balanced) KEEL sets, not the imbalanced collection."""

@@ -12,8 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from imbench.core.errors import ConfigError, DataValidationError
 from imbench.datasets.base import Dataset, register_source
-from imbench.errors import ConfigError, DataValidationError
 
 
 def subsample_to_ir(ds: Dataset, ir: float, seed: int = 0) -> Dataset:

@@ -13,8 +13,8 @@ from typing import Any
 
 import pandas as pd
 
+from imbench.core.errors import DataValidationError
 from imbench.datasets.base import Dataset, binarize_target, data_home, register_source
-from imbench.errors import DataValidationError
 
 CITATION = "Vanschoren et al., OpenML: networked science in machine learning, SIGKDD Explorations 15(2), 2013"
 

@@ -12,8 +12,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from imbench.core.errors import UnknownNameError
 from imbench.datasets.base import Dataset, register_source
-from imbench.errors import UnknownNameError
 
 _ONE_VS_REST = {"digits": 10, "wine": 3, "iris": 3}
 _CITATION = "Pedregosa et al., Scikit-learn: Machine Learning in Python, JMLR 12, 2011 (bundled toy datasets)"

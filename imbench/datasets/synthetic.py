@@ -10,8 +10,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from imbench.core.errors import ConfigError
 from imbench.datasets.base import Dataset, register_source
-from imbench.errors import ConfigError
 
 DEFAULTS: dict[str, float] = {
     "ir": 10.0,

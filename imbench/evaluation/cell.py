@@ -8,15 +8,15 @@ from typing import Any
 
 import numpy as np
 
+from imbench.core.errors import CellTimeout
+from imbench.core.metrics import score_all
+from imbench.core.schema import NOT_APPLICABLE_PREFIX, STATUSES, ResultRow, Status
 from imbench.datasets.base import Dataset
-from imbench.errors import CellTimeout
 from imbench.evaluation.protocol import EvalProtocol
 from imbench.evaluation.seeds import derive_seed
 from imbench.evaluation.splits import outer_folds
 from imbench.evaluation.study_storage import StudyStorage
 from imbench.evaluation.timeout import time_limit
-from imbench.metrics import score_all
-from imbench.schema import NOT_APPLICABLE_PREFIX, STATUSES, ResultRow, Status
 
 __all__ = ["STATUSES", "CellKey", "CellResult", "run_cell"]
 
@@ -56,7 +56,7 @@ def run_cell(ds: Dataset, key: CellKey, protocol: EvalProtocol, storage: StudySt
     ``not_applicable`` with the reason in ``error``. With ``storage`` its Optuna study is kept there.
     """
     from imbench.models import MODELS
-    from imbench.pipeline import context_for, split_columns
+    from imbench.pipeline.build import context_for, split_columns
     from imbench.strategies import parse_strategy
 
     # common random numbers: every strategy of a dataset × model × fold gets the same seed, so
@@ -124,7 +124,7 @@ def _import_before_alarm(strategy: Any, model: Any) -> None:
     import optuna  # noqa: F401
 
     from imbench.evaluation import tuning  # noqa: F401
-    from imbench.pipeline import preload
+    from imbench.pipeline.build import preload
 
     preload(strategy, model)
 

@@ -77,7 +77,7 @@ class TrialFitter:
         """Fit the preprocessing once on each inner training fold and transform its two sides."""
         from sklearn.base import clone
 
-        from imbench.pipeline import prep_step, split_columns
+        from imbench.pipeline.build import prep_step, split_columns
 
         numeric, cat = split_columns(X, categorical)
         template = prep_step(strategy, model, numeric, cat)
@@ -93,7 +93,7 @@ class TrialFitter:
 
     def fit_score(self, index: int, params: dict[str, Any]) -> tuple[np.ndarray, int | None]:
         """(validation scores of fold ``index``, boosting rounds kept or None) for a trial's ``params``."""
-        from imbench.pipeline import assemble, context_for
+        from imbench.pipeline.build import assemble, context_for
 
         fold = self.folds[index]
         p = self.protocol

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
-from imbench.errors import ConfigError
+from imbench.core.errors import ConfigError
 
 PRUNERS = ("median", "halving", "hyperband", "none")
 
@@ -36,7 +36,7 @@ class EvalProtocol:
     ``hyperband`` (HyperbandPruner) or ``none``."""
 
     def __post_init__(self) -> None:
-        from imbench.metrics import get_metric
+        from imbench.core.metrics import get_metric
 
         if self.outer_folds < 2 or self.inner_folds < 2:
             raise ConfigError("outer_folds and inner_folds must be at least 2")

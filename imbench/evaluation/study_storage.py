@@ -46,7 +46,7 @@ def open_storage(url: str) -> Any:
 def prepare(url: str) -> None:
     """Create the storage's tables once, in the driver, before worker processes open it; a bad URL is a
     one-line ConfigError here instead of a failed cell later."""
-    from imbench.errors import ConfigError
+    from imbench.core.errors import ConfigError
 
     try:
         open_storage(url)

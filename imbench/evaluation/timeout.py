@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
 
-from imbench.errors import CellTimeout
+from imbench.core.errors import CellTimeout
 
 
 @contextmanager

@@ -9,11 +9,11 @@ from typing import Any
 
 import numpy as np
 
-from imbench.errors import CellTimeout
+from imbench.core.errors import CellTimeout
+from imbench.core.metrics import get_metric, score_one
 from imbench.evaluation.protocol import EvalProtocol
 from imbench.evaluation.splits import inner_folds
 from imbench.evaluation.study_storage import StudyStorage
-from imbench.metrics import get_metric, score_one
 from imbench.models import ModelSpec
 from imbench.strategies import FitContext, Strategy
 from imbench.strategies.compose import PrefixedTrial
@@ -40,7 +40,7 @@ def pipeline_for(
     strategy: Strategy, model: ModelSpec, protocol: EvalProtocol, categorical: list[Any], seed: int, **kw: Any
 ) -> Any:
     """``build_pipeline`` with the protocol's cost matrix, threshold objective and inner folds."""
-    from imbench.pipeline import build_pipeline
+    from imbench.pipeline.build import build_pipeline
 
     return build_pipeline(
         strategy,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import Any, ClassVar
 
-from imbench.registry import Registry
+from imbench.core.registry import Registry
 
 CAPABILITIES = frozenset({"class_weight", "scale_pos_weight", "sample_weight"})
 

@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from imbench.errors import DataValidationError
-from imbench.metrics import METRICS, get_metric
-from imbench.metrics import label as metrics_label
+from imbench.core.errors import DataValidationError
+from imbench.core.metrics import METRICS, get_metric
+from imbench.core.metrics import label as metrics_label
 from imbench.reporting import costs as cost_mod
 from imbench.reporting import quality
 from imbench.reporting.groups import Group, cheat_groups, dataset_meta, minority_groups
@@ -28,7 +28,7 @@ from imbench.reporting.verdicts import CALIBRATION_METRICS, Verdict, verdict
 CHEAT_METRICS = ("average_precision", "f1", "brier")
 """The cheat-sheet's columns: PR-AUC, F1 at the decision threshold, Brier score."""
 label = metrics_label
-"""Human name of a metric; an alias of :func:`imbench.metrics.label` (the labels live in the metric registry)."""
+"""Human name of a metric; an alias of :func:`imbench.core.metrics.label` (the labels live in the metric registry)."""
 
 
 @dataclass

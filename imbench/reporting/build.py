@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from imbench.errors import ConfigError
+from imbench.core.errors import ConfigError
+from imbench.core.files import write_atomic
 from imbench.reporting import grid
 from imbench.reporting.analysis import Analysis, analyse
 from imbench.reporting.cheatsheet import cheatsheet_document
@@ -31,7 +32,7 @@ from imbench.reporting.sections import (
     status_section,
     threshold_section,
 )
-from imbench.store import storage_errors, write_atomic
+from imbench.storage.store import storage_errors
 
 FORMATS = ("html", "md")
 

@@ -7,6 +7,7 @@ is named only where the verdict rule (``imbench.reporting.verdicts``) finds one;
 
 from __future__ import annotations
 
+from imbench.core.schema import BASELINE
 from imbench.reporting import stats
 from imbench.reporting.analysis import Analysis, label
 from imbench.reporting.claims import claims_section
@@ -20,7 +21,6 @@ from imbench.reporting.render import Bullets, Document, Heading, Para, Table, co
 from imbench.reporting.soundbites import sound_bites
 from imbench.reporting.tables import RankComparison, strategy_base, uses_threshold
 from imbench.reporting.verdicts import Verdict
-from imbench.schema import BASELINE
 
 MAX_TIED_SHOWN = 4
 

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from imbench.core.schema import BASELINE
 from imbench.reporting.analysis import Analysis, label
 from imbench.reporting.render import Heading, Para, Table, code
 from imbench.reporting.tables import RankComparison
-from imbench.schema import BASELINE
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,11 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats as sps
 
+from imbench.core.schema import BASELINE
 from imbench.reporting.analysis import Analysis
 from imbench.reporting.evidence import _n, pair_items
 from imbench.reporting.render import Bullets, Heading, Para, code
 from imbench.reporting.tables import RankComparison, correction_base
-from imbench.schema import BASELINE
 
 SECTION_METRICS = ("brier", "f1")
 """Judged besides the run's tuning metric: the probability quality corrections target, and the thresholded cost."""

@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from imbench.errors import ConfigError
-from imbench.evaluation.metrics import expected_cost
+from imbench.core.errors import ConfigError
+from imbench.core.metrics import expected_cost
 
 KEYS = ["dataset", "strategy", "model", "fold"]
 

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from imbench.core.schema import BASELINE
 from imbench.reporting.tables import LADDER, RankComparison
-from imbench.schema import BASELINE
 
 
 def gain_heatmap_data(comparisons: Sequence[RankComparison]) -> pd.DataFrame:

@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from imbench.core.schema import BASELINE
 from imbench.reporting import palette
 from imbench.reporting.analysis import label
 from imbench.reporting.groups import TIER_ORDER
 from imbench.reporting.tables import RankComparison
-from imbench.schema import BASELINE
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

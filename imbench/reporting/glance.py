@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from imbench.core.schema import BASELINE
 from imbench.reporting.analysis import Analysis, label
 from imbench.reporting.evidence import _n
 from imbench.reporting.groups import Group
 from imbench.reporting.render import Cell, Heading, Para, Table, code
 from imbench.reporting.tables import RankComparison
 from imbench.reporting.verdicts import Verdict
-from imbench.schema import BASELINE
 
 MAX_AVOID = 2
 

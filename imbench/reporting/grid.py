@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from imbench.evaluation.metrics import METRICS
+from imbench.core.metrics import METRICS
 from imbench.reporting import palette
 from imbench.reporting.analysis import Analysis, label
 from imbench.reporting.render import Cell, Table, code

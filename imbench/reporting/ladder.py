@@ -12,11 +12,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from imbench.core.schema import BASELINE
 from imbench.reporting import stats
 from imbench.reporting.analysis import CHEAT_METRICS, Analysis, label
 from imbench.reporting.render import Heading, Para, Table, code
 from imbench.reporting.tables import LADDER, strategy_base, uses_threshold
-from imbench.schema import BASELINE
 
 MIN_BASES, MIN_RUNGS = 2, 3
 

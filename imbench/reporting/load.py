@@ -9,9 +9,9 @@ from typing import Any
 
 import pandas as pd
 
-from imbench.errors import ConfigError, DataValidationError
-from imbench.schema import CELL_KEY_COLUMNS, DATASET_META_COLUMNS, Manifest
-from imbench.store import DB_NAME
+from imbench.core.errors import ConfigError, DataValidationError
+from imbench.core.schema import CELL_KEY_COLUMNS, DATASET_META_COLUMNS, Manifest
+from imbench.storage.store import DB_NAME
 
 REQUIRED_COLUMNS = (*CELL_KEY_COLUMNS, "status")
 PREDICTION_COLUMNS = (*CELL_KEY_COLUMNS, "y_true", "score")
@@ -74,7 +74,7 @@ def _exports_current(path: Path) -> bool:
     """True when manifest.json records the store's current revision (every export was written after it)."""
     import sqlite3
 
-    from imbench.store import connect_read_only
+    from imbench.storage.store import connect_read_only
 
     try:
         manifest = json.loads((path / "manifest.json").read_text())
@@ -92,8 +92,8 @@ def _exports_current(path: Path) -> bool:
 
 def _from_store(path: Path, table: str) -> pd.DataFrame:
     """``results`` or ``predictions`` read from the run's store (when its export is missing)."""
-    from imbench.results import results_frame
-    from imbench.store import Store
+    from imbench.core.results import results_frame
+    from imbench.storage.store import Store
 
     store = Store.open_existing(path)
     try:

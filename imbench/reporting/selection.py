@@ -35,7 +35,7 @@ def nested_selection(results: pd.DataFrame, metric: str) -> pd.DataFrame:
     Ties on the inner score (e.g. ``threshold`` shares ``none``'s tuned model) go to the simpler strategy,
     then by name, so the choice never peeks at the test fold.
     """
-    from imbench.evaluation.metrics import get_metric
+    from imbench.core.metrics import get_metric
 
     m = get_metric(metric)
     col = f"test_{m.name}"

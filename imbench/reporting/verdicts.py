@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from imbench.core.schema import BASELINE
 from imbench.reporting import stats
 from imbench.reporting.tables import RankComparison, strategy_base
-from imbench.schema import BASELINE
 
 CALIBRATION_METRICS = ("brier", "ece")
 

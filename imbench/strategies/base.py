@@ -11,8 +11,8 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
+from imbench.core.registry import Registry
 from imbench.models.base import ModelSpec
-from imbench.registry import Registry
 
 FAMILIES = ("resample", "cost", "loss", "ensemble", "calibration", "decision")
 """Family order is the order of composition, inside out: rows are resampled, the model is weighted or given

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from imbench.errors import ConfigError
+from imbench.core.errors import ConfigError
 from imbench.models.base import ModelSpec
 from imbench.strategies.base import COMPONENTS, FAMILIES, Component, FitContext
 

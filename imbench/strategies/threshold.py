@@ -17,7 +17,7 @@ class Threshold(DecisionComponent):
     def wrap(self, pipeline: Any, params: dict[str, Any], ctx: FitContext, seed: int) -> Any:
         from sklearn.model_selection import StratifiedKFold, TunedThresholdClassifierCV
 
-        from imbench.metrics import threshold_scorer
+        from imbench.core.metrics import threshold_scorer
 
         folds = max(2, min(ctx.inner_folds, ctx.n_pos))  # every fold needs a positive to score a threshold
         scorer = threshold_scorer(ctx.threshold_objective, ctx.cost_fn, ctx.cost_fp)

@@ -1,0 +1,398 @@
+"""Rendering for the CLI (rich): progress callbacks, headers, summary and winners tables, listings.
+
+Nothing here runs a sweep or a comparison: ``cli.py`` calls the API and hands the results to these functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rich.console import Console
+from rich.table import Table
+
+from imbench.core.schema import BAD_STATUSES, BASELINE, Status, metric_column
+from imbench.evaluation.suites import Suite
+
+if TYPE_CHECKING:
+    from imbench.advice import Advice
+    from imbench.comparison.budget import BudgetPlan
+    from imbench.comparison.run import CompareOutcome
+    from imbench.sweep.run import SweepEvent, SweepResult
+
+
+def console() -> Console:
+    """The console for human output (stderr keeps stdout clean for pipes)."""
+    return Console(stderr=False, highlight=False)
+
+
+def sweep_header(suite: Suite, out: str, jobs: int) -> str:
+    """One line saying what a sweep will run, then a line per note of the suite (``Suite.notes``)."""
+    from rich.markup import escape
+
+    p = suite.protocol
+    notes = "".join(f"\nnote: {escape(n)}" for n in suite.notes)
+    return (
+        f"[bold]{suite.name}[/]: {len(suite.datasets)} datasets × {len(suite.strategies)} strategies × "
+        f"{len(suite.models)} models × {p.n_outer} outer folds; {p.n_trials} trials × {p.inner_folds} inner "
+        f"folds per cell; metric {p.metric}; seed {p.seed}; jobs {jobs} → {out}{notes}"
+    )
+
+
+@contextmanager
+def sweep_progress(con: Console, quiet: bool, metric: str) -> Iterator[Callable[[SweepEvent], None]]:
+    """A progress callback for ``run_sweep``: a live bar, or one plain line per cell when ``quiet``."""
+    if quiet:
+
+        def log_line(ev: SweepEvent) -> None:
+            r = ev.row
+            if r is None:
+                con.print(f"{ev.done}/{ev.total} cells already done", highlight=False, soft_wrap=True)
+                return
+            val = r.get(metric_column(metric))
+            score = f" {metric}={val:.4f}" if isinstance(val, float) else ""
+            con.print(
+                f"[{ev.done}/{ev.total}] {r['dataset']} {r['strategy']} {r['model']} fold {r['fold']}: "
+                f"{r['status']}{score}",
+                highlight=False,
+                markup=False,
+                soft_wrap=True,
+            )
+
+        yield log_line
+        return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    columns = (
+        TextColumn("cells"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("failures {task.fields[failed]}"),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=con, transient=False) as prog:
+        task = prog.add_task("cells", total=None, failed=0)
+
+        def update(ev: SweepEvent) -> None:
+            if ev.row is None:  # first event: cells already in the store count as done
+                prog.reset(task, total=ev.total, completed=ev.done, failed=ev.failed)
+            else:
+                prog.update(task, completed=ev.done, failed=ev.failed)
+
+        yield update
+
+
+def render_sweep(con: Console, result: SweepResult, wall: float, df: Any, metric: str) -> None:
+    """Print what a finished sweep did: counts, winners, tracking note."""
+    con.print(
+        f"{result.computed} cells computed, {result.skipped_done} already done, in {wall:.1f} s; "
+        f"status: {', '.join(f'{k} {v}' for k, v in sorted(result.status_counts.items()))}",
+        soft_wrap=True,
+    )
+    con.print(winners_table(df, metric))
+    if result.tracking:
+        con.print(result.tracking, soft_wrap=True)
+
+
+def render_outputs(
+    con: Console, result: SweepResult, report_paths: dict[str, Path] | None, report_up_to_date: Path | None
+) -> None:
+    """Print where the report and results are."""
+    if report_up_to_date is not None:
+        con.print(f"report up to date: {report_up_to_date}")
+    for name, path in (report_paths or {}).items():
+        con.print(f"{name}: {path}")
+    con.print(f"results: {result.run_dir / 'results.parquet'}", soft_wrap=True)
+
+
+def winners_table(df: Any, metric: str) -> Table:
+    """Best strategy per dataset × model on ``metric`` (mean over ok folds), against ``none``."""
+    from imbench.core.metrics import get_metric
+    from imbench.core.results import aggregate_folds
+
+    m = get_metric(metric)
+    col = metric_column(m.name)
+    t = Table(title=f"Winners by mean {m.name} over outer folds ({'higher' if m.greater else 'lower'} is better)")
+    for c in ("dataset", "IR", "model", "best strategy", m.name, BASELINE, "gain", "not run / failed"):
+        t.add_column(c, justify="right" if c in ("IR", m.name, BASELINE, "gain") else "left")
+    ok = df[df["status"] == Status.OK]
+    if ok.empty or col not in ok:
+        return t
+    agg = aggregate_folds(df, m.name, ["dataset", "model", "strategy"])
+    full = agg[agg["count"] == df["fold"].nunique()]["mean"]
+    for (ds, mo), g in full.groupby(level=[0, 1]):
+        g = g.droplevel([0, 1])
+        best = g.idxmax() if m.greater else g.idxmin()
+        base = g.get(BASELINE, float("nan"))
+        bad = df[(df["dataset"] == ds) & (df["model"] == mo) & (df["status"].isin(BAD_STATUSES))]
+        ir = df.loc[df["dataset"] == ds, "ir"].iloc[0]
+        t.add_row(
+            ds,
+            f"{ir:.0f}",
+            mo,
+            best,
+            f"{g[best]:.4f}",
+            f"{base:.4f}",
+            f"{g[best] - base:+.4f}",
+            ", ".join(sorted(set(bad["strategy"]))) or "",
+        )
+    return t
+
+
+def listing_table(what: str) -> Table:
+    """A listing of strategies, models, dataset sources, suites or metrics."""
+    t = Table()
+    if what == "strategies":
+        from imbench.strategies import COMPONENTS, HEADLINE
+        from imbench.strategies.none import SUMMARY
+
+        for c in ("strategy", "family", "headline", "what it does"):
+            t.add_column(c)
+        t.add_row(BASELINE, "baseline", "yes", SUMMARY)
+        for name in sorted(COMPONENTS.names()):
+            comp = COMPONENTS.get(name)
+            t.add_row(name, comp.family, "yes" if name in HEADLINE else "", comp.summary)
+        t.caption = "Compose with '+', at most one per family: smote+threshold, class_weight+threshold"
+    elif what == "models":
+        from imbench.models import MODELS
+
+        for c in ("model", "capabilities", "scaled inputs"):
+            t.add_column(c)
+        for name in MODELS.names():
+            spec = MODELS.get(name)
+            t.add_row(name, ", ".join(sorted(spec.capabilities)), "yes" if spec.scale else "no")
+    elif what == "datasets":
+        from imbench.datasets import list_sources
+
+        for c in ("source", "datasets", "description"):
+            t.add_column(c)
+        for row in list_sources():
+            t.add_row(f"{row['prefix']}:", str(row["count"]) if row["count"] else "-", row["description"])
+        t.caption = "Use as PREFIX:NAME, e.g. keel:ecoli4, synthetic:ir=100, file:data.csv"
+    elif what == "suites":
+        from imbench.evaluation.suites import builtin_suites, load_suite
+
+        for c in ("suite", "datasets", "strategies", "models", "description"):
+            t.add_column(c)
+        for name in builtin_suites():
+            s = load_suite(name)
+            t.add_row(name, str(len(s.datasets)), str(len(s.strategies)), ",".join(s.models), s.description)
+    else:
+        from imbench.core.metrics import METRICS
+
+        for c in ("metric", "label", "better", "uses threshold"):
+            t.add_column(c)
+        for m in METRICS.values():
+            t.add_row(m.name, m.label, "higher" if m.greater else "lower", "yes" if m.uses_threshold else "")
+    return t
+
+
+def plan_lines(plan: BudgetPlan, budget_s: float, cost_fn: float | None, cost_fp: float | None) -> list[str]:
+    """What ``compare`` chose to fit its budget, and what it cut."""
+    p = plan.protocol
+    out = [
+        f"plan: {len(plan.models)} models ({', '.join(plan.models)}), {p.outer_folds}×{p.repeats} outer "
+        f"folds, {p.inner_folds} inner folds, {p.n_trials} trials per cell; estimated "
+        f"{plan.estimated_seconds:.0f}s of a {budget_s:.0f}s budget"
+    ]
+    if cost_fn is not None:
+        out.append(
+            f"costs: a missed positive costs {cost_fn:g}, a false alarm {cost_fp:g}; every strategy but "
+            f"{BASELINE} gets its threshold chosen by expected cost on training rows (X+threshold)"
+        )
+    return out + [f"cut: {c}" for c in plan.cuts]
+
+
+@contextmanager
+def compare_progress(con: Console, quiet: bool) -> Iterator[Callable[[Any], None]]:
+    """A progress callback for ``compare`` (a transient bar started on the first event; nothing when quiet)."""
+    bar: dict[str, Any] = {}
+
+    def update(ev: Any) -> None:
+        if quiet:
+            return
+        if "p" not in bar:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+            bar["p"] = Progress(BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=con, transient=True)
+            bar["p"].start()
+            bar["t"] = bar["p"].add_task("cells", total=ev.total)
+        bar["p"].update(bar["t"], completed=ev.done)
+
+    try:
+        yield update
+    finally:
+        if "p" in bar:
+            bar["p"].stop()
+
+
+def render_compare(con: Console, res: CompareOutcome, metric: str, costs: bool) -> None:
+    """Print the ranked table, not-applicable pairs, the recommendation and the exported files."""
+    from imbench.core.metrics import get_metric
+
+    m = get_metric(metric)
+    t = Table(
+        title=f"Strategies × models ranked by {'expected cost per 1,000 cases' if costs else 'mean ' + m.name} "
+        f"(95 % CI over {int(res.table['folds'].max())} outer folds)"
+    )
+    cols = (
+        ["rank", "strategy", "model", m.name, "95 % CI", "F1", "threshold"]
+        + (["cost/1000"] if costs else [])
+        + ["status"]
+    )
+    for c in cols:
+        t.add_column(c, justify="right" if c not in ("strategy", "model", "status") else "left")
+    na = res.table[res.table["status"] == Status.NOT_APPLICABLE]
+    for _, r in res.table[res.table["status"] != Status.NOT_APPLICABLE].iterrows():
+        status = r["status"] if r["status"] == Status.OK else f"{r['status']}: {r['error'][:80]}"
+        cells = [
+            str(r["rank"]),
+            r["strategy"],
+            r["model"],
+            f"{r['mean']:.4f}",
+            f"[{r['ci_low']:.3f}, {r['ci_high']:.3f}]",
+            f"{r['f1']:.3f}",
+            f"{r['threshold']:.3f}",
+        ]
+        if costs:
+            cells.append(f"{r['cost_per_1000']:.1f}")
+        t.add_row(*cells, status)
+    con.print(t)
+    for _, r in na.iterrows():
+        con.print(f"{r['strategy']} × {r['model']}: {r['error']}", markup=False, highlight=False)
+    rec = res.recommendation
+    if rec is None:
+        con.print("no strategy × model completed every fold; see the status column")
+        return
+    gain = rec.gain_vs_none
+    con.print(
+        f"[bold]Recommended:[/] {rec.strategy} with {rec.model}: {m.name} {rec.mean:.4f} "
+        f"[{rec.ci_low:.3f}, {rec.ci_high:.3f}]"
+        + (
+            f", {gain:+.4f} vs doing nothing ({rec.none_mean:.4f}); F1 {rec.f1:.3f} vs "
+            f"{rec.none_f1:.3f} for doing nothing"
+            if gain is not None
+            else ""
+        )
+    )
+    sel = rec.selection_aware or {}
+    if gain is not None and "gain_vs_none" in sel:
+        con.print(
+            f"Gain above is {rec.gain_vs_none_estimate}. Selection-aware estimate ({sel['estimate']}): "
+            f"{sel['gain_vs_none']:+.4f} [{sel['gain_ci_low']:.3f}, {sel['gain_ci_high']:.3f}]",
+            markup=False,
+        )
+    how = (
+        "chosen by cross-validation on all rows" + (" to minimise expected cost" if costs else " to maximise F1")
+        if "threshold" in rec.strategy.split("+")
+        else "the default 0.5: this strategy does not tune it"
+    )
+    con.print(f"Operating threshold: {rec.final_threshold:.4f} ({how})")
+    for cut in res.plan.cuts:
+        if cut.startswith("1 trial per cell"):  # the verdict is untuned: say so beside it, not only in the plan
+            con.print(f"Note: {cut}", markup=False, highlight=False)
+    if costs and rec.saving_per_1000 is not None:
+        con.print(
+            f"Expected cost per 1,000 cases: {rec.cost_per_1000:.1f} vs {rec.none_cost_per_1000:.1f} "
+            f"for the unbalanced baseline (saving {rec.saving_per_1000:.1f})"
+        )
+    for name, path in res.exports.items():
+        con.print(f"{name}: {path}")
+
+
+def _signed(x: float, digits: int = 3) -> str:
+    """``+0.012``, and ``+0.000`` rather than ``-0.000``."""
+    text = f"{x:+.{digits}f}"
+    return "+" + text[1:] if float(text) == 0 else text
+
+
+def render_advice(con: Console, adv: Advice) -> None:
+    """Meta-features, nearest reference datasets, ranked strategies per model, the compare command to check it."""
+    from rich.markup import escape
+
+    from imbench.advice.advise import OBJECTIVE_LABEL
+    from imbench.advice.metamodel import RANGE, K
+    from imbench.advice.reference import LOWER_IS_BETTER
+
+    def say(text: str) -> None:
+        con.print(text, markup=False, highlight=False)
+
+    m = adv.meta
+    say(
+        f"{adv.file}: {m.n} rows, {m.n_pos} positive (IR {m.ir:.1f}), {m.n_features} features "
+        f"({m.categorical_share:.0%} categorical, {m.missing_share:.1%} cells missing)"
+    )
+    for n in adv.notes:
+        say(f"note: {n}")
+    say(
+        f"overlap: F1 {m.f1:.2f}, N1 {m.n1:.2f}, N3 {m.n3:.2f}; positives safe {m.minority_safe:.0%}, "
+        f"outliers {m.minority_outlier:.0%}; quick baseline PR-AUC {m.baseline_pr_auc:.3f}, "
+        f"ROC-AUC {m.baseline_roc_auc:.3f} ({m.seconds:.1f}s)"
+    )
+    near = Table(title="Nearest reference datasets")
+    near.add_column("dataset", overflow="fold")
+    for c in ("distance", "n", "n_pos", "IR", "baseline PR-AUC"):
+        near.add_column(c, justify="right")
+    for nb in adv.neighbours:
+        near.add_row(
+            escape(nb.dataset),
+            f"{nb.distance:.2f}",
+            str(nb.meta.n),
+            str(nb.meta.n_pos),
+            f"{nb.meta.ir:.1f}",
+            f"{nb.meta.baseline_pr_auc:.3f}",
+        )
+    con.print(near)
+    label = OBJECTIVE_LABEL.get(adv.objective, f"expected cost ({adv.objective}, as share of a constant guess)")
+    lower = adv.objective.startswith("cost_") or adv.objective in LOWER_IS_BETTER
+    spread = f"{RANGE[0]:.0%}–{RANGE[1]:.0%} range"
+    for ma in adv.models:
+        con.print(f"[bold]{escape(ma.model)}: recommended {escape(ma.recommended)}[/] — {escape(ma.reason)}")
+        if ma.validation:
+            say(f"  validation: {ma.validation}")
+        for w in ma.warnings:
+            say(f"  warning: {w}")
+        t = Table(title=f"{escape(ma.model)}: gain over {BASELINE} on {label}, on the {K} nearest datasets")
+        t.add_column("strategy", no_wrap=True)
+        for c in (f"mean gain [{spread}]", "datasets", "F1 gain", "Brier Δ"):
+            t.add_column(c, justify="right", no_wrap=True)
+        for e in ma.ranked:
+            f1, br = ma.f1.get(e.strategy), ma.brier.get(e.strategy)
+            t.add_row(
+                escape(e.strategy) + (" ◀" if e.strategy == ma.recommended else ""),
+                f"{_signed(e.gain)} [{_signed(e.low)}, {_signed(e.high)}]",
+                str(e.neighbours),
+                _signed(f1.gain) if f1 else "",
+                _signed(-br.gain, 4) if br else "",
+            )
+        con.print(t)
+    coverage = (
+        f"; on held-out reference datasets it held {adv.range_coverage:.0%} of the gains, so read it as a rough guide"
+        if adv.range_coverage is not None
+        else ""
+    )
+    say(
+        f"How to read it: gain = how much the strategy improves {label} over {BASELINE} with the same model "
+        f"(positive = better{', i.e. a lower value' if lower else ''}), averaged over the "
+        f"nearest reference datasets that measured it (column 'datasets'); the {spread} is the spread of their "
+        f"gains{coverage}. F1 gain is at the strategy's own threshold; Brier Δ > 0 means worse-calibrated "
+        "probabilities. Distance is in robust standard deviations of the meta-features (a reference dataset's "
+        f"nearest dataset of another family is typically {adv.typical_distance:.1f} away). ◀ marks the recommendation."
+    )
+    say(
+        "Meta-features: F1/N1/N3 near 0 = classes well separated, near 1 = overlapping; safe = positives whose five "
+        "nearest neighbours are mostly positive, outliers = positives surrounded by negatives."
+    )
+    say(f"Check it on your data ({adv.seconds:.1f}s so far):")
+    con.print(adv.compare_command, markup=False, highlight=False, soft_wrap=True)

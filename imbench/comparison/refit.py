@@ -1,0 +1,111 @@
+"""Refit the recommended pair on all rows, save it (``model.skops``) and write the script that rebuilds it."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from imbench.core.schema import Recommendation
+from imbench.evaluation.protocol import EvalProtocol
+from imbench.storage.model_file import exportable, trusted_types
+
+
+def final_context(ds: Any, protocol: EvalProtocol) -> dict[str, Any]:
+    """The FitContext settings of the final refit (the rebuild script passes exactly these)."""
+    return {
+        "cost_fn": protocol.cost_fn,
+        "cost_fp": protocol.cost_fp,
+        "threshold_objective": protocol.threshold_objective,
+        "inner_folds": protocol.inner_folds,
+    }
+
+
+def export_recommended(ds: Any, rec: Recommendation, protocol: EvalProtocol, out: Path) -> dict[str, Path]:
+    """Tune the recommended pair on all rows (same inner CV and trials), refit, save with skops."""
+    import skops.io as sio
+
+    from imbench.core.files import atomic_path, write_atomic
+    from imbench.evaluation.seeds import derive_seed
+    from imbench.evaluation.tuning import pipeline_for, tune
+    from imbench.models import MODELS
+    from imbench.pipeline.build import context_for, split_columns
+    from imbench.strategies import parse_strategy
+
+    strategy, model = parse_strategy(rec.strategy), MODELS.get(rec.model)
+    numeric, categorical = split_columns(ds.X, ds.categorical)
+    ctx = context_for(ds.y, numeric, categorical, **final_context(ds, protocol))
+    seed = derive_seed(protocol.seed, "final", rec.strategy, rec.model)
+    tuned = tune(strategy, model, ds.X, ds.y, categorical, ctx, protocol, seed)
+    pipe = pipeline_for(strategy, model, protocol, categorical, seed, **tuned.params)
+    pipe.fit(ds.X, ds.y)
+    rec.final_params = tuned.params
+    rec.final_threshold = float(getattr(pipe, "best_threshold_", 0.5))
+    rec.columns = [str(c) for c in ds.X.columns]
+    rec.data_notes = list(getattr(ds, "notes", []))
+    model_path = out / "model.skops"
+    with atomic_path(model_path) as tmp:
+        sio.dump(exportable(pipe.estimator_), tmp)
+        trusted_types(tmp)  # never leave a file behind that the documented load would refuse
+    snippet = out / "rebuild_pipeline.py"
+    write_atomic(snippet, rebuild_script(ds, rec, protocol, seed, out))
+    return {"model": model_path, "snippet": snippet}
+
+
+def rebuild_script(ds: Any, rec: Recommendation, protocol: EvalProtocol, seed: int, out: Path) -> str:
+    """The rebuild script's source. Every value that comes from the user (file path, column names, labels,
+    notes) reaches it only inside one JSON document embedded with ``repr``: data, never code.
+
+    The data file is found by its absolute path, else by its path from the script's own folder (``out``), so the
+    script runs from any working directory and still finds the data after the project folder moved."""
+    load = rec.load
+    assert load is not None
+    options: dict[str, Any] = {"target": load.target}
+    if load.positive is not None:
+        options["positive"] = load.positive
+    data = Path(load.spec.removeprefix("file:"))
+    spec = {
+        "data": str(data),
+        "data_from_here": os.path.relpath(data, out.resolve()),
+        "options": options,
+        "strategy": rec.strategy,
+        "model": rec.model,
+        "seed": seed,
+        "context": final_context(ds, protocol),
+        "params": rec.final_params,
+    }
+    cols = ", ".join(rec.columns[:12]) + (" …" if len(rec.columns) > 12 else "")
+    doc = (
+        f"Rebuild and refit the pipeline imbench recommended ({rec.strategy} × {rec.model}).\n\n"
+        "Load the saved one instead with skops (the types it needs are listed in imbench.comparison.TRUSTED_TYPES):\n"
+        "    import skops.io as sio\n"
+        "    from imbench.comparison import trusted_types\n"
+        '    model = sio.load("model.skops", trusted=trusted_types("model.skops"))\n'
+        "    p = model.predict_proba(X)[:, 1]; y_hat = model.predict(X)  # "
+        f"threshold {rec.final_threshold!r}\n"
+        f"X must have the columns imbench used: {cols}\n"
+        "(load new data with imbench.load_dataset to apply the same column handling: "
+        f"{'; '.join(rec.data_notes) or 'none'}).\n"
+    )
+    return f"""{doc!r}
+import json
+import os
+
+import imbench
+
+SPEC = json.loads({json.dumps(spec, default=_plain)!r})
+HERE = os.path.dirname(os.path.abspath(__file__))
+data = SPEC["data"] if os.path.exists(SPEC["data"]) else os.path.join(HERE, SPEC["data_from_here"])
+
+ds = imbench.load_dataset("file:" + data, **SPEC["options"])
+pipe = imbench.build_pipeline(SPEC["strategy"], SPEC["model"], categorical=ds.categorical, seed=SPEC["seed"],
+                              **SPEC["context"], **SPEC["params"])
+pipe.fit(ds.X, ds.y)
+print("decision threshold:", repr(float(pipe.threshold_)))
+"""
+
+
+def _plain(o: Any) -> Any:
+    """numpy scalars as Python numbers in JSON (anything else as text)."""
+    return o.item() if hasattr(o, "item") else str(o)
