@@ -121,9 +121,9 @@ def publish(run_dir: Path) -> Path:
     import tempfile
 
     from imbench.reporting import build_report
-    from imbench.reporting import figure_data as figd
-    from imbench.reporting import figures as fig
-    from imbench.reporting.analysis import label
+    from imbench.reporting.figures import data as figd
+    from imbench.reporting.figures import draw as fig
+    from imbench.reporting.tables.analysis import label
 
     with tempfile.TemporaryDirectory() as tmp:
         out = build_report(run_dir, formats=("md", "html"), out_dir=tmp)

@@ -60,7 +60,7 @@ def _fold_means(df: pd.DataFrame, metric: str) -> pd.DataFrame:
 def _verdicts(results: pd.DataFrame, template: Any) -> dict[tuple[str, str], tuple[str, str | None]]:
     from dataclasses import replace
 
-    from imbench.reporting.analysis import analyse
+    from imbench.reporting.tables.analysis import analyse
 
     t = analyse(replace(template, results=results)).verdict_table()
     t = t[t["view"] == "tier"]

@@ -21,8 +21,8 @@ KEY = ["view", "group", "model", "metric"]
 
 
 def verdicts(run: Path) -> pd.DataFrame:
-    from imbench.reporting.analysis import analyse
     from imbench.reporting.load import load_run
+    from imbench.reporting.tables.analysis import analyse
 
     return analyse(load_run(run)).verdict_table()
 

@@ -15,7 +15,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+
+def _version() -> str:
+    """The installed distribution's version: ``version`` in pyproject.toml is the one source of truth."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("imbench")
+    except PackageNotFoundError:  # a checkout on sys.path that was never installed
+        return "0+unknown"
+
+
+__version__ = _version()
 
 _LAZY = {
     "run_suite": "imbench.sweep.run",

@@ -7,14 +7,12 @@ import socket
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import pytest
 
+from imbench.core.schema import TIMING_COLUMNS
 from imbench.datasets.base import Dataset
-
-TIMING_COLUMNS = ("tune_seconds", "fit_seconds", "predict_seconds")
-"""Result columns that measure wall time (never equal between runs)."""
+from imbench.testing import capped_methods, tiny_dataset
 
 
 def _is_local(address: Any) -> bool:
@@ -55,46 +53,9 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
 
 
-def make_tiny(
-    n: int = 200,
-    ir: float = 5.0,
-    *,
-    categorical: bool = False,
-    missing: bool = False,
-    seed: int = 0,
-    sep: float = 1.5,
-    n_numeric: int = 5,
-    name: str | None = None,
-) -> Dataset:
-    """A small imbalanced Dataset (y=1 is the minority), optionally with a categorical column and NaNs."""
-    from sklearn.datasets import make_classification
-
-    X, y = make_classification(
-        n_samples=n,
-        n_features=n_numeric,
-        n_informative=min(3, n_numeric),
-        n_redundant=0,
-        n_repeated=0,
-        weights=[ir / (1.0 + ir)],
-        class_sep=sep,
-        flip_y=0.0,
-        random_state=seed,
-    )
-    df = pd.DataFrame(X, columns=[f"x{i}" for i in range(n_numeric)])
-    rng = np.random.default_rng(seed)
-    cats: list[str] = []
-    if categorical:
-        # informative about y, so a model using the column does better than chance
-        colour = np.where(rng.random(n) < 0.7, np.where(y == 1, "red", "blue"), rng.choice(["red", "blue", "green"], n))
-        df["colour"] = pd.Categorical(colour)
-        cats = ["colour"]
-    if missing:
-        df.loc[rng.random(n) < 0.1, "x0"] = np.nan
-        df.loc[rng.random(n) < 0.1, "x1"] = np.nan
-        if categorical:
-            df.loc[rng.random(n) < 0.1, "colour"] = np.nan
-    label = name or f"tiny{'-cat' if categorical else ''}{'-nan' if missing else ''}-{seed}"
-    return Dataset(label, df, y, "test", categorical=cats)
+make_tiny = tiny_dataset
+"""A small imbalanced Dataset (y=1 is the minority), optionally with a categorical column and NaNs
+(:func:`imbench.testing.tiny_dataset`, the data the plugin conformance checks use)."""
 
 
 @pytest.fixture
@@ -115,38 +76,11 @@ def mixed_ds() -> Dataset:
     return make_tiny(categorical=True, missing=True)
 
 
-def _capped(est: Any, n: int) -> Any:
-    params = est.get_params(deep=False)
-    if "n_estimators" in params:
-        est.set_params(n_estimators=min(params["n_estimators"] or 100, n))
-    if "min_child_samples" in params:  # LightGBM: let it split on tiny (undersampled) folds
-        est.set_params(min_child_samples=min(params["min_child_samples"] or 20, 5))
-    return est
-
-
 def cap_estimators(monkeypatch: pytest.MonkeyPatch, n: int = 8) -> None:
     """Make every registered model, and every ensemble component, build at most ``n`` members
-    (this process only)."""
-    from imbench.models import MODELS
-    from imbench.strategies import COMPONENTS
-    from imbench.strategies.base import EnsembleComponent
-
-    for name in MODELS.names():
-        cls = type(MODELS.get(name))
-
-        def build(self: Any, params: dict[str, Any], seed: int, _original: Any = cls.build) -> Any:
-            return _capped(_original(self, params, seed), n)
-
-        monkeypatch.setattr(cls, "build", build)
-    for name in COMPONENTS.names():
-        comp = COMPONENTS.get(name)
-        if isinstance(comp, EnsembleComponent):
-            ecls = type(comp)
-
-            def wrap(self: Any, *args: Any, _original: Any = ecls.wrap, **kw: Any) -> Any:
-                return _capped(_original(self, *args, **kw), max(n // 2, 2))
-
-            monkeypatch.setattr(ecls, "wrap", wrap)
+    (this process only; :func:`imbench.testing.fast_models` without a ``with`` block)."""
+    for cls, attr, method in capped_methods(n):
+        monkeypatch.setattr(cls, attr, method)
 
 
 @pytest.fixture

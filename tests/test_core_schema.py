@@ -37,13 +37,16 @@ from imbench.execution.tasks import DatasetRef, Task
 PROTO = EvalProtocol(outer_folds=2, inner_folds=2, n_trials=1)
 
 
-def test_schema_imports_nothing_from_imbench_but_errors() -> None:
+def test_core_imports_nothing_from_imbench_but_core() -> None:
+    """The bottom layer: every module of imbench/core (schema included) imports only imbench.core."""
     import ast
 
-    src = Path(__file__).resolve().parents[1] / "imbench" / "schema.py"
-    imported = {n.module for n in ast.walk(ast.parse(src.read_text())) if isinstance(n, ast.ImportFrom)}
-    imported |= {a.name for n in ast.walk(ast.parse(src.read_text())) if isinstance(n, ast.Import) for a in n.names}
-    assert {m for m in imported if m and m.startswith("imbench")} <= {"imbench.core.errors"}
+    for src in (Path(__file__).resolve().parents[1] / "imbench" / "core").glob("*.py"):
+        tree = ast.parse(src.read_text())
+        imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+        imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+        outside = {m for m in imported if m and m.startswith("imbench") and not m.startswith("imbench.core")}
+        assert not outside, (src.name, outside)
 
 
 def test_status_values_are_plain_strings() -> None:
@@ -73,8 +76,8 @@ def test_a_not_applicable_row_has_no_tuning_columns() -> None:
 
 def test_tiers_are_defined_once() -> None:
     from imbench.datasets.base import tier_of as dataset_tier_of
-    from imbench.reporting.groups import TIER_ORDER as REPORT_ORDER
-    from imbench.reporting.groups import TIER_RANGES
+    from imbench.reporting.tables.groups import TIER_ORDER as REPORT_ORDER
+    from imbench.reporting.tables.groups import TIER_RANGES
 
     assert dataset_tier_of is tier_of
     assert [tier_of(x) for x in (1, 4.99, 5, 9.99, 10, 49.9, 50, 1e6)] == [
@@ -142,8 +145,8 @@ def _ok_row(ds: Dataset, strategy: str, fold: int, value: float) -> dict[str, An
 
 
 def test_the_report_files_a_dataset_under_its_tier_whichever_row_comes_first(tmp_path: Path) -> None:
-    from imbench.reporting.groups import dataset_meta
     from imbench.reporting.load import load_run
+    from imbench.reporting.tables.groups import dataset_meta
 
     ds = make_tiny(120, 12.0, name="tiny-high")
     rows = [_ok_row(ds, s, f, 0.5 + 0.1 * f) for s in ("none", "smote") for f in range(2)]

@@ -1,7 +1,8 @@
 """Every registered dataset source obeys the Dataset contract (found by walking imbench/datasets/).
 
 A new source module is picked up automatically; it must declare ``example`` (a name that loads offline)
-or get a fixture builder in FIXTURES below, else ``test_every_source_can_be_loaded_here`` fails.
+or get a fixture builder in FIXTURES below, else ``test_every_source_can_be_loaded_here`` fails. The checks
+themselves are :mod:`imbench.testing` (``check_source_loads``, ``check_source_refuses``).
 """
 
 from __future__ import annotations
@@ -11,15 +12,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import pandas as pd
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 from test_datasets_sources import _imblearn_cache, _openml_cache, user_frame
 
-from imbench.core.errors import ImbenchError
-from imbench.datasets import SOURCES, Dataset, load_dataset
+from imbench.datasets import SOURCES
+from imbench.testing import UNKNOWN_NAME, check_source_loads, check_source_refuses
 
 
 def _file(tmp: Path) -> tuple[str, dict[str, Any]]:
@@ -72,28 +71,13 @@ def test_discovery_found_every_source_module() -> None:
 
 @pytest.mark.parametrize("prefix", PREFIXES)
 def test_every_source_can_be_loaded_here(prefix: str, tmp_path: Path) -> None:
-    src = SOURCES.get(prefix)
-    assert isinstance(src.description, str) and src.description
-    assert all(isinstance(n, str) for n in src.names())
     name, options = example(prefix, tmp_path)
-    ds = load_dataset(f"{prefix}:{name}", **options)
-    assert isinstance(ds, Dataset) and isinstance(ds.X, pd.DataFrame)
-    assert ds.name.startswith(f"{prefix}:") and ds.source in (prefix, ds.name.split(":")[0])
-    assert len(ds.X) == len(ds.y) == ds.n
-    assert set(np.unique(ds.y)) == {0, 1} and 0 < ds.n_pos <= ds.n_neg  # 1 = the minority
-    assert set(ds.categorical) <= set(ds.X.columns)
-    assert set(ds.meta()) >= {"dataset", "source", "n", "n_pos", "n_features", "n_categorical", "ir", "tier"}
-    again = load_dataset(f"{prefix}:{name}", **options)
-    pd.testing.assert_frame_equal(ds.X, again.X)
-    assert np.array_equal(ds.y, again.y)
+    check_source_loads(prefix, name, **options)
 
 
 @pytest.mark.parametrize("prefix", PREFIXES)
 def test_every_source_refuses_an_unknown_name_on_one_line(prefix: str, tmp_path: Path) -> None:
-    name = UNKNOWN.get(prefix, "no_such_dataset_xyz")
     options = {"data_home": str(tmp_path), "download": False} if prefix == "imblearn" else {}
     if prefix == "openml":
         options = {"data_home": str(tmp_path)}
-    with pytest.raises(ImbenchError) as err:
-        load_dataset(f"{prefix}:{name}", **options)
-    assert "\n" not in str(err.value)
+    check_source_refuses(prefix, UNKNOWN.get(prefix, UNKNOWN_NAME), **options)

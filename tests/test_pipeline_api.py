@@ -82,14 +82,12 @@ def test_labels_other_than_zero_one(fast_models: None) -> None:
         build_pipeline("none", "logreg").fit(ds.X, np.arange(len(y)) % 3)
 
 
-def test_old_keywords(fast_models: None) -> None:
+def test_training_rows_and_contexts_are_not_keywords() -> None:
+    """Column types and class counts are read by fit: X=, y=, numeric=, ctx= are refused like any unprefixed name."""
     ds = make_tiny(n=80)
-    with pytest.warns(FutureWarning, match="ignores X=, y="):
-        est = build_pipeline("smote", "logreg", X=ds.X, y=ds.y, smote__k_neighbors=3)
-    assert est.get_params() == build_pipeline("smote", "logreg", smote__k_neighbors=3).get_params()
-    for kw in ("numeric", "ctx"):
-        with pytest.raises(ConfigError, match="no longer takes numeric= or ctx="):
-            build_pipeline("smote", "logreg", **{kw: None})
+    for kw in ("X", "y", "numeric", "ctx"):
+        with pytest.raises(ConfigError, match=f"unknown parameter\\(s\\) {kw}; prefix with model__"):
+            build_pipeline("smote", "logreg", **{kw: ds.X})
 
 
 def test_parameters_set_later_are_validated_by_fit() -> None:

@@ -49,3 +49,19 @@ def test_run_suite_runs_a_suite_and_writes_its_report(tmp_path: Path) -> None:
     result = imbench.run_suite(suite, tmp_path / "run", tracking=False)
     assert result.total == 4 and result.status_counts == {"ok": 4}
     assert result.report["cheatsheet"].is_file() and result.report["report"].is_file()
+
+
+def test_the_version_has_one_source() -> None:
+    """``version`` in pyproject.toml, through the installed metadata: ``__version__``, ``--version`` and manifests."""
+    import tomllib
+    from importlib.metadata import version
+
+    from click.testing import CliRunner
+
+    from imbench.cli import main
+    from imbench.sweep.run import library_versions
+
+    pyproject = tomllib.loads((README.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    assert imbench.__version__ == version("imbench") == pyproject["project"]["version"]
+    assert CliRunner().invoke(main, ["--version"]).output.strip() == f"imbench, version {imbench.__version__}"
+    assert library_versions()["imbench"] == imbench.__version__

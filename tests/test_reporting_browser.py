@@ -112,7 +112,7 @@ def test_report_content_a_reader_needs(report: tuple[Path, Path]) -> None:
 
 def test_pr_legend_ap_is_the_tables_number(report: tuple[Path, Path]) -> None:
     """The AP the PR figure names is the mean over folds of the stored PR-AUC, as in the cheat-sheet."""
-    from imbench.reporting.figure_data import pr_curve_data
+    from imbench.reporting.figures.data import pr_curve_data
 
     run, _ = report
     res = pd.read_parquet(run / "results.parquet")

@@ -13,11 +13,11 @@ import pytest
 from matplotlib.colors import to_hex
 from test_reporting import make_run
 
-from imbench.reporting import figure_data as figd
-from imbench.reporting import figures as fig
-from imbench.reporting import palette
-from imbench.reporting.analysis import Analysis, analyse
+from imbench.reporting.figures import data as figd
+from imbench.reporting.figures import draw as fig
+from imbench.reporting.figures import palette
 from imbench.reporting.load import load_run
+from imbench.reporting.tables.analysis import Analysis, analyse
 
 DATASETS = {"low0": 2.0, "low1": 3.0, "med0": 7.0, "high0": 20.0, "ext0": 80.0}
 EFFECTS = {"none": 0.0, "smote": 0.02, "threshold": 0.0, "class_weight": 0.01, "my_custom+threshold": -0.01}

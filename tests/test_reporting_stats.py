@@ -6,11 +6,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from imbench.reporting import stats
-from imbench.reporting.costs import bayes_threshold, check_costs, rescore_cells
-from imbench.reporting.groups import Group, dataset_meta
-from imbench.reporting.render import html_inline, md_inline
-from imbench.reporting.tables import compare_strategies, status_table
+from imbench.core.metrics import check_costs
+from imbench.reporting.renderers.html import html_inline
+from imbench.reporting.renderers.markdown import md_inline
+from imbench.reporting.statistics import stats
+from imbench.reporting.statistics.costs import bayes_threshold, rescore_cells
+from imbench.reporting.tables.comparisons import compare_strategies, status_table
+from imbench.reporting.tables.groups import Group, dataset_meta
 
 
 def test_friedman_statistic_matches_formula() -> None:

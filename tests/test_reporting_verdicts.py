@@ -10,12 +10,12 @@ import pandas as pd
 import pytest
 
 from imbench.datasets.base import tier_of
-from imbench.reporting import stats
-from imbench.reporting.groups import Group, cheat_groups, dataset_meta, merge_small, minority_groups
-from imbench.reporting.quality import degenerate_cells, few_positive_datasets, under_budget
-from imbench.reporting.selection import nested_selection, selection_summary
-from imbench.reporting.tables import adjust_family, compare_strategies, wilcoxon_table
-from imbench.reporting.verdicts import verdict
+from imbench.reporting.statistics import stats
+from imbench.reporting.statistics.quality import degenerate_cells, few_positive_datasets, under_budget
+from imbench.reporting.statistics.selection import nested_selection, selection_summary
+from imbench.reporting.tables.comparisons import adjust_family, compare_strategies, wilcoxon_table
+from imbench.reporting.tables.groups import Group, cheat_groups, dataset_meta, merge_small, minority_groups
+from imbench.reporting.tables.verdicts import verdict
 
 
 def table(
@@ -121,7 +121,7 @@ def test_x_plus_threshold_compared_with_x_on_thresholded_metrics() -> None:
 
 
 def test_corrections_are_tested_against_their_base_and_their_harm_removed_is_stated() -> None:
-    from imbench.reporting.corrections import harm_removed
+    from imbench.reporting.documents.corrections import harm_removed
 
     brier = {"smote": 0.02, "smote+prior_correction": 0.005, "smote+calibrate": -0.001, "calibrate": 0.0}
     effects = {s: [0.0] * 8 for s in ("none", "smote", "smote+prior_correction", "smote+calibrate", "calibrate")}
@@ -257,9 +257,9 @@ def test_the_usual_advice_is_checked_with_the_reports_tests() -> None:
     and each row carries the comparison's own median difference, interval, W/T/L and adjusted p."""
     from pathlib import Path
 
-    from imbench.reporting.analysis import analyse
-    from imbench.reporting.claims import claim_rows, claims_section
+    from imbench.reporting.documents.claims import claim_rows, claims_section
     from imbench.reporting.load import RunData
+    from imbench.reporting.tables.analysis import analyse
 
     effects = {
         "none": [0.0] * 8,
@@ -291,9 +291,9 @@ def test_ir_trend_is_tested_within_bases_of_a_ladder() -> None:
     level); class_weight's gain is noise around zero (no trend); a base missing a rung is left out."""
     from pathlib import Path
 
-    from imbench.reporting.analysis import analyse
-    from imbench.reporting.ladder import ladder_matrix, ladder_section, trend_table
+    from imbench.reporting.documents.ladder import ladder_matrix, ladder_section, trend_table
     from imbench.reporting.load import RunData
+    from imbench.reporting.tables.analysis import analyse
 
     rng = np.random.default_rng(0)
     rows = []
@@ -358,10 +358,10 @@ def test_glance_names_only_the_verdicts_winner_with_its_median_and_interval() ->
     comparison's own median gain and bootstrap interval; 'keep none' with the reliably worse ones otherwise."""
     from pathlib import Path
 
-    from imbench.reporting.analysis import analyse
-    from imbench.reporting.glance import glance_section
+    from imbench.reporting.documents.glance import glance_section
     from imbench.reporting.load import RunData
-    from imbench.reporting.render import Cell, Para, Table
+    from imbench.reporting.renderers.blocks import Cell, Para, Table
+    from imbench.reporting.tables.analysis import analyse
 
     spread = [0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.16]  # median 0.045, mean 0.055: they must not mix
     effects = {"none": [0.0] * 8, "smote": spread, "bad": [-0.05] * 8}

@@ -99,8 +99,8 @@ def advise(
 
     Raises ``DataValidationError`` / ``ConfigError`` / ``UnknownNameError`` (one line) on bad input.
     """
+    from imbench.core.metrics import check_costs
     from imbench.datasets import load_dataset
-    from imbench.reporting.costs import check_costs
 
     start = time.perf_counter()
     costs = check_costs(cost_fn, cost_fp)

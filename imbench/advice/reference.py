@@ -165,7 +165,7 @@ def dataset_gains(results: pd.DataFrame, predictions: pd.DataFrame | None = None
     base = cells[cells["strategy"] == BASELINE].drop(columns=["strategy", "status"])
     other = cells[cells["strategy"] != BASELINE].drop(columns=["status"])
     paired = other.merge(base, on=["dataset", "model", "fold"], suffixes=("", "_none"))
-    from imbench.reporting.tables import strategy_base
+    from imbench.reporting.tables.comparisons import strategy_base
 
     decision_only = paired["strategy"].map(lambda s: strategy_base(s) is not None)
     for o in objectives:
@@ -182,7 +182,7 @@ def dataset_gains(results: pd.DataFrame, predictions: pd.DataFrame | None = None
 def _cost_cells(results: pd.DataFrame, predictions: pd.DataFrame) -> pd.DataFrame:
     """Expected cost at the Bayes threshold per cell for every ``COST_RATIOS`` ratio, in units of the cost of the
     best constant prediction on that test fold (so datasets of different prevalence are comparable)."""
-    from imbench.reporting.costs import rescore_cells
+    from imbench.reporting.statistics.costs import rescore_cells
 
     keys = ["dataset", "model", "strategy", "fold"]
     prevalence = predictions.groupby(["dataset", "fold"])["y_true"].mean().rename("prevalence").reset_index()

@@ -29,7 +29,7 @@ import pandas as pd
 from imbench.advice.metamodel import K, KnnMetaModel, overall_gains
 from imbench.advice.reference import Reference
 from imbench.core.schema import BASELINE
-from imbench.reporting.stats import ALPHA, fdr_bh
+from imbench.reporting.statistics.stats import ALPHA, fdr_bh
 
 K_GRID = (3, 5, 7, 11, 15)
 BOOTSTRAP = 2000

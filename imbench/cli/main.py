@@ -8,6 +8,19 @@ from typing import Any
 
 import click
 
+from imbench import __version__
+from imbench.cli.options import (
+    COST_OPTIONS,
+    JOBS_OPTION,
+    OVERRIDE_OPTIONS,
+    TRACKING_OPTIONS,
+    Costs,
+    Overrides,
+    Target,
+    Tracking,
+    grouped,
+    target_options,
+)
 from imbench.core.system import cpu_count
 
 
@@ -48,7 +61,7 @@ class Cli(click.Group):
 
 
 @click.group(cls=Cli, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="imbench")
+@click.version_option(version=__version__, prog_name="imbench")
 def main() -> None:
     """imbench: which class-imbalance strategy works best where, measured with nested CV.
 
@@ -63,36 +76,10 @@ def main() -> None:
 @main.command()
 @click.argument("suite")
 @click.option("--out", type=click.Path(file_okay=False), help="run directory [default: runs/SUITE]")
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(0),
-    default=0,
-    help="cells run in parallel [default: 0 = one per CPU core; results do not depend on it]",
-)
-@click.option("--strategies", help="comma-separated strategies (overrides the suite; 'none' is always added)")
-@click.option("--models", help="comma-separated models (overrides the suite)")
-@click.option("--datasets", help="comma-separated dataset specs (overrides the suite)")
-@click.option("--n-trials", type=click.IntRange(1), help="Optuna trials per outer fold")
-@click.option("--outer-folds", type=click.IntRange(2), help="outer CV folds")
-@click.option("--inner-folds", type=click.IntRange(2), help="inner CV folds")
-@click.option("--repeats", type=click.IntRange(1), help="outer CV repeats")
-@click.option("--seed", type=int, help="run seed")
-@click.option("--metric", help="tuning metric (default average_precision = PR-AUC)")
-@click.option(
-    "--timeout-per-cell",
-    type=click.FloatRange(min=0, min_open=True),
-    help="seconds per cell before it becomes a timeout row",
-)
-@click.option("--cost-fn", type=click.FloatRange(min=0, min_open=True), help="cost of a false negative")
-@click.option("--cost-fp", type=click.FloatRange(min=0, min_open=True), help="cost of a false positive")
-@click.option("--tracking-uri", help="MLflow tracking URI [default: $MLFLOW_TRACKING_URI or sqlite:///mlflow.db]")
-@click.option("--no-mlflow", is_flag=True, help="do not log to MLflow")
-@click.option(
-    "--optuna-storage",
-    metavar="URL",
-    help="keep every inner Optuna study in this RDB storage (e.g. sqlite:///optuna.db) for optuna-dashboard",
-)
+@JOBS_OPTION
+@grouped("overrides", Overrides, OVERRIDE_OPTIONS)
+@grouped("costs", Costs, COST_OPTIONS)
+@grouped("tracking", Tracking, TRACKING_OPTIONS)
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True)
 @click.option("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786 (with --executor dask)")
 @click.option("--report/--no-report", default=True, show_default=True, help="write the cheat-sheet and HTML report")
@@ -106,21 +93,9 @@ def run(
     suite: str,
     out: str | None,
     jobs: int,
-    strategies: str | None,
-    models: str | None,
-    datasets: str | None,
-    n_trials: int | None,
-    outer_folds: int | None,
-    inner_folds: int | None,
-    repeats: int | None,
-    seed: int | None,
-    metric: str | None,
-    timeout_per_cell: float | None,
-    cost_fn: float | None,
-    cost_fp: float | None,
-    tracking_uri: str | None,
-    no_mlflow: bool,
-    optuna_storage: str | None,
+    overrides: Overrides,
+    costs: Costs,
+    tracking: Tracking,
     executor: str,
     scheduler: str | None,
     report: bool,
@@ -139,19 +114,20 @@ def run(
 
     with warnings.catch_warnings():  # the header prints the suite's notes once, instead of Python warnings
         warnings.simplefilter("ignore", SuiteWarning)
+        o = overrides
         s = load_suite(suite).with_overrides(
-            datasets=_specs(datasets),
-            strategies=_csv(strategies),
-            models=_csv(models),
-            n_trials=n_trials,
-            outer_folds=outer_folds,
-            inner_folds=inner_folds,
-            repeats=repeats,
-            seed=seed,
-            metric=metric,
-            timeout_per_cell=timeout_per_cell,
-            cost_fn=cost_fn,
-            cost_fp=cost_fp,
+            datasets=_specs(o.datasets),
+            strategies=_csv(o.strategies),
+            models=_csv(o.models),
+            n_trials=o.n_trials,
+            outer_folds=o.outer_folds,
+            inner_folds=o.inner_folds,
+            repeats=o.repeats,
+            seed=o.seed,
+            metric=o.metric,
+            timeout_per_cell=o.timeout_per_cell,
+            cost_fn=costs.cost_fn,
+            cost_fp=costs.cost_fp,
         )
     run_dir, jobs, con = Path(out or f"runs/{s.name}"), jobs or cpu_count(), console()
     con.print(sweep_header(s, str(run_dir), jobs), soft_wrap=True)
@@ -164,9 +140,9 @@ def run(
             executor=executor,
             scheduler=scheduler,
             on_progress=on_progress,
-            tracking=not no_mlflow,
-            tracking_uri=tracking_uri,
-            optuna_storage=optuna_storage,
+            tracking=tracking.enabled,
+            tracking_uri=tracking.tracking_uri,
+            optuna_storage=tracking.optuna_storage,
             recompute_changed=recompute_changed,
             raise_tracking_errors=False,
         )
@@ -179,10 +155,10 @@ def run(
 
         paths = build_report(run_dir, metric=s.protocol.metric)
     render_outputs(con, result, paths, run_dir / "report" if up_to_date else None)
-    if not no_mlflow and not result.tracking_error:  # after the report: the suite-level run holds it
+    if tracking.enabled and not result.tracking_error:  # after the report: the suite-level run holds it
         from imbench.tracking.runs import log_suite
 
-        note = log_suite(run_dir, s, tracking_uri, paths, refresh=paths is not None or result.computed > 0)
+        note = log_suite(run_dir, s, tracking.tracking_uri, paths, refresh=paths is not None or result.computed > 0)
         if note:
             con.print(note, soft_wrap=True)
     if result.tracking_error:
@@ -229,14 +205,13 @@ def list_(what: str) -> None:
 
 @main.command()
 @click.argument("dataset")
-@click.option("--target", help="target column (for a CSV/Parquet file)")
-@click.option("--positive", help="label of the positive (minority) class")
+@grouped("data", Target, target_options(required=False))
 @click.option("--outer-folds", type=click.IntRange(2), default=5, show_default=True)
-def inspect(dataset: str, target: str | None, positive: str | None, outer_folds: int) -> None:
+def inspect(dataset: str, data: Target, outer_folds: int) -> None:
     """Sanity checks of a DATASET spec (keel:ecoli4) or a CSV/Parquet file: class counts first."""
     from imbench.datasets.inspect import inspect_dataset
 
-    ds = _load_user_dataset(dataset, target, positive)
+    ds = _load_user_dataset(dataset, data.target, data.positive)
     click.echo(inspect_dataset(ds, outer_folds=outer_folds).to_text())
 
 
@@ -244,25 +219,23 @@ def inspect(dataset: str, target: str | None, positive: str | None, outer_folds:
 @click.argument("run_dir", type=click.Path())
 @click.option("--metric", default="average_precision", show_default=True, help="primary metric for ranks")
 @click.option("--format", "formats", default="html,md", show_default=True, help="comma-separated: html, md")
-@click.option("--cost-fn", type=click.FloatRange(min=0, min_open=True), help="re-score: cost of a false negative")
-@click.option("--cost-fp", type=click.FloatRange(min=0, min_open=True), help="re-score: cost of a false positive")
+@grouped("costs", Costs, COST_OPTIONS)
 @click.option(
     "--out",
     type=click.Path(file_okay=False),
     help="report folder [default: RUN_DIR/report, or ./NAME-report when RUN_DIR is read-only]",
 )
-def report(
-    run_dir: str, metric: str, formats: str, cost_fn: float | None, cost_fp: float | None, out: str | None
-) -> None:
-    """Cheat-sheet (Markdown), self-contained HTML report and CSV tables of a RUN_DIR."""
+def report(run_dir: str, metric: str, formats: str, costs: Costs, out: str | None) -> None:
+    """Cheat-sheet (Markdown), self-contained HTML report and CSV tables of a RUN_DIR (with costs, the expected
+    cost is re-scored from the stored predictions)."""
     from imbench.reporting import build_report
 
     paths = build_report(
         run_dir,
         metric=metric,
         formats=tuple(_csv(formats) or ()),
-        cost_fn=cost_fn,
-        cost_fp=cost_fp,
+        cost_fn=costs.cost_fn,
+        cost_fp=costs.cost_fp,
         out_dir=out or _report_folder(Path(run_dir)),
     )
     for name, path in paths.items():
@@ -271,31 +244,17 @@ def report(
 
 @main.command()
 @click.argument("file", type=click.Path())
-@click.option("--target", required=True, help="target column")
-@click.option("--positive", help="label of the positive class (required with more than two classes)")
+@grouped("data", Target, target_options(required=True))
 @click.option("--metric", default="average_precision", show_default=True, help="metric to rank by (and tune on)")
 @click.option("--budget", default="10m", show_default=True, help="time budget, e.g. 90s, 10m, 1h")
 @click.option("--models", help="comma-separated models [default: logreg,random_forest,lightgbm,xgboost]")
 @click.option("--strategies", help="comma-separated strategies [default: the eight headline strategies]")
-@click.option("--cost-fn", type=click.FloatRange(min=0, min_open=True), help="cost of a missed positive")
-@click.option("--cost-fp", type=click.FloatRange(min=0, min_open=True), help="cost of a false alarm")
+@grouped("costs", Costs, COST_OPTIONS)
 @click.option("--out", type=click.Path(file_okay=False), help="output folder [default: runs/compare-FILE-HASH]")
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(0),
-    default=0,
-    help="cells run in parallel [default: 0 = one per CPU core; results do not depend on it]",
-)
+@JOBS_OPTION
 @click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--tracking-uri", help="MLflow tracking URI [default: $MLFLOW_TRACKING_URI or sqlite:///mlflow.db]")
-@click.option("--no-mlflow", is_flag=True, help="do not log to MLflow")
+@grouped("tracking", Tracking, TRACKING_OPTIONS)
 @click.option("--register", metavar="NAME", help="register the recommended model in the MLflow model registry as NAME")
-@click.option(
-    "--optuna-storage",
-    metavar="URL",
-    help="keep every inner Optuna study in this RDB storage (e.g. sqlite:///optuna.db) for optuna-dashboard",
-)
 @click.option(
     "--plan",
     "plan_file",
@@ -305,34 +264,31 @@ def report(
 @click.option("--quiet", "-q", is_flag=True, help="no progress bar")
 def compare(
     file: str,
-    target: str,
-    positive: str | None,
+    data: Target,
     metric: str,
     budget: str,
     models: str | None,
     strategies: str | None,
-    cost_fn: float | None,
-    cost_fp: float | None,
+    costs: Costs,
     out: str | None,
     jobs: int,
     seed: int,
-    tracking_uri: str | None,
-    no_mlflow: bool,
+    tracking: Tracking,
     register: str | None,
-    optuna_storage: str | None,
     plan_file: str | None,
     quiet: bool,
 ) -> None:
     """Which strategy should you use on FILE? Ranked table, recommendation and exported pipeline."""
-    if register and no_mlflow:
+    target, positive, cost_fn, cost_fp = data.target or "", data.positive, costs.cost_fn, costs.cost_fp
+    if register and not tracking.enabled:
         from imbench.core.errors import ConfigError
 
         raise ConfigError("--register needs MLflow; leave out --no-mlflow")
     from imbench.cli.render import compare_progress, console, plan_lines, render_compare
     from imbench.comparison.budget import BudgetPlan, parse_budget
-    from imbench.comparison.run import check_costs, load_for_compare
     from imbench.comparison.run import compare as run_compare
-    from imbench.core.metrics import get_metric
+    from imbench.comparison.run import load_for_compare
+    from imbench.core.metrics import check_costs, get_metric
     from imbench.datasets import check_evaluable
     from imbench.datasets.inspect import inspect_dataset
 
@@ -364,12 +320,12 @@ def compare(
             out=out,
             jobs=jobs or cpu_count(),
             seed=seed,
-            tracking=not no_mlflow,
-            tracking_uri=tracking_uri,
+            tracking=tracking.enabled,
+            tracking_uri=tracking.tracking_uri,
             on_plan=on_plan,
             on_progress=on_progress,
             ds=ds,
-            optuna_storage=optuna_storage,
+            optuna_storage=tracking.optuna_storage,
             register=register,
             plan_file=plan_file,
             raise_tracking_errors=False,
@@ -385,26 +341,16 @@ def compare(
 
 @main.command()
 @click.argument("file", type=click.Path())
-@click.option("--target", required=True, help="target column")
-@click.option("--positive", help="label of the positive class (required with more than two classes)")
+@grouped("data", Target, target_options(required=True))
 @click.option("--model", help="advise for this model only, one of the reference runs' models [default: all of them]")
-@click.option("--cost-fn", type=click.FloatRange(min=0, min_open=True), help="cost of a missed positive")
-@click.option("--cost-fp", type=click.FloatRange(min=0, min_open=True), help="cost of a false alarm")
+@grouped("costs", Costs, COST_OPTIONS)
 @click.option("--json", "as_json", is_flag=True, help="print the advice as JSON")
-def advise(
-    file: str,
-    target: str,
-    positive: str | None,
-    model: str | None,
-    cost_fn: float | None,
-    cost_fp: float | None,
-    as_json: bool,
-) -> None:
+def advise(file: str, data: Target, model: str | None, costs: Costs, as_json: bool) -> None:
     """What the reference runs suggest for FILE, in seconds, and how sure that is (writes nothing)."""
     from imbench.advice import advise as run_advise
     from imbench.cli.render import console, render_advice
 
-    res = run_advise(file, target, positive, model=model, cost_fn=cost_fn, cost_fp=cost_fp)
+    res = run_advise(file, data.target or "", data.positive, model=model, cost_fn=costs.cost_fn, cost_fp=costs.cost_fp)
     if as_json:
         import json
 

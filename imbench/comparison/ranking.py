@@ -17,7 +17,7 @@ def ranked_table(df: pd.DataFrame, metric: str, costs: bool = False) -> pd.DataF
     """
     from imbench.core.metrics import get_metric
     from imbench.core.results import aggregate_folds
-    from imbench.reporting.stats import nadeau_bengio_interval
+    from imbench.reporting.statistics.stats import nadeau_bengio_interval
 
     m = get_metric(metric)
     n_folds = int(df["fold"].nunique())

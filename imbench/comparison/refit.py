@@ -12,16 +12,6 @@ from imbench.evaluation.protocol import EvalProtocol
 from imbench.storage.model_file import exportable, trusted_types
 
 
-def final_context(ds: Any, protocol: EvalProtocol) -> dict[str, Any]:
-    """The FitContext settings of the final refit (the rebuild script passes exactly these)."""
-    return {
-        "cost_fn": protocol.cost_fn,
-        "cost_fp": protocol.cost_fp,
-        "threshold_objective": protocol.threshold_objective,
-        "inner_folds": protocol.inner_folds,
-    }
-
-
 def export_recommended(ds: Any, rec: Recommendation, protocol: EvalProtocol, out: Path) -> dict[str, Path]:
     """Tune the recommended pair on all rows (same inner CV and trials), refit, save with skops."""
     import skops.io as sio
@@ -35,7 +25,7 @@ def export_recommended(ds: Any, rec: Recommendation, protocol: EvalProtocol, out
 
     strategy, model = parse_strategy(rec.strategy), MODELS.get(rec.model)
     numeric, categorical = split_columns(ds.X, ds.categorical)
-    ctx = context_for(ds.y, numeric, categorical, **final_context(ds, protocol))
+    ctx = context_for(ds.y, numeric, categorical, protocol.decision)
     seed = derive_seed(protocol.seed, "final", rec.strategy, rec.model)
     tuned = tune(strategy, model, ds.X, ds.y, categorical, ctx, protocol, seed)
     pipe = pipeline_for(strategy, model, protocol, categorical, seed, **tuned.params)
@@ -72,7 +62,7 @@ def rebuild_script(ds: Any, rec: Recommendation, protocol: EvalProtocol, seed: i
         "strategy": rec.strategy,
         "model": rec.model,
         "seed": seed,
-        "context": final_context(ds, protocol),
+        "context": protocol.decision.as_kwargs(),
         "params": rec.final_params,
     }
     cols = ", ".join(rec.columns[:12]) + (" …" if len(rec.columns) > 12 else "")

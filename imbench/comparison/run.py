@@ -15,6 +15,7 @@ import pandas as pd
 from imbench.comparison.budget import BudgetPlan, parse_budget, plan_budget
 from imbench.comparison.ranking import ranked_table, recommend
 from imbench.comparison.refit import export_recommended
+from imbench.core.metrics import check_costs
 from imbench.core.schema import BASELINE, DataSource, Recommendation
 from imbench.evaluation.protocol import EvalProtocol
 
@@ -177,7 +178,7 @@ def compare(
     table = ranked_table(df, metric, costs)
     rec = recommend(table, df, metric, costs)
     if rec is not None:
-        from imbench.reporting.selection import NAIVE, selection_summary
+        from imbench.reporting.statistics.selection import NAIVE, selection_summary
 
         rec.gain_vs_none_estimate, rec.selection_aware = NAIVE, selection_summary(df, metric)
         rec.load = DataSource(f"file:{Path(path).resolve()}", target, positive)
@@ -204,14 +205,6 @@ def compare(
 
         outcome.mlflow_model = log_compare(outcome, suite, ds.X, tracking_uri, register)
     return outcome
-
-
-def check_costs(cost_fn: float | None, cost_fp: float | None) -> None:
-    """Both costs or neither (checked before any data is read)."""
-    if (cost_fn is None) != (cost_fp is None):
-        from imbench.core.errors import ConfigError
-
-        raise ConfigError("give both --cost-fn and --cost-fp (or neither)")
 
 
 def with_threshold(strategies: Sequence[str]) -> list[str]:

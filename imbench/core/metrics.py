@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from imbench.core.errors import UnknownNameError, did_you_mean
+from imbench.core.errors import ConfigError, UnknownNameError, did_you_mean
 
 
 @dataclass(frozen=True)
@@ -203,3 +203,19 @@ _FROM_COUNTS: dict[str, Callable[[float, float, float, float], float]] = {
     ),
     "accuracy": lambda tp, fp, fn, tn: _div(tp + tn, tp + fp + fn + tn),
 }
+
+
+def check_costs(cost_fn: float | None, cost_fp: float | None) -> tuple[float, float] | None:
+    """Both costs positive and finite, or neither given (None): the one check of a cost pair, run before any data
+    is read by ``compare``, ``advise``, ``report`` and the CLI."""
+    if cost_fn is None and cost_fp is None:
+        return None
+    if cost_fn is None or cost_fp is None:
+        raise ConfigError("give both --cost-fn and --cost-fp (cost_fn and cost_fp in Python), or neither")
+    try:
+        cfn, cfp = float(cost_fn), float(cost_fp)
+    except (TypeError, ValueError):
+        raise ConfigError(f"costs must be numbers, got cost_fn={cost_fn!r}, cost_fp={cost_fp!r}") from None
+    if not (cfn > 0 and cfp > 0 and np.isfinite(cfn) and np.isfinite(cfp)):
+        raise ConfigError(f"costs must be positive and finite, got cost_fn={cfn}, cost_fp={cfp}")
+    return cfn, cfp

@@ -67,15 +67,7 @@ def run_cell(ds: Dataset, key: CellKey, protocol: EvalProtocol, storage: StudySt
     strategy, model = parse_strategy(key.strategy), MODELS.get(key.model)
     numeric, categorical = split_columns(ds.X, ds.categorical)
     y_tr = ds.y[of.train]
-    ctx = context_for(
-        y_tr,
-        numeric,
-        categorical,
-        cost_fn=protocol.cost_fn,
-        cost_fp=protocol.cost_fp,
-        threshold_objective=protocol.threshold_objective,
-        inner_folds=protocol.inner_folds,
-    )
+    ctx = context_for(y_tr, numeric, categorical, protocol.decision)
     row = ResultRow(
         key.dataset,
         key.strategy,

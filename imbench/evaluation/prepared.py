@@ -97,15 +97,7 @@ class TrialFitter:
 
         fold = self.folds[index]
         p = self.protocol
-        ctx = context_for(
-            fold.y_train,
-            self.numeric,
-            self.categorical,
-            cost_fn=p.cost_fn,
-            cost_fp=p.cost_fp,
-            threshold_objective=p.threshold_objective,
-            inner_folds=p.inner_folds,
-        )
+        ctx = context_for(fold.y_train, self.numeric, self.categorical, p.decision)
         pipe = assemble(
             self.strategy,
             self.model,

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from imbench.core.errors import ConfigError
+from imbench.strategies.base import DecisionSettings
 
 PRUNERS = ("median", "halving", "hyperband", "none")
 
@@ -34,6 +35,11 @@ class EvalProtocol:
     pruner: str = "median"
     """Pruner across inner folds: ``median`` (Optuna's MedianPruner), ``halving`` (SuccessiveHalvingPruner),
     ``hyperband`` (HyperbandPruner) or ``none``."""
+
+    @property
+    def decision(self) -> DecisionSettings:
+        """The settings every fit of a cell takes from the protocol (costs, threshold objective, inner folds)."""
+        return DecisionSettings(self.cost_fn, self.cost_fp, self.threshold_objective, self.inner_folds)
 
     def __post_init__(self) -> None:
         from imbench.core.metrics import get_metric

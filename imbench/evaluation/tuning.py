@@ -47,10 +47,7 @@ def pipeline_for(
         model,
         categorical=categorical,
         seed=seed,
-        cost_fn=protocol.cost_fn,
-        cost_fp=protocol.cost_fp,
-        threshold_objective=protocol.threshold_objective,
-        inner_folds=protocol.inner_folds,
+        **protocol.decision.as_kwargs(),
         **kw,
     )
 

@@ -8,7 +8,6 @@ depends on the data (column types, class counts, neighbour caps, threshold folds
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -23,6 +22,7 @@ from imbench.strategies.base import (
     CalibrationComponent,
     CostComponent,
     DecisionComponent,
+    DecisionSettings,
     EnsembleComponent,
     LossComponent,
     ResampleComponent,
@@ -50,11 +50,17 @@ def _is_numeric(col: Any) -> bool:
     return bool(pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col))
 
 
-def context_for(y: Any, numeric: Sequence[Any], categorical: Sequence[Any], **kw: Any) -> FitContext:
-    """The FitContext of training target ``y`` (class counts) and its column split."""
+def context_for(
+    y: Any, numeric: Sequence[Any], categorical: Sequence[Any], settings: DecisionSettings | None = None
+) -> FitContext:
+    """The FitContext of training target ``y`` (class counts), its column split and the decision settings."""
     counts = np.bincount(np.asarray(y, dtype=int), minlength=2)
     return FitContext(
-        n_pos=int(counts[1]), n_neg=int(counts[0]), n_categorical=len(categorical), n_numeric=len(numeric), **kw
+        n_pos=int(counts[1]),
+        n_neg=int(counts[0]),
+        n_categorical=len(categorical),
+        n_numeric=len(numeric),
+        **(settings or DecisionSettings()).as_kwargs(),
     )
 
 
@@ -240,15 +246,8 @@ class ImbalancePipeline(ClassifierMixin, BaseEstimator):
         strat, spec = resolve(self.strategy, self.model, self._hyper_params)
         self.classes_, y_fit = _encode_binary(y)
         numeric, categorical = split_columns(X, self.categorical)
-        ctx = context_for(
-            y_fit,
-            numeric,
-            categorical,
-            cost_fn=self.cost_fn,
-            cost_fp=self.cost_fp,
-            threshold_objective=self.threshold_objective,
-            inner_folds=self.inner_folds,
-        )
+        settings = DecisionSettings(self.cost_fn, self.cost_fp, self.threshold_objective, self.inner_folds)
+        ctx = context_for(y_fit, numeric, categorical, settings)
         reason = strat.skip(spec, ctx)
         if reason:
             raise ConfigError(f"{strat.name} × {spec.name}: not applicable: {reason}")
@@ -313,10 +312,6 @@ def _encode_binary(y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return classes, codes
 
 
-_LEGACY = {"X", "y"}
-"""Keywords build_pipeline used to need (the training rows); fit reads them now."""
-
-
 def build_pipeline(
     strategy: str | Strategy,
     model: str | ModelSpec,
@@ -337,19 +332,6 @@ def build_pipeline(
     and class counts are read by ``fit``. Every preprocessing step, sampler and threshold is fitted
     inside the estimator, so it only ever learns from the rows it is fitted on.
     """
-    if "numeric" in params or "ctx" in params:
-        raise ConfigError(
-            "build_pipeline no longer takes numeric= or ctx=: column types and class counts are "
-            "read from the rows passed to fit (name categorical columns with categorical=)"
-        )
-    legacy = sorted(_LEGACY & params.keys())
-    if legacy:
-        warnings.warn(
-            f"build_pipeline ignores {', '.join(f'{k}=' for k in legacy)}: fit reads the training rows",
-            FutureWarning,
-            stacklevel=2,
-        )
-        params = {k: v for k, v in params.items() if k not in _LEGACY}
     strat, spec = resolve(strategy, model, params)
     registered = spec.name in MODELS.names() and MODELS.get(spec.name) is spec
     return ImbalancePipeline(

@@ -1,11 +1,11 @@
 """Reports of a run directory: ranks and statistics (pure computation) and their renderers.
 
-``build_report(run_dir)`` writes ``cheatsheet.md``, a self-contained ``report.html`` and CSV tables to
-``<run_dir>/report`` (or ``out_dir``). Modules: ``load`` (read a run), ``stats`` (tests), ``groups`` (which
-datasets a row compares), ``tables`` (status, ranks, comparisons), ``costs`` (re-scoring predictions),
-``analysis`` (everything computed once), ``verdicts`` (what a comparison supports), ``figures`` (data functions +
-matplotlib drawing), the cheat-sheet's sections (``cheatsheet``, ``claims``, ``ladder``, ``corrections``,
-``soundbites``, ``evidence``) and ``render`` (documents → Markdown/HTML).
+``build_report(run_dir)`` (``build``) writes ``cheatsheet.md``, a self-contained ``report.html`` and CSV tables
+to ``<run_dir>/report`` (or ``out_dir``) from a run read by ``load``. One sub-package per concept, each
+importing only those below it (an import-linter contract): ``documents`` (what the cheat-sheet and the HTML
+report say), ``figures`` (figure data, matplotlib drawing, one palette) and ``renderers`` (the document
+model, Markdown and HTML), ``tables`` (groups, rank comparisons, verdicts; ``Analysis`` computes them once)
+and ``statistics`` (tests and intervals, selection-aware gain, cost re-scoring, quality flags).
 """
 
 from __future__ import annotations

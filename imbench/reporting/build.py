@@ -10,20 +10,9 @@ import pandas as pd
 
 from imbench.core.errors import ConfigError
 from imbench.core.files import write_atomic
-from imbench.reporting import grid
-from imbench.reporting.analysis import Analysis, analyse
-from imbench.reporting.cheatsheet import cheatsheet_document
-from imbench.reporting.load import load_run
-from imbench.reporting.methods import METHOD_TITLE
-from imbench.reporting.render import (
-    Block,
-    Document,
-    Heading,
-    Para,
-    to_html,
-    to_markdown,
-)
-from imbench.reporting.sections import (
+from imbench.reporting.documents import grid
+from imbench.reporting.documents.cheatsheet import cheatsheet_document
+from imbench.reporting.documents.html_sections import (
     detail_section,
     figure_section,
     grid_section,
@@ -32,6 +21,12 @@ from imbench.reporting.sections import (
     status_section,
     threshold_section,
 )
+from imbench.reporting.documents.methods import METHOD_TITLE
+from imbench.reporting.load import load_run
+from imbench.reporting.renderers.blocks import Block, Document, Heading, Para
+from imbench.reporting.renderers.html import to_html
+from imbench.reporting.renderers.markdown import to_markdown
+from imbench.reporting.tables.analysis import Analysis, analyse
 from imbench.storage.store import storage_errors
 
 FORMATS = ("html", "md")

@@ -8,7 +8,7 @@ A component declares its family, its Optuna search space (``suggest``), the mode
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from typing import Any, ClassVar
 
 from imbench.core.registry import Registry
@@ -18,6 +18,21 @@ FAMILIES = ("resample", "cost", "loss", "ensemble", "calibration", "decision")
 """Family order is the order of composition, inside out: rows are resampled, the model is weighted or given
 its loss, wrapped by an ensemble, its probabilities mapped by a calibration, and ``decision`` (the threshold,
 chosen on the final scores) stays outermost."""
+
+
+@dataclass(frozen=True)
+class DecisionSettings:
+    """How an operating point is chosen: the business costs, the threshold's objective (``f1``, ``cost``, a
+    metric) and the inner folds it is tuned on. One record, passed whole from the protocol to every fit."""
+
+    cost_fn: float = 1.0
+    cost_fp: float = 1.0
+    threshold_objective: str = "f1"
+    inner_folds: int = 3
+
+    def as_kwargs(self) -> dict[str, Any]:
+        """The settings as keyword arguments (``build_pipeline``'s and ``ImbalancePipeline``'s own names)."""
+        return asdict(self)
 
 
 @dataclass(frozen=True)

@@ -69,14 +69,17 @@ def dataset_refs(suite: Suite) -> list[tuple[Any, str, DatasetRef, str]]:
     return out
 
 
-def validate_datasets(suite: Suite) -> None:
+Refs = list[tuple[Any, str, DatasetRef, str]]
+
+
+def validate_datasets(suite: Suite, refs: Refs | None = None) -> None:
     """Load every dataset and check it against the protocol (before anything is written to disk)."""
     from imbench.core.errors import DataValidationError
     from imbench.datasets import check_evaluable
     from imbench.execution.tasks import load_cached
 
     proto = suite.protocol
-    for _, _, ref, _ in dataset_refs(suite):
+    for _, _, ref, _ in refs if refs is not None else dataset_refs(suite):
         ds = load_cached(ref.spec, ref.options)
         check_evaluable(ds, proto.outer_folds)
         train_pos = ds.n_pos - -(-ds.n_pos // proto.outer_folds)  # positives left in the smallest outer-train
@@ -87,13 +90,15 @@ def validate_datasets(suite: Suite) -> None:
             )
 
 
-def check_fingerprints(suite: Suite, store: Store, recompute_changed: bool = False) -> list[str]:
+def check_fingerprints(
+    suite: Suite, store: Store, recompute_changed: bool = False, refs: Refs | None = None
+) -> list[str]:
     """Pin each dataset's content fingerprint in the store; refuse a changed dataset (RunDirectoryError naming
     it), or with ``recompute_changed`` drop its cells so they are computed again. Names of recomputed datasets."""
     pinned = store.fingerprints()
     known = store.dataset_names()
     changed = []
-    for entry, key, _, fp in dataset_refs(suite):
+    for entry, key, _, fp in refs if refs is not None else dataset_refs(suite):
         old = pinned.get(key)
         if old is None or old == fp:
             if old is None:
@@ -109,7 +114,7 @@ def check_fingerprints(suite: Suite, store: Store, recompute_changed: bool = Fal
     return changed
 
 
-def plan(suite: Suite, store: Store) -> tuple[list[Task], int]:
+def plan(suite: Suite, store: Store, refs: Refs | None = None) -> tuple[list[Task], int]:
     """Tasks for cells not yet in the store, and the total number of cells in the suite.
 
     Datasets whose cells are all committed are not loaded again (their names and metadata are
@@ -123,7 +128,7 @@ def plan(suite: Suite, store: Store) -> tuple[list[Task], int]:
     n_outer = suite.protocol.n_outer
     tasks: list[Task] = []
     total = 0
-    for _, spec_key, ref, _ in dataset_refs(suite):
+    for _, spec_key, ref, _ in refs if refs is not None else dataset_refs(suite):
         meta = known.get(spec_key)
         if meta is None:
             ds = load_cached(ref.spec, ref.options)  # workers in this process reuse it
@@ -174,23 +179,26 @@ def run_sweep(
     ``optuna_storage``: an RDB URL where every inner Optuna study is kept (see ``evaluation.study_storage``).
     """
     out = Path(out)
+    refs = dataset_refs(suite)  # once per run: a file: dataset is hashed here, not in every step below
     if not (out / DB_NAME).exists():
         Store.check_target(out)
-        validate_datasets(suite)
+        validate_datasets(suite, refs)
+    sitting = Sitting(
+        suite,
+        out,
+        refs,
+        jobs,
+        executor,
+        scheduler,
+        on_progress,
+        tracking,
+        tracking_uri,
+        recompute_changed,
+        extra_files or {},
+        optuna_storage,
+    )
     with storage_errors(out, *_storage_hints(out)), run_lock(out):
-        result = _run_locked(
-            suite,
-            out,
-            jobs,
-            executor,
-            scheduler,
-            on_progress,
-            tracking,
-            tracking_uri,
-            recompute_changed,
-            extra_files or {},
-            optuna_storage,
-        )
+        result = _run_locked(sitting)
     if result.tracking_error and raise_tracking_errors:
         raise TrackingError(result.tracking_error)
     return result
@@ -205,35 +213,49 @@ def _storage_hints(out: Path) -> tuple[str, str]:
     )
 
 
-def _run_locked(
-    suite: Suite,
-    out: Path,
-    jobs: int,
-    executor: str,
-    scheduler: str | None,
-    on_progress: Callable[[SweepEvent], None] | None,
-    tracking: bool,
-    tracking_uri: str | None,
-    recompute_changed: bool,
-    extra_files: dict[str, str],
-    optuna_storage: str | None,
-) -> SweepResult:
+@dataclass(frozen=True)
+class Sitting:
+    """One invocation of ``run_sweep``: what it was asked for, with the datasets' references computed once."""
+
+    suite: Suite
+    out: Path
+    refs: Refs
+    jobs: int
+    executor: str
+    scheduler: str | None
+    on_progress: Callable[[SweepEvent], None] | None
+    tracking: bool
+    tracking_uri: str | None
+    recompute_changed: bool
+    extra_files: dict[str, str]
+    optuna_storage: str | None
+
+
+def _run_locked(sitting: Sitting) -> SweepResult:
+    suite, out, jobs, executor, scheduler = (
+        sitting.suite,
+        sitting.out,
+        sitting.jobs,
+        sitting.executor,
+        sitting.scheduler,
+    )
+    on_progress, tracking, tracking_uri = sitting.on_progress, sitting.tracking, sitting.tracking_uri
     t0 = time.perf_counter()
     started = _now()
     store = Store(out, suite.config_hash(), suite.config())
-    for name, text in extra_files.items():
+    for name, text in sitting.extra_files.items():
         if not (out / name).is_file() or (out / name).read_text() != text:
             write_atomic(out / name, text)
     tracker = None
     store.open_sitting()
     wall_open = True  # this invocation's wall time is not yet in the store's meta
     try:
-        recomputed = check_fingerprints(suite, store, recompute_changed)
-        tasks, total = plan(suite, store)
-        if optuna_storage and tasks:
+        recomputed = check_fingerprints(suite, store, sitting.recompute_changed, sitting.refs)
+        tasks, total = plan(suite, store, sitting.refs)
+        if sitting.optuna_storage and tasks:
             from imbench.evaluation.study_storage import with_storage
 
-            tasks = with_storage(tasks, optuna_storage, suite.name, suite.config_hash())
+            tasks = with_storage(tasks, sitting.optuna_storage, suite.name, suite.config_hash())
         done_before = total - len(tasks)
         failed = sum(r["status"] in BAD_STATUSES for r in store.rows())
         done = done_before
@@ -255,7 +277,7 @@ def _run_locked(
                     suite,
                     tracking_uri,
                     run_id=store.run_id,
-                    fingerprints=_fingerprints_by_name(suite, store),
+                    fingerprints=_fingerprints_by_name(sitting.refs, store),
                 ).start()
                 for g in backlog:
                     tracker.submit(g)
@@ -311,11 +333,11 @@ def _run_locked(
         store.close()
 
 
-def _fingerprints_by_name(suite: Suite, store: Store) -> dict[str, str]:
+def _fingerprints_by_name(refs: Refs, store: Store) -> dict[str, str]:
     """Dataset name → content fingerprint (MLflow groups are keyed on it: new data, new runs)."""
     names = store.dataset_names()
     pinned = store.fingerprints()
-    return {str(names[k]["dataset"]): pinned[k] for _, k, _, _ in dataset_refs(suite) if k in names and k in pinned}
+    return {str(names[k]["dataset"]): pinned[k] for _, k, _, _ in refs if k in names and k in pinned}
 
 
 def exports_current(store: Store) -> bool:
@@ -396,9 +418,10 @@ def library_versions() -> dict[str, str]:
     """Versions of the libraries that decide the numbers."""
     from importlib.metadata import PackageNotFoundError, version
 
-    out = {}
+    from imbench import __version__
+
+    out = {"imbench": __version__}
     for name in (
-        "imbench",
         "numpy",
         "pandas",
         "scikit-learn",

@@ -12,10 +12,10 @@ import numpy as np
 from scipy import stats as sps
 
 from imbench.core.schema import BASELINE
-from imbench.reporting.analysis import Analysis
-from imbench.reporting.evidence import _n, pair_items
-from imbench.reporting.render import Bullets, Heading, Para, code
-from imbench.reporting.tables import RankComparison, correction_base
+from imbench.reporting.documents.evidence import _n, pair_items
+from imbench.reporting.renderers.blocks import Bullets, Heading, Para, code
+from imbench.reporting.tables.analysis import Analysis
+from imbench.reporting.tables.comparisons import RankComparison, correction_base
 
 SECTION_METRICS = ("brier", "f1")
 """Judged besides the run's tuning metric: the probability quality corrections target, and the thresholded cost."""

@@ -24,8 +24,8 @@ import pandas as pd
 from imbench.core.metrics import METRICS
 from imbench.core.metrics import label as metric_label
 from imbench.core.schema import BASELINE
-from imbench.reporting import stats
-from imbench.reporting.groups import Group
+from imbench.reporting.statistics import stats
+from imbench.reporting.tables.groups import Group
 
 STATUS_ORDER = ("ok", "failed", "timeout", "not_applicable")
 
@@ -152,7 +152,7 @@ class RankComparison:
 
     @property
     def winner(self) -> str | None:
-        """The best mean rank (a description, not a verdict: see ``imbench.reporting.verdicts``)."""
+        """The best mean rank (a description, not a verdict: see ``imbench.reporting.tables.verdicts``)."""
         return self.mean_ranks.index[0] if self.ok else None
 
     def tied_with(self, strategy: str) -> list[str]:
@@ -215,15 +215,35 @@ def compare_strategies(
         return comp
     thresholded = uses_threshold(comp.metric)
     if not thresholded:
-        for s in list(applicable):
-            base = strategy_base(s)
-            if base is not None and base in applicable:
-                comp.excluded_strategies[s] = (
-                    f"identical to {base} on {metric_label(comp.metric)} by construction (decision-only; "
-                    "compared on thresholded metrics)"
-                )
-                applicable.remove(s)
+        _drop_decision_duplicates(comp, applicable)
     sub = sub[sub["strategy"].isin(applicable)]
+    keep, good = _complete_blocks(comp, sub, column, applicable, baseline)
+    comp.strategies, comp.datasets = keep, good
+    if len(keep) < 2 or not good:
+        return comp
+    _set_block_values(comp, sub[sub["dataset"].isin(good) & sub["strategy"].isin(keep)], column)
+    comp.ranks = stats.rank_blocks(comp.block_values, greater)
+    _omnibus(comp)
+    _versus_bases(comp, baseline, thresholded)
+    return comp
+
+
+def _drop_decision_duplicates(comp: RankComparison, applicable: list[str]) -> None:
+    """Remove from ``applicable`` (in place) every strategy whose base without ``threshold`` is also there."""
+    for s in list(applicable):
+        base = strategy_base(s)
+        if base is not None and base in applicable:
+            comp.excluded_strategies[s] = (
+                f"identical to {base} on {metric_label(comp.metric)} by construction (decision-only; "
+                "compared on thresholded metrics)"
+            )
+            applicable.remove(s)
+
+
+def _complete_blocks(
+    comp: RankComparison, sub: pd.DataFrame, column: str, applicable: Sequence[str], baseline: str
+) -> tuple[list[str], list[str]]:
+    """(strategies kept, blocks kept) under the rank rule; what is left out is listed in ``comp`` with the reason."""
     complete = _completeness(sub, column)  # dataset × strategy → bool
     blocks = list(complete.index)
     keep = []
@@ -237,12 +257,12 @@ def compare_strategies(
         bad = [s for s in keep if not complete.loc[d, s]]
         if bad:
             comp.excluded_blocks[d] = "no complete ok results for " + ", ".join(bad)
-    good = [d for d in blocks if d not in comp.excluded_blocks]
-    comp.strategies, comp.datasets = keep, good
-    if len(keep) < 2 or not good:
-        return comp
-    ok = sub[sub["dataset"].isin(good) & sub["strategy"].isin(keep)]
-    fv = ok.pivot_table(index=["dataset", "fold"], columns="strategy", values=column, aggfunc="mean")[keep]
+    return keep, [d for d in blocks if d not in comp.excluded_blocks]
+
+
+def _set_block_values(comp: RankComparison, ok: pd.DataFrame, column: str) -> None:
+    """Fold values of the kept strategies and their means per block (per base problem where ladder rungs share one)."""
+    fv = ok.pivot_table(index=["dataset", "fold"], columns="strategy", values=column, aggfunc="mean")[comp.strategies]
     comp.fold_values = fv
     means = fv.groupby(level="dataset").mean()
     units = means.index.map(evidence_unit)
@@ -250,27 +270,38 @@ def compare_strategies(
         comp.block_unit, comp.block_values = "base problem", means.groupby(units).mean()
     else:
         comp.block_unit, comp.block_values = "dataset", means
-    comp.ranks = stats.rank_blocks(comp.block_values, greater)
+
+
+def _omnibus(comp: RankComparison) -> None:
+    """Friedman + Nemenyi over three or more strategies; a Wilcoxon test between exactly two, where testable."""
+    keep, values = comp.strategies, comp.block_values
     if len(keep) >= 3:
-        comp.friedman = stats.friedman(comp.block_values)
-        if comp.friedman is not None and len(comp.block_values) >= 2:
-            comp.posthoc, comp.posthoc_name = stats.nemenyi(comp.block_values, greater), "Nemenyi"
-    elif len(comp.block_values) >= 2 and stats.wilcoxon_testable(len(comp.block_values), alpha):
+        comp.friedman = stats.friedman(values)
+        if comp.friedman is not None and len(values) >= 2:
+            comp.posthoc, comp.posthoc_name = stats.nemenyi(values, comp.greater), "Nemenyi"
+    elif len(values) >= 2 and stats.wilcoxon_testable(len(values), comp.alpha):
         a, b = keep
-        _, p = stats.wilcoxon_p((comp.block_values[a] - comp.block_values[b]).to_numpy())
+        _, p = stats.wilcoxon_p((values[a] - values[b]).to_numpy())
         comp.posthoc = pd.DataFrame([[1.0, p], [p, 1.0]], index=keep, columns=keep)
         comp.posthoc_name = "Wilcoxon"
+
+
+def _versus_bases(comp: RankComparison, baseline: str, thresholded: bool) -> None:
+    """Each kept strategy vs ``baseline``, each ``X+threshold`` vs ``X`` (thresholded metrics) and each correction vs ``X``."""
+    keep = comp.strategies
+
+    def versus(pairs: list[tuple[str, str]]) -> pd.DataFrame:
+        return stats.versus_baseline(comp.block_values, pairs, comp.greater, comp.rope, comp.alpha)
+
     if baseline in keep:
-        pairs = [(s, baseline) for s in keep if s != baseline]
-        comp.wilcoxon = stats.versus_baseline(comp.block_values, pairs, greater, comp.rope, alpha)
+        comp.wilcoxon = versus([(s, baseline) for s in keep if s != baseline])
     if thresholded:
         pairs = [(s, b) for s in keep if (b := strategy_base(s)) is not None and b in keep and b != baseline]
         if pairs:
-            comp.decision = stats.versus_baseline(comp.block_values, pairs, greater, comp.rope, alpha)
+            comp.decision = versus(pairs)
     pairs = [(s, b) for s in keep if (b := correction_base(s)) is not None and b in keep and b != baseline]
     if pairs:
-        comp.correction = stats.versus_baseline(comp.block_values, pairs, greater, comp.rope, alpha)
-    return comp
+        comp.correction = versus(pairs)
 
 
 def adjust_family(comparisons: Sequence[RankComparison], alpha: float = stats.ALPHA) -> int:

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from imbench.core.schema import BASELINE
-from imbench.reporting.tables import LADDER, RankComparison
+from imbench.reporting.tables.comparisons import LADDER, RankComparison
 
 
 def gain_heatmap_data(comparisons: Sequence[RankComparison]) -> pd.DataFrame:
@@ -54,7 +54,7 @@ def metric_vs_ir_data(results: pd.DataFrame, metric: str) -> pd.DataFrame:
 
 def calibration_harm_data(comparisons: Sequence[RankComparison]) -> pd.DataFrame:
     """Per calibration comparison (Brier or ECE, one model): each strategy's mean difference vs none over datasets."""
-    from imbench.reporting.stats import t_interval
+    from imbench.reporting.statistics.stats import t_interval
 
     rows = []
     for c in comparisons:

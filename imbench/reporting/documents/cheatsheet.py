@@ -1,26 +1,26 @@
 """The cheat-sheet: what the run supports, as sentences and tables filled from the run's numbers only.
 
 Every sentence is a template; a sentence whose numbers are missing is left out rather than guessed. A winner
-is named only where the verdict rule (``imbench.reporting.verdicts``) finds one; otherwise the cell says
+is named only where the verdict rule (``imbench.reporting.tables.verdicts``) finds one; otherwise the cell says
 "no reliable difference — keep none" or that the row has too few datasets to test.
 """
 
 from __future__ import annotations
 
 from imbench.core.schema import BASELINE
-from imbench.reporting import stats
-from imbench.reporting.analysis import Analysis, label
-from imbench.reporting.claims import claims_section
-from imbench.reporting.corrections import correction_section
-from imbench.reporting.evidence import _f, _n, evidence_text, pair_items
-from imbench.reporting.glance import glance_section
-from imbench.reporting.groups import MIN_DATASETS, Group
-from imbench.reporting.ladder import ladder_section
-from imbench.reporting.methods import METHOD_TITLE, method_notes
-from imbench.reporting.render import Bullets, Document, Heading, Para, Table, code
-from imbench.reporting.soundbites import sound_bites
-from imbench.reporting.tables import RankComparison, strategy_base, uses_threshold
-from imbench.reporting.verdicts import Verdict
+from imbench.reporting.documents.claims import claims_section
+from imbench.reporting.documents.corrections import correction_section
+from imbench.reporting.documents.evidence import _f, _n, evidence_text, pair_items
+from imbench.reporting.documents.glance import glance_section
+from imbench.reporting.documents.ladder import ladder_section
+from imbench.reporting.documents.methods import METHOD_TITLE, method_notes
+from imbench.reporting.documents.soundbites import sound_bites
+from imbench.reporting.renderers.blocks import Bullets, Document, Heading, Para, Table, code
+from imbench.reporting.statistics import stats
+from imbench.reporting.tables.analysis import Analysis, label
+from imbench.reporting.tables.comparisons import RankComparison, strategy_base, uses_threshold
+from imbench.reporting.tables.groups import MIN_DATASETS, Group
+from imbench.reporting.tables.verdicts import Verdict
 
 MAX_TIED_SHOWN = 4
 
@@ -105,7 +105,7 @@ def cell_text(c: RankComparison, v: Verdict, scale: float = 1.0, digits: int = 3
 
 def datasets_text(a: Analysis, g: Group) -> str:
     """'10: IR 1.8–4.9, 35–268 positives' (+ how many have test folds with < 5 positives)."""
-    from imbench.reporting.quality import MIN_TEST_POSITIVES, few_positive_datasets
+    from imbench.reporting.statistics.quality import MIN_TEST_POSITIVES, few_positive_datasets
 
     ds = g.datasets(a.meta)
     m = a.meta.loc[ds]
@@ -230,7 +230,7 @@ def decision_section(a: Analysis) -> list:
 
 def cost_section(a: Analysis) -> list:
     """Cheapest strategy per tier × model at the stored and at the Bayes threshold, per 1,000 cases."""
-    from imbench.reporting.costs import bayes_threshold
+    from imbench.reporting.statistics.costs import bayes_threshold
 
     assert a.cost_fn is not None and a.cost_fp is not None
     t_star = bayes_threshold(a.cost_fn, a.cost_fp)
@@ -292,7 +292,7 @@ def _cost_cells(c: RankComparison | None, v: Verdict | None) -> list[str]:
 
 def flags_section(a: Analysis) -> list:
     """Degenerate cells and cells tuned below the protocol's budget, plainly listed."""
-    from imbench.reporting.quality import FLAG_TEXT, MIN_TEST_POSITIVES, few_positive_datasets
+    from imbench.reporting.statistics.quality import FLAG_TEXT, MIN_TEST_POSITIVES, few_positive_datasets
 
     items = []
     few = few_positive_datasets(a.results)

@@ -7,13 +7,12 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from imbench.reporting import figure_data as figd
-from imbench.reporting import figures as fig
-from imbench.reporting import grid
-from imbench.reporting.analysis import Analysis, label
-from imbench.reporting.cheatsheet import group_title
-from imbench.reporting.methods import METHOD_TITLE
-from imbench.reporting.render import (
+from imbench.reporting.documents import grid
+from imbench.reporting.documents.cheatsheet import group_title
+from imbench.reporting.documents.methods import METHOD_TITLE
+from imbench.reporting.figures import data as figd
+from imbench.reporting.figures import draw as fig
+from imbench.reporting.renderers.blocks import (
     Block,
     Bullets,
     Details,
@@ -25,6 +24,7 @@ from imbench.reporting.render import (
     code,
     table_from_frame,
 )
+from imbench.reporting.tables.analysis import Analysis, label
 
 MIN_IRS_FOR_CURVE = 3
 

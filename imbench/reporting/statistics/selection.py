@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from imbench.reporting import stats
+from imbench.reporting.statistics import stats
 
 BASELINE = "none"
 ESTIMATE = (

@@ -1,6 +1,6 @@
 """The cheat-sheet at a glance: per metric, one tier × model grid of verdicts, each with its effect and interval.
 
-The same verdicts as the full table below it (``imbench.reporting.verdicts``), shortened to what a reader
+The same verdicts as the full table below it (``imbench.reporting.tables.verdicts``), shortened to what a reader
 scans for: the strategy to use (its median gain over ``none`` and the 95 % bootstrap interval of that
 median), or ``none`` where no strategy is reliably better, and the strategies reliably worse.
 """
@@ -10,12 +10,12 @@ from __future__ import annotations
 import numpy as np
 
 from imbench.core.schema import BASELINE
-from imbench.reporting.analysis import Analysis, label
-from imbench.reporting.evidence import _n
-from imbench.reporting.groups import Group
-from imbench.reporting.render import Cell, Heading, Para, Table, code
-from imbench.reporting.tables import RankComparison
-from imbench.reporting.verdicts import Verdict
+from imbench.reporting.documents.evidence import _n
+from imbench.reporting.renderers.blocks import Cell, Heading, Para, Table, code
+from imbench.reporting.tables.analysis import Analysis, label
+from imbench.reporting.tables.comparisons import RankComparison
+from imbench.reporting.tables.groups import Group
+from imbench.reporting.tables.verdicts import Verdict
 
 MAX_AVOID = 2
 

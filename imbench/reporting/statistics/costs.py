@@ -11,7 +11,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from imbench.core.errors import ConfigError
 from imbench.core.metrics import expected_cost
 
 KEYS = ["dataset", "strategy", "model", "fold"]
@@ -20,21 +19,6 @@ KEYS = ["dataset", "strategy", "model", "fold"]
 def bayes_threshold(cost_fn: float, cost_fp: float) -> float:
     """The cost-optimal threshold on calibrated probabilities: predict 1 when P(y=1) ≥ cfp / (cfp + cfn)."""
     return cost_fp / (cost_fp + cost_fn)
-
-
-def check_costs(cost_fn: float | None, cost_fp: float | None) -> tuple[float, float] | None:
-    """Both costs positive, or neither given (None)."""
-    if cost_fn is None and cost_fp is None:
-        return None
-    if cost_fn is None or cost_fp is None:
-        raise ConfigError("give both --cost-fn and --cost-fp (cost_fn and cost_fp in Python), or neither")
-    try:
-        cfn, cfp = float(cost_fn), float(cost_fp)
-    except (TypeError, ValueError):
-        raise ConfigError(f"costs must be numbers, got cost_fn={cost_fn!r}, cost_fp={cost_fp!r}") from None
-    if not (cfn > 0 and cfp > 0 and np.isfinite(cfn) and np.isfinite(cfp)):
-        raise ConfigError(f"costs must be positive and finite, got cost_fn={cfn}, cost_fp={cfp}")
-    return cfn, cfp
 
 
 def rescore_cells(results: pd.DataFrame, predictions: pd.DataFrame, cost_fn: float, cost_fp: float) -> pd.DataFrame:

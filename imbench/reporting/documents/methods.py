@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 from imbench.core.schema import BASELINE
-from imbench.reporting import stats
-from imbench.reporting.analysis import Analysis, label
-from imbench.reporting.groups import MIN_DATASETS, MINORITY_BINS, TIER_RANGES
-from imbench.reporting.render import code
+from imbench.reporting.renderers.blocks import code
+from imbench.reporting.statistics import stats
+from imbench.reporting.tables.analysis import Analysis, label
+from imbench.reporting.tables.groups import MIN_DATASETS, MINORITY_BINS, TIER_RANGES
 
 METHOD_TITLE = "How these numbers were computed"
 """The section the HTML report moves into its statistics section."""

@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 
 from imbench.core.schema import BASELINE
-from imbench.reporting.analysis import Analysis
-from imbench.reporting.render import code
+from imbench.reporting.renderers.blocks import code
+from imbench.reporting.tables.analysis import Analysis
 
 MATCH_TOLERANCE = 0.01
 """``threshold`` 'matches' resampling when its F1 is at least the best resampler's minus this."""

@@ -7,13 +7,12 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from imbench.core.errors import DataValidationError
-from imbench.core.metrics import METRICS, get_metric
+from imbench.core.metrics import METRICS, check_costs, get_metric
 from imbench.core.metrics import label as metrics_label
-from imbench.reporting import costs as cost_mod
-from imbench.reporting import quality
-from imbench.reporting.groups import Group, cheat_groups, dataset_meta, minority_groups
 from imbench.reporting.load import RunData
-from imbench.reporting.tables import (
+from imbench.reporting.statistics import costs as cost_mod
+from imbench.reporting.statistics import quality
+from imbench.reporting.tables.comparisons import (
     RankComparison,
     adjust_family,
     compare_strategies,
@@ -23,7 +22,8 @@ from imbench.reporting.tables import (
     summary_table,
     wilcoxon_table,
 )
-from imbench.reporting.verdicts import CALIBRATION_METRICS, Verdict, verdict
+from imbench.reporting.tables.groups import Group, cheat_groups, dataset_meta, minority_groups
+from imbench.reporting.tables.verdicts import CALIBRATION_METRICS, Verdict, verdict
 
 CHEAT_METRICS = ("average_precision", "f1", "brier")
 """The cheat-sheet's columns: PR-AUC, F1 at the decision threshold, Brier score."""
@@ -134,7 +134,7 @@ def analyse(
     """Compute every comparison and table of the report (raises before anything is written)."""
     results = run.results
     metric = resolve_metric(results, metric)
-    costs = cost_mod.check_costs(cost_fn, cost_fp)
+    costs = check_costs(cost_fn, cost_fp)
     if not (results["status"] == "ok").any():
         raise DataValidationError(f"no ok rows in {run.path / 'results.parquet'}: nothing to report")
     if costs is not None and run.predictions is None:

@@ -13,10 +13,10 @@ import numpy as np
 import pandas as pd
 
 from imbench.core.schema import BASELINE
-from imbench.reporting import stats
-from imbench.reporting.analysis import CHEAT_METRICS, Analysis, label
-from imbench.reporting.render import Heading, Para, Table, code
-from imbench.reporting.tables import LADDER, strategy_base, uses_threshold
+from imbench.reporting.renderers.blocks import Heading, Para, Table, code
+from imbench.reporting.statistics import stats
+from imbench.reporting.tables.analysis import CHEAT_METRICS, Analysis, label
+from imbench.reporting.tables.comparisons import LADDER, strategy_base, uses_threshold
 
 MIN_BASES, MIN_RUNGS = 2, 3
 

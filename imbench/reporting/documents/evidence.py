@@ -7,9 +7,9 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from imbench.reporting.analysis import label
-from imbench.reporting.render import code
-from imbench.reporting.tables import RankComparison
+from imbench.reporting.renderers.blocks import code
+from imbench.reporting.tables.analysis import label
+from imbench.reporting.tables.comparisons import RankComparison
 
 
 def _n(k: int, one: str, many: str | None = None) -> str:

@@ -5,7 +5,7 @@
 - the operating threshold per strategy × model and the expected cost per 1,000 cases at the run's costs;
 - every distinct error message in full.
 
-Pure functions of ``Analysis``; rendering helpers return ``render`` blocks.
+Pure functions of ``Analysis``; rendering helpers return ``renderers.blocks`` blocks (tables with cells).
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ import numpy as np
 import pandas as pd
 
 from imbench.core.metrics import METRICS
-from imbench.reporting import palette
-from imbench.reporting.analysis import Analysis, label
-from imbench.reporting.render import Cell, Table, code
+from imbench.reporting.figures import palette
+from imbench.reporting.renderers.blocks import Cell, Table, code
+from imbench.reporting.tables.analysis import Analysis, label
 
 STATUS_LABELS = {"ok": "ok", "failed": "failed", "timeout": "timed out", "not_applicable": "not applicable"}
 """The one vocabulary for statuses wherever a person reads them."""

@@ -1,4 +1,4 @@
-"""Figures: ``draw_*`` functions turn the tidy DataFrames of ``figure_data`` into matplotlib figures.
+"""Figures: ``draw_*`` functions turn the tidy DataFrames of ``figures.data`` into matplotlib figures.
 
 matplotlib (Agg backend) is imported only by the drawing functions. User text must never be parsed as mathtext,
 so every label made from a name goes through ``_short``, which escapes ``$``.
@@ -15,10 +15,10 @@ import numpy as np
 import pandas as pd
 
 from imbench.core.schema import BASELINE
-from imbench.reporting import palette
-from imbench.reporting.analysis import label
-from imbench.reporting.groups import TIER_ORDER
-from imbench.reporting.tables import RankComparison
+from imbench.reporting.figures import palette
+from imbench.reporting.tables.analysis import label
+from imbench.reporting.tables.comparisons import RankComparison
+from imbench.reporting.tables.groups import TIER_ORDER
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
