@@ -135,13 +135,12 @@ def test_ladder_errors() -> None:
 
 @pytest.mark.parametrize("suite", ["keel", "ir_ladder", "imblearn27", "climb"])
 def test_suite_files_name_real_datasets(suite: str) -> None:
-    from pathlib import Path
-
     import yaml
 
     from imbench.datasets.imblearn import known_names
+    from imbench.evaluation.suites import builtin_suites
 
-    spec = yaml.safe_load((Path(__file__).parents[1] / "benchmarks" / f"{suite}.yaml").read_text())
+    spec = yaml.safe_load(builtin_suites()[suite].read_text())
     assert spec["name"] == suite and spec["datasets"] and spec["strategies"] and spec["models"]
     for ds_spec in spec["datasets"]:
         prefix, _, name = ds_spec.partition(":")

@@ -7,14 +7,11 @@ themselves are :mod:`imbench.testing` (``check_source_loads``, ``check_source_re
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).parent))
 from test_datasets_sources import _imblearn_cache, _openml_cache, user_frame
 
 from imbench.datasets import SOURCES

@@ -1,19 +1,4 @@
-"""Conformance checks for plugins: what every strategy component, model and dataset source must pass.
-
-imbench's own test suite runs these over every registered plugin; a plugin written in another package runs
-them the same way (as imbalanced-learn's ``check_estimator`` lets an outside sampler prove itself)::
-
-    import imbench.testing
-
-    imbench.testing.check_strategy("random_half_under")  # after registering it with @register_component
-    imbench.testing.check_model("my_model")              # after @register_model
-    imbench.testing.check_source("mysource")             # after @register_source("mysource")
-
-A check returns None or raises AssertionError naming the check, the plugin and what went wrong. The
-``check_strategy`` / ``check_model`` entry points cap every model at a few trees (:func:`fast_models`), so a
-plugin is checked in seconds; the single checks they are made of are public too, for a test suite that
-parametrizes over plugins itself.
-"""
+"""The conformance checks themselves (see ``imbench.testing`` for how to run them)."""
 
 from __future__ import annotations
 
@@ -33,28 +18,6 @@ from imbench.core.metrics import METRICS
 from imbench.core.schema import NOT_APPLICABLE_PREFIX, STATUSES, TIMING_COLUMNS, Status
 from imbench.datasets.base import Dataset
 from imbench.evaluation.protocol import EvalProtocol
-
-__all__ = [
-    "CHECK_PROTOCOL",
-    "UNKNOWN_NAME",
-    "applicable_case",
-    "capped_methods",
-    "check_cell",
-    "check_choices_ignore_test_rows",
-    "check_determinism",
-    "check_export",
-    "check_failures_are_rows",
-    "check_fits_see_training_rows_only",
-    "check_model",
-    "check_pipeline",
-    "check_source",
-    "check_source_loads",
-    "check_source_refuses",
-    "check_strategy",
-    "fast_models",
-    "skip_reason",
-    "tiny_dataset",
-]
 
 CHECK_PROTOCOL = EvalProtocol(outer_folds=2, inner_folds=2, n_trials=2, seed=0)
 """The protocol the cell checks run under: 2 outer × 2 inner folds and 2 trials (every step, a fraction of the cost)."""
