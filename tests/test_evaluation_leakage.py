@@ -16,6 +16,7 @@ from imbench.evaluation.cell import CellKey, CellResult, run_cell
 from imbench.evaluation.protocol import Protocol
 from imbench.evaluation.splits import OuterFold, outer_folds
 from imbench.pipeline.build import build_pipeline, split_columns
+from imbench.testing.checks import scramble_test_rows
 
 P = Protocol(outer_folds=2, inner_folds=2, n_trials=2, seed=0)
 SHIFT = 1000.0
@@ -225,23 +226,13 @@ def test_threshold_is_chosen_on_training_rows_only(
     assert 0.0 < res.row["threshold"] < 1.0
 
 
-def _scramble_test_rows(ds: Dataset, fold: OuterFold) -> Dataset:
-    """``ds`` with every numeric feature of the test rows replaced by wild noise (labels unchanged)."""
-    numeric, _ = split_columns(ds.X, ds.categorical)
-    X = ds.X.copy()
-    rng = np.random.default_rng(99)
-    for c in numeric:
-        X.iloc[fold.test, X.columns.get_loc(c)] = rng.normal(0, 100, len(fold.test))
-    return Dataset(ds.name, X, ds.y, ds.source, categorical=list(ds.categorical))
-
-
 @pytest.mark.parametrize(
     "strategy", ["smote", "threshold", "smote+threshold", "random_under+prior_correction", "calibrate+threshold"]
 )
 def test_tuning_and_threshold_do_not_change_when_test_rows_change(strategy: str, fast_models: None) -> None:
     ds = make_tiny(categorical=True, missing=True, name="leak-blind")
     fold = outer_folds(ds.y, P, ds.name)[0]
-    scrambled = _scramble_test_rows(ds, fold)
+    scrambled = scramble_test_rows(ds, fold)
     key = CellKey(ds.name, strategy, "logreg", 0)
     a, b = run_cell(ds, key, P).row, run_cell(scrambled, key, P).row
     assert a["status"] == b["status"] == "ok"

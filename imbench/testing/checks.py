@@ -474,7 +474,7 @@ def check_fits_see_training_rows_only(strategy: str, model: str, data: Dataset |
     )
 
 
-def _scramble_test_rows(ds: Dataset, fold: Any) -> Dataset:
+def scramble_test_rows(ds: Dataset, fold: Any) -> Dataset:
     """``ds`` with every numeric feature of the test rows replaced by wild noise (labels unchanged)."""
     from imbench.pipeline.build import split_columns
 
@@ -496,7 +496,7 @@ def check_choices_ignore_test_rows(strategy: str, model: str, data: Dataset | No
     ds = _mixed(data)
     fold = outer_folds(ds.y, CHECK_PROTOCOL, ds.name)[0]
     key = CellKey(ds.name, strategy, model, 0)
-    a, b = run_cell(ds, key, CHECK_PROTOCOL).row, run_cell(_scramble_test_rows(ds, fold), key, CHECK_PROTOCOL).row
+    a, b = run_cell(ds, key, CHECK_PROTOCOL).row, run_cell(scramble_test_rows(ds, fold), key, CHECK_PROTOCOL).row
     _require(
         a["status"] == b["status"] == Status.OK, f"statuses {a['status']!r}/{b['status']!r}: {a['error'] or b['error']}"
     )
