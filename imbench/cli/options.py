@@ -20,10 +20,6 @@ class Costs:
     cost_fn: float | None = None
     cost_fp: float | None = None
 
-    @property
-    def given(self) -> bool:
-        return self.cost_fn is not None
-
 
 @dataclass(frozen=True)
 class Tracking:

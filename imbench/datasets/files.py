@@ -101,8 +101,7 @@ def text_encoding(path: str) -> tuple[str, str]:
 
     Spreadsheet programs save "CSV" as UTF-16 (with a byte-order mark) or Windows-1252; read as UTF-8 those
     fail with a decoding error that names a byte, not the encoding."""
-    opener: Any = gzip.open if path.lower().endswith(".gz") else open
-    with opener(path, "rb") as fh:
+    with _opener(path)(path, "rb") as fh:
         head = fh.read(1 << 16)
     for bom, enc in BOMS:
         if head.startswith(bom):
@@ -114,25 +113,26 @@ def text_encoding(path: str) -> tuple[str, str]:
         if even > len(head) // 4 and odd == 0:
             return "utf-16-be", f"{path} is UTF-16 (big-endian) text without a byte-order mark: read as such"
         raise DataValidationError(f"{path} holds NUL bytes: not a text CSV (export it as CSV UTF-8 or Parquet)")
-    for enc in ("utf-8", "cp1252"):
-        if _decodes(opener, path, enc):
-            return (
-                (enc, "")
-                if enc == "utf-8"
-                else (
-                    enc,
-                    f"{path} is not UTF-8: read as Windows-1252 (Western European); check that accented text "
-                    "reads right, or save the file as CSV UTF-8",
-                )
-            )
+    if _decodes(path, "utf-8"):
+        return "utf-8", ""
+    if _decodes(path, "cp1252"):
+        return "cp1252", (
+            f"{path} is not UTF-8: read as Windows-1252 (Western European); check that accented text reads right, "
+            "or save the file as CSV UTF-8"
+        )
     return "latin-1", f"{path} is not UTF-8 nor Windows-1252: read as Latin-1; save it as CSV UTF-8 to be sure"
 
 
-def _decodes(opener: Any, path: str, encoding: str) -> bool:
+def _opener(path: str) -> Any:
+    """``gzip.open`` for a ``.gz`` file, else ``open``."""
+    return gzip.open if path.lower().endswith(".gz") else open
+
+
+def _decodes(path: str, encoding: str) -> bool:
     """Whether the whole file decodes strictly in ``encoding`` (read in chunks: a large file stays cheap)."""
     dec = codecs.getincrementaldecoder(encoding)()
     try:
-        with opener(path, "rb") as fh:
+        with _opener(path)(path, "rb") as fh:
             for chunk in iter(lambda: fh.read(1 << 22), b""):
                 dec.decode(chunk)
         dec.decode(b"", final=True)
@@ -154,9 +154,8 @@ def _header(path: str, encoding: str = "utf-8-sig") -> list[str]:
         except Exception as exc:
             msg = " ".join(str(exc).split())[:200]
             raise DataValidationError(f"cannot read {path} as Parquet: {msg}") from None
-    opener: Any = gzip.open if path.lower().endswith(".gz") else open
     try:
-        with opener(path, "rt", newline="", encoding=encoding, errors="replace") as fh:
+        with _opener(path)(path, "rt", newline="", encoding=encoding, errors="replace") as fh:
             delimiter = "\t" if path.lower().endswith((".tsv", ".tsv.gz", ".tab")) else ","
             return next(csv.reader(fh, delimiter=delimiter), [])
     except (OSError, csv.Error, UnicodeError) as exc:
