@@ -27,3 +27,8 @@ _.sampler_  # unused attribute (imbench/strategies/capped.py:66)
 wall_seconds  # unused variable (imbench/sweep.py:45)
 _.to_json  # used by benchmarks/advice_reference.py (imbench/advice/reference.py)
 build_reference  # used by benchmarks/advice_reference.py (imbench/advice/reference.py)
+_.gain_vs_none_estimate  # recommendation.json field (imbench/comparison/run.py)
+none_mean  # recommendation.json field (imbench/core/schema.py)
+none_f1  # recommendation.json field (imbench/core/schema.py)
+gain_vs_none_estimate  # recommendation.json field (imbench/core/schema.py)
+practitioner_script  # public: imbench.testing.baselines, used by tests and benchmarks/perf/compare_scale.py

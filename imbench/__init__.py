@@ -35,7 +35,6 @@ _LAZY = {
     "report": "imbench.reporting.build",
     "build_pipeline": "imbench.pipeline.build",
     "evaluate": "imbench.sweep.experiment",
-    "Protocol": "imbench.evaluation.protocol",
     "EvalProtocol": "imbench.evaluation.protocol",
     "results_frame": "imbench.core.results",
     "summarize": "imbench.core.results",
@@ -71,7 +70,7 @@ if TYPE_CHECKING:  # names resolved lazily by __getattr__ below
     from imbench.core.results import results_frame, summarize
     from imbench.datasets import load_dataset
     from imbench.datasets.base import Dataset
-    from imbench.evaluation.protocol import EvalProtocol, Protocol
+    from imbench.evaluation.protocol import EvalProtocol
     from imbench.pipeline.build import build_pipeline
     from imbench.reporting.build import build_report as report
     from imbench.strategies import parse_strategy
@@ -93,7 +92,6 @@ __all__ = [
     "Dataset",
     "EvalProtocol",
     "ImbenchError",
-    "Protocol",
     "RunDirectoryError",
     "StorageError",
     "UnknownNameError",

@@ -78,9 +78,16 @@ def mixed_ds() -> Dataset:
 
 def cap_estimators(monkeypatch: pytest.MonkeyPatch, n: int = 8) -> None:
     """Make every registered model, and every ensemble component, build at most ``n`` members
-    (this process only; :func:`imbench.testing.fast_models` without a ``with`` block)."""
+    (this process only; :func:`imbench.testing.fast_models` without a ``with`` block), and compare's plans
+    at most 3 trials per cell."""
     for cls, attr, method in capped_methods(n):
         monkeypatch.setattr(cls, attr, method)
+    # compare fills its budget with trials (up to 20 per cell): tests that only need a working compare stay small
+    from imbench.comparison import budget
+
+    monkeypatch.setattr(budget, "TRIALS_MAX", 3)
+    monkeypatch.setattr(budget, "TRIALS_GOOD", 3)
+    monkeypatch.setattr(budget, "TRIALS_TUNED", 2)
 
 
 @pytest.fixture

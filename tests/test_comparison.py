@@ -49,12 +49,18 @@ def test_compare_end_to_end_exports_a_loadable_pipeline(
     res = _compare(csv, tmp_path / "out")
     t = res.table
     assert set(t["strategy"]) == {"none", "smote", "class_weight", "threshold"}
+    assert set(t["model"]) == {"logreg", "lightgbm"}  # the practitioner's baseline model is always added
     ok = t[t["status"] == "ok"]
-    assert len(ok) == 4 and (ok["ci_low"] <= ok["mean"]).all() and (ok["mean"] <= ok["ci_high"]).all()
+    assert len(ok) == 8 and (ok["ci_low"] <= ok["mean"]).all() and (ok["mean"] <= ok["ci_high"]).all()
     assert list(t["rank"]) == list(range(1, len(t) + 1))
     rec = res.recommendation
-    assert rec.strategy == t.iloc[0]["strategy"] and rec.model == "logreg"
+    top = (t.iloc[0]["strategy"], t.iloc[0]["model"])
+    if rec.ranked_first is None:  # the top pair, or the baseline when the top did not beat it reliably
+        assert (rec.strategy, rec.model) == top
+    else:
+        assert (rec.strategy, rec.model) == ("threshold", "lightgbm") and top[0] in rec.ranked_first
     assert rec.gain_vs_none == pytest.approx(rec.mean - rec.none_mean)
+    assert set(rec.gains) <= {"none", "threshold", "baseline"} and rec.gains
     # the ID column was dropped and the date converted, and the exported model works on those columns
     assert "customer_id" not in rec.columns and "signup" in rec.columns
     import skops.io as sio
@@ -62,7 +68,7 @@ def test_compare_end_to_end_exports_a_loadable_pipeline(
     model_path = res.exports["model"]
     untrusted = sio.get_untrusted_types(file=model_path)
     assert all(
-        t.split(".")[0] in {"imbench", "sklearn", "imblearn", "numpy", "lightgbm", "xgboost", "scipy"}
+        t.split(".")[0] in {"imbench", "sklearn", "imblearn", "numpy", "lightgbm", "xgboost", "scipy", "collections"}
         for t in untrusted
     ), untrusted
     model = sio.load(model_path, trusted=untrusted)
@@ -74,7 +80,7 @@ def test_compare_end_to_end_exports_a_loadable_pipeline(
     from sklearn.metrics import roc_auc_score
 
     assert roc_auc_score(ds.y, p) > 0.6  # fitted on these rows: it has learned the signal
-    for name in ("snippet", "recommendation", "report", "cheatsheet"):
+    for name in ("snippet", "recommendation", "report", "decision"):
         assert res.exports[name].exists(), name
     assert (tmp_path / "out" / "results.parquet").exists()
 
@@ -93,7 +99,7 @@ def test_costs_choose_thresholds_and_report_savings(csv: Path, tmp_path: Path, m
     cap_estimators(monkeypatch)
     res = _compare(csv, tmp_path / "out", strategies=["none", "smote"], cost_fn=200.0, cost_fp=5.0)
     strategies = set(res.table["strategy"])
-    assert strategies == {"none", "smote+threshold"}  # with costs every strategy but none tunes its threshold
+    assert strategies == {"none", "threshold", "smote+threshold"}  # with costs every strategy but none tunes one
     rec = res.recommendation
     assert rec.saving_per_1000 == pytest.approx(rec.none_cost_per_1000 - rec.cost_per_1000)
     df = pd.read_parquet(tmp_path / "out" / "results.parquet")

@@ -7,7 +7,7 @@ import pytest
 from conftest import TIMING_COLUMNS, drop_timing, make_tiny
 
 from imbench.evaluation.cell import CellKey, run_cell
-from imbench.evaluation.protocol import Protocol
+from imbench.evaluation.protocol import EvalProtocol
 from imbench.sweep.experiment import evaluate
 
 STRATEGIES = ["smote", "class_weight+threshold", "scale_pos_weight"]
@@ -54,7 +54,7 @@ def test_two_workers_give_the_same_rows_as_one() -> None:
 
 def test_cell_seed_depends_on_the_cell_not_on_the_order() -> None:
     ds = make_tiny(n=120, name="order")
-    p = Protocol(n_trials=1, outer_folds=2, inner_folds=2)
+    p = EvalProtocol(n_trials=1, outer_folds=2, inner_folds=2)
     first = run_cell(ds, CellKey(ds.name, "smote", "logreg", 1), p).row
     run_cell(ds, CellKey(ds.name, "none", "logreg", 0), p)  # something else in between
     again = run_cell(ds, CellKey(ds.name, "smote", "logreg", 1), p).row

@@ -11,7 +11,7 @@ from conftest import make_tiny
 from imbench.core.errors import ConfigError, UnknownNameError
 from imbench.datasets.base import Dataset
 from imbench.evaluation.cell import CellKey, run_cell
-from imbench.evaluation.protocol import Protocol
+from imbench.evaluation.protocol import EvalProtocol
 from imbench.evaluation.splits import outer_folds
 from imbench.pipeline.build import build_pipeline
 from imbench.strategies import COMPONENTS, parse_strategy
@@ -69,7 +69,9 @@ def test_some_failed_trials_do_not_fail_the_cell(monkeypatch: pytest.MonkeyPatch
 
     monkeypatch.setattr(type(comp), "sampler", picky)
     ds = make_tiny(n=160)
-    row = run_cell(ds, CellKey(ds.name, "smote", "logreg", 0), Protocol(n_trials=4, outer_folds=2, inner_folds=2)).row
+    row = run_cell(
+        ds, CellKey(ds.name, "smote", "logreg", 0), EvalProtocol(n_trials=4, outer_folds=2, inner_folds=2)
+    ).row
     assert row["status"] == "ok", row["error"]
     assert row["trials"] == 4 and row["trials_failed"] >= 1
     assert row["p_smote__k_neighbors"] == 5
@@ -87,18 +89,22 @@ def test_some_failed_trials_do_not_fail_the_cell(monkeypatch: pytest.MonkeyPatch
 def test_neighbour_cap_is_recorded_in_adaptations(strategy: str, param: str, expected: str, fast_models: None) -> None:
     # 8 positives, 2 outer folds: the outer-train has 4 minority rows, so an explicit k=5 is capped to 3
     ds = few_positives(8)
-    fold = outer_folds(ds.y, Protocol(outer_folds=2), ds.name)[0]
+    fold = outer_folds(ds.y, EvalProtocol(outer_folds=2), ds.name)[0]
     est = build_pipeline(strategy, "logreg", **{param: 5}).fit(ds.X.iloc[fold.train], ds.y[fold.train])
     assert "; ".join(est.adaptations_) == expected
     # tuned cells draw neighbour counts valid for their folds: nothing to cap, no trial lost
-    row = run_cell(ds, CellKey(ds.name, strategy, "logreg", 0), Protocol(n_trials=2, outer_folds=2, inner_folds=2)).row
+    row = run_cell(
+        ds, CellKey(ds.name, strategy, "logreg", 0), EvalProtocol(n_trials=2, outer_folds=2, inner_folds=2)
+    ).row
     assert row["status"] == "ok", row["error"]
     assert row["adaptations"] == "" and row["trials_failed"] == 0
 
 
 def test_no_adaptation_when_there_are_enough_minority_rows(fast_models: None) -> None:
     ds = make_tiny(n=200)
-    row = run_cell(ds, CellKey(ds.name, "smote", "logreg", 0), Protocol(n_trials=1, outer_folds=2, inner_folds=2)).row
+    row = run_cell(
+        ds, CellKey(ds.name, "smote", "logreg", 0), EvalProtocol(n_trials=1, outer_folds=2, inner_folds=2)
+    ).row
     assert row["status"] == "ok" and row["adaptations"] == ""
 
 
@@ -117,13 +123,13 @@ def test_not_applicable_rows_say_why_and_are_never_dropped(fast_models: None) ->
 @pytest.mark.parametrize("strategy", ["none", "smote+threshold"])
 def test_a_cell_over_its_budget_is_a_timeout_row(strategy: str, budget: float) -> None:
     ds = make_tiny(n=200)
-    p = Protocol(n_trials=50, outer_folds=2, inner_folds=2, timeout_per_cell=budget)
+    p = EvalProtocol(n_trials=50, outer_folds=2, inner_folds=2, timeout_per_cell=budget)
     row = run_cell(ds, CellKey(ds.name, strategy, "random_forest", 0), p).row
     assert row["status"] == "timeout", row["error"]
     assert row["error"] == f"cell exceeded its {budget:g} s budget"
     assert "test_average_precision" not in row
     # the interrupted cell leaves the process healthy: the next cell runs normally
-    ok = run_cell(ds, CellKey(ds.name, "none", "logreg", 0), Protocol(n_trials=1, outer_folds=2, inner_folds=2)).row
+    ok = run_cell(ds, CellKey(ds.name, "none", "logreg", 0), EvalProtocol(n_trials=1, outer_folds=2, inner_folds=2)).row
     assert ok["status"] == "ok", ok["error"]
 
 
@@ -152,4 +158,4 @@ def test_bad_names_fail_before_any_cell_runs() -> None:
     with pytest.raises(ConfigError):
         evaluate(ds, ["random_over+random_under"], ["logreg"], **FAST)
     with pytest.raises(UnknownNameError, match="known: .*average_precision"):
-        Protocol(metric="auprc")
+        EvalProtocol(metric="auprc")

@@ -13,12 +13,12 @@ from sklearn.model_selection import train_test_split
 
 from imbench.datasets.base import Dataset
 from imbench.evaluation.cell import CellKey, CellResult, run_cell
-from imbench.evaluation.protocol import Protocol
+from imbench.evaluation.protocol import EvalProtocol
 from imbench.evaluation.splits import OuterFold, outer_folds
 from imbench.pipeline.build import build_pipeline, split_columns
 from imbench.testing.checks import scramble_test_rows
 
-P = Protocol(outer_folds=2, inner_folds=2, n_trials=2, seed=0)
+P = EvalProtocol(outer_folds=2, inner_folds=2, n_trials=2, seed=0)
 SHIFT = 1000.0
 
 
@@ -163,7 +163,7 @@ def test_smote_synthesises_only_between_training_minority_rows(monkeypatch: pyte
 # (c) and (d) ----------------------------------------------------------------------------------
 
 
-P_FULL_REFIT = Protocol(outer_folds=2, inner_folds=2, n_trials=2, seed=0, fast=False)
+P_FULL_REFIT = EvalProtocol(outer_folds=2, inner_folds=2, n_trials=2, seed=0, fast=False)
 """Every trial fits the whole pipeline on DataFrame rows, so pipeline fits can be traced row by row
 (the fast protocol's prepared folds are traced in ``tests/test_evaluation_fast_protocol.py``)."""
 

@@ -213,7 +213,7 @@ def test_unreachable_tracking_server_fails_fast_and_keeps_results(tmp_path: Path
 def test_compare_prints_its_ranking_before_the_tracking_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cap_estimators(monkeypatch)
     data = table(tmp_path / "d.csv", n=300)
-    args = ["compare", str(data), "--target", "y", "--budget", "20s", "--strategies", "class_weight"]
+    args = ["compare", str(data), "--target", "y", "--budget", "40s", "--strategies", "class_weight"]
     r = cli(tmp_path, *args, "--models", "logreg", "-q", "--tracking-uri", "http://127.0.0.1:9")
     msg = one_line_error(r)
     assert "results are saved" in msg and "ranking, recommendation and report are written" in msg
@@ -318,32 +318,29 @@ def test_plan_depends_on_the_data_not_on_the_machine_load(monkeypatch: pytest.Mo
 
 def test_untuned_plan_says_so_and_names_a_budget_that_tunes() -> None:
     from imbench.comparison.budget import parse_budget, plan_budget
+    from imbench.datasets.example import make_large_table
     from imbench.evaluation.protocol import EvalProtocol
 
-    rng = np.random.default_rng(0)
-    X = pd.DataFrame(rng.normal(size=(5822, 85)))
-    y = (np.arange(5822) % 16 == 0).astype(int)
-    plan = plan_budget(
-        60.0, X, y, ["none", "smote", "easy_ensemble", "adasyn"], ["logreg", "lightgbm"], 1, EvalProtocol()
-    )
-    assert plan.protocol.n_trials == 1
+    X = make_large_table(160_000)
+    y = X.pop("label").to_numpy()
+    strategies, models = ["none", "smote", "easy_ensemble", "adasyn"], ["logreg", "lightgbm"]
+    plan = plan_budget(120.0, X, y, strategies, models, 2, EvalProtocol())
+    assert plan.protocol.n_trials == 1 and plan.models == ["lightgbm"]
     note = next(c for c in plan.cuts if "UNTUNED" in c)
     need = parse_budget(note.split("--budget ")[1].split()[0])
-    tuned = plan_budget(
-        need, X, y, ["none", "smote", "easy_ensemble", "adasyn"], ["logreg", "lightgbm"], 1, EvalProtocol()
-    )
+    tuned = plan_budget(need, X, y, strategies, models, 2, EvalProtocol())
     assert tuned.protocol.n_trials > 1
 
 
-def test_hopeless_budget_on_a_wide_table_is_refused_at_once(tmp_path: Path) -> None:
+def test_hopeless_budget_on_a_large_table_is_refused_at_once(tmp_path: Path) -> None:
     from imbench.comparison.budget import plan_budget
     from imbench.core.errors import ConfigError
     from imbench.evaluation.protocol import EvalProtocol
 
-    X = pd.DataFrame(np.zeros((2000, 5000)))
-    y = (np.arange(2000) % 15 == 0).astype(int)
+    X = pd.DataFrame(np.zeros((1_000_000, 60)))
+    y = (np.arange(1_000_000) % 15 == 0).astype(int)
     with pytest.raises(ConfigError, match="too small for this table"):
-        plan_budget(30.0, X, y, ["none", "smote"], ["logreg"], 1, EvalProtocol())
+        plan_budget(60.0, X, y, ["none", "smote"], ["logreg"], 1, EvalProtocol())
 
 
 def test_compare_saves_its_plan_reuses_it_and_accepts_plan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

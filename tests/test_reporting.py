@@ -346,9 +346,9 @@ def real_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from imbench.core.results import results_frame
     from imbench.datasets import load_dataset
     from imbench.evaluation.cell import CellKey, run_cell
-    from imbench.evaluation.protocol import Protocol
+    from imbench.evaluation.protocol import EvalProtocol
 
-    protocol = Protocol(outer_folds=3, inner_folds=2, n_trials=2)
+    protocol = EvalProtocol(outer_folds=3, inner_folds=2, n_trials=2)
     rows, preds = [], []
     for spec in ("synthetic:ir=8,n=200", "synthetic:ir=20,n=300"):
         ds = load_dataset(spec)

@@ -18,7 +18,7 @@ from sklearn.model_selection import train_test_split
 
 from imbench.core.errors import ConfigError
 from imbench.evaluation.cell import CellKey, run_cell
-from imbench.evaluation.protocol import Protocol
+from imbench.evaluation.protocol import EvalProtocol
 from imbench.evaluation.splits import outer_folds
 from imbench.models import MODELS
 from imbench.pipeline.build import build_pipeline
@@ -307,7 +307,7 @@ def test_threshold_after_calibrate_is_chosen_on_calibrated_scores(fast_models: N
 
 # --- leakage and determinism (the registry-wide tests use logreg, where focal loss does not apply) ---
 
-P = Protocol(outer_folds=2, inner_folds=2, n_trials=2, seed=0)
+P = EvalProtocol(outer_folds=2, inner_folds=2, n_trials=2, seed=0)
 
 
 @pytest.mark.parametrize("strategy", ["focal_loss", "focal_loss+calibrate+threshold", "easy_ensemble+prior_correction"])

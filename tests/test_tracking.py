@@ -491,8 +491,13 @@ def test_compare_logs_and_registers_the_recommended_model(tmp_path: Path, monkey
     (version,) = client.search_model_versions("name='fraud'")
     assert version.run_id == logged.run_id
     run = client.get_run(logged.run_id)
-    assert run.info.run_name == f"recommended: {res.recommendation.strategy} × logreg"
-    assert run.data.metrics["threshold"] == pytest.approx(res.recommendation.final_threshold)
+    rec = res.recommendation
+    assert run.info.run_name == f"recommended: {rec.strategy} × {rec.model}"
+    assert run.data.metrics["threshold"] == pytest.approx(rec.final_threshold)
+    # the decision box: its lines as a tag, its gains and times as metrics
+    assert run.data.tags["decision"].splitlines()[0] == f"Recommended: {rec.strategy} × {rec.model}"
+    assert run.data.metrics["measured_seconds"] == pytest.approx(rec.measured_seconds)
+    assert any(k.startswith("gain_vs_") for k in run.data.metrics)
     ds = load_dataset(f"file:{tmp_path / 'tx.csv'}", target="is_fraud", positive="yes")
     mlflow.set_tracking_uri(uri)
     info = mlflow.models.get_model_info(logged.model_uri)

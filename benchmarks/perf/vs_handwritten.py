@@ -133,7 +133,7 @@ def main() -> None:
     import pandas as pd
 
     import imbench
-    from imbench.evaluation.protocol import Protocol
+    from imbench.evaluation.protocol import EvalProtocol
     from imbench.evaluation.splits import outer_folds
 
     rep = Report("vs_handwritten" + ("_small" if a.small else ""))
@@ -148,7 +148,9 @@ def main() -> None:
     imbench.evaluate(specs[0], ["none"], ["logreg"], outer_folds=OUTER, inner_folds=INNER, n_trials=1)  # warm imports
     for i, spec in enumerate(specs):
         ds = imbench.load_dataset(spec)
-        folds = [(f.train, f.test) for f in outer_folds(ds.y, Protocol(outer_folds=OUTER, inner_folds=INNER), ds.name)]
+        folds = [
+            (f.train, f.test) for f in outer_folds(ds.y, EvalProtocol(outer_folds=OUTER, inner_folds=INNER), ds.name)
+        ]
         order = ("imbench", "hand") if i % 2 == 0 else ("hand", "imbench")
         res = {}
         for who in order:

@@ -10,12 +10,17 @@ import click
 
 from imbench import __version__
 from imbench.cli.options import (
+    CLUSTER_OPTIONS,
+    COMPARE_JOBS_OPTION,
     COST_OPTIONS,
     JOBS_OPTION,
     OVERRIDE_OPTIONS,
+    SEARCH_OPTIONS,
     TRACKING_OPTIONS,
+    Cluster,
     Costs,
     Overrides,
+    Search,
     Target,
     Tracking,
     grouped,
@@ -80,8 +85,7 @@ def main() -> None:
 @grouped("overrides", Overrides, OVERRIDE_OPTIONS)
 @grouped("costs", Costs, COST_OPTIONS)
 @grouped("tracking", Tracking, TRACKING_OPTIONS)
-@click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True)
-@click.option("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786 (with --executor dask)")
+@grouped("cluster", Cluster, CLUSTER_OPTIONS)
 @click.option("--report/--no-report", default=True, show_default=True, help="write the cheat-sheet and HTML report")
 @click.option(
     "--recompute-changed",
@@ -96,8 +100,7 @@ def run(
     overrides: Overrides,
     costs: Costs,
     tracking: Tracking,
-    executor: str,
-    scheduler: str | None,
+    cluster: Cluster,
     report: bool,
     recompute_changed: bool,
     quiet: bool,
@@ -137,8 +140,8 @@ def run(
             s,
             run_dir,
             jobs=jobs,
-            executor=executor,
-            scheduler=scheduler,
+            executor=cluster.executor,
+            scheduler=cluster.scheduler,
             on_progress=on_progress,
             tracking=tracking.enabled,
             tracking_uri=tracking.tracking_uri,
@@ -245,46 +248,35 @@ def report(run_dir: str, metric: str, formats: str, costs: Costs, out: str | Non
 @main.command()
 @click.argument("file", type=click.Path())
 @grouped("data", Target, target_options(required=True))
-@click.option("--metric", default="average_precision", show_default=True, help="metric to rank by (and tune on)")
-@click.option("--budget", default="10m", show_default=True, help="time budget, e.g. 90s, 10m, 1h")
-@click.option("--models", help="comma-separated models [default: logreg,random_forest,lightgbm,xgboost]")
-@click.option("--strategies", help="comma-separated strategies [default: the eight headline strategies]")
+@grouped("search", Search, SEARCH_OPTIONS)
 @grouped("costs", Costs, COST_OPTIONS)
 @click.option("--out", type=click.Path(file_okay=False), help="output folder [default: runs/compare-FILE-HASH]")
-@JOBS_OPTION
+@COMPARE_JOBS_OPTION
 @click.option("--seed", type=int, default=0, show_default=True)
 @grouped("tracking", Tracking, TRACKING_OPTIONS)
 @click.option("--register", metavar="NAME", help="register the recommended model in the MLflow model registry as NAME")
-@click.option(
-    "--plan",
-    "plan_file",
-    type=click.Path(dir_okay=False),
-    help="pin the protocol and models to a saved plan.json (instead of planning from the budget)",
-)
 @click.option("--quiet", "-q", is_flag=True, help="no progress bar")
 def compare(
     file: str,
     data: Target,
-    metric: str,
-    budget: str,
-    models: str | None,
-    strategies: str | None,
+    search: Search,
     costs: Costs,
     out: str | None,
     jobs: int,
     seed: int,
     tracking: Tracking,
     register: str | None,
-    plan_file: str | None,
     quiet: bool,
 ) -> None:
     """Which strategy should you use on FILE? Ranked table, recommendation and exported pipeline."""
     target, positive, cost_fn, cost_fp = data.target or "", data.positive, costs.cost_fn, costs.cost_fp
+    metric, budget, plan_file = search.metric, search.budget, search.plan_file
     if register and not tracking.enabled:
         from imbench.core.errors import ConfigError
 
         raise ConfigError("--register needs MLflow; leave out --no-mlflow")
-    from imbench.cli.render import compare_progress, console, plan_lines, render_compare
+    from imbench.cli.compare_view import compare_progress, plan_lines, render_compare
+    from imbench.cli.render import console
     from imbench.comparison.budget import BudgetPlan, parse_budget
     from imbench.comparison.run import compare as run_compare
     from imbench.comparison.run import load_for_compare
@@ -302,19 +294,21 @@ def compare(
     check_evaluable(ds, 3)  # the fewest outer folds any budget uses
     con.print(inspect_dataset(ds, outer_folds=5).to_text(), markup=False, highlight=False)
 
-    def on_plan(plan: BudgetPlan) -> None:
-        for line in plan_lines(plan, budget_s, cost_fn, cost_fp):
-            con.print(line, markup=False)
+    with compare_progress(con, quiet, budget_s) as on_progress:
 
-    with compare_progress(con, quiet) as on_progress:
+        def on_plan(plan: BudgetPlan) -> None:
+            on_progress.folds = plan.protocol.n_outer
+            for line in plan_lines(plan, budget_s, cost_fn, cost_fp):
+                con.print(line, markup=False, soft_wrap=True)
+
         res = run_compare(
             file,
             target,
             positive,
             metric=metric,
             budget=budget,
-            models=_csv(models),
-            strategies=_csv(strategies),
+            models=_csv(search.models),
+            strategies=_csv(search.strategies),
             cost_fn=cost_fn,
             cost_fp=cost_fp,
             out=out,

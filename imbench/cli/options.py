@@ -43,6 +43,45 @@ class Target:
 
 
 @dataclass(frozen=True)
+class Cluster:
+    """Where ``imbench run`` computes its cells: here (worker processes) or on a Dask cluster."""
+
+    executor: str = "local"
+    scheduler: str | None = None
+
+
+CLUSTER_OPTIONS = (
+    click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True),
+    click.option("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786 (with --executor dask)"),
+)
+
+
+@dataclass(frozen=True)
+class Search:
+    """What ``imbench compare`` searches and within what: metric, budget (or a pinned plan), models, strategies."""
+
+    metric: str = "average_precision"
+    budget: str = "10m"
+    models: str | None = None
+    strategies: str | None = None
+    plan_file: str | None = None
+
+
+SEARCH_OPTIONS = (
+    click.option("--metric", default="average_precision", show_default=True, help="metric to rank by (and tune on)"),
+    click.option("--budget", default="10m", show_default=True, help="time budget, e.g. 90s, 10m, 1h"),
+    click.option("--models", help="comma-separated models [default: logreg,random_forest,lightgbm,xgboost]"),
+    click.option("--strategies", help="comma-separated strategies [default: the eight headline strategies]"),
+    click.option(
+        "--plan",
+        "plan_file",
+        type=click.Path(dir_okay=False),
+        help="pin the protocol and models to a saved plan.json (instead of planning from the budget)",
+    ),
+)
+
+
+@dataclass(frozen=True)
 class Overrides:
     """What ``imbench run`` changes in a suite (None: keep the suite's)."""
 
@@ -78,6 +117,14 @@ JOBS_OPTION = click.option(
     type=click.IntRange(0),
     default=0,
     help="cells run in parallel [default: 0 = one per CPU core; results do not depend on it]",
+)
+COMPARE_JOBS_OPTION = click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(0),
+    default=0,
+    help="cells run in parallel [default: 0 = one per CPU core]; the plan fits the budget to this many "
+    "workers, so a different --jobs can plan (and answer) differently; --plan pins one",
 )
 OVERRIDE_OPTIONS = (
     click.option("--strategies", help="comma-separated strategies (overrides the suite; 'none' is always added)"),

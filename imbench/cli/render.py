@@ -18,8 +18,6 @@ from imbench.evaluation.suites import Suite
 
 if TYPE_CHECKING:
     from imbench.advice import Advice
-    from imbench.comparison.budget import BudgetPlan
-    from imbench.comparison.run import CompareOutcome
     from imbench.sweep.run import SweepEvent, SweepResult
 
 
@@ -152,163 +150,75 @@ def winners_table(df: Any, metric: str) -> Table:
 
 def listing_table(what: str) -> Table:
     """A listing of strategies, models, dataset sources, suites or metrics."""
+    return _LISTINGS.get(what, _list_metrics)()
+
+
+def _table(*columns: str) -> Table:
     t = Table()
-    if what == "strategies":
-        from imbench.strategies import COMPONENTS, HEADLINE
-        from imbench.strategies.none import SUMMARY
-
-        for c in ("strategy", "family", "headline", "what it does"):
-            t.add_column(c)
-        t.add_row(BASELINE, "baseline", "yes", SUMMARY)
-        for name in sorted(COMPONENTS.names()):
-            comp = COMPONENTS.get(name)
-            t.add_row(name, comp.family, "yes" if name in HEADLINE else "", comp.summary)
-        t.caption = "Compose with '+', at most one per family: smote+threshold, class_weight+threshold"
-    elif what == "models":
-        from imbench.models import MODELS
-
-        for c in ("model", "capabilities", "scaled inputs"):
-            t.add_column(c)
-        for name in MODELS.names():
-            spec = MODELS.get(name)
-            t.add_row(name, ", ".join(sorted(spec.capabilities)), "yes" if spec.scale else "no")
-    elif what == "datasets":
-        from imbench.datasets import list_sources
-
-        for c in ("source", "datasets", "description"):
-            t.add_column(c)
-        for row in list_sources():
-            t.add_row(f"{row['prefix']}:", str(row["count"]) if row["count"] else "-", row["description"])
-        t.caption = "Use as PREFIX:NAME, e.g. keel:ecoli4, synthetic:ir=100, file:data.csv"
-    elif what == "suites":
-        from imbench.evaluation.suites import builtin_suites, load_suite
-
-        for c in ("suite", "datasets", "strategies", "models", "description"):
-            t.add_column(c)
-        for name in builtin_suites():
-            s = load_suite(name)
-            t.add_row(name, str(len(s.datasets)), str(len(s.strategies)), ",".join(s.models), s.description)
-    else:
-        from imbench.core.metrics import METRICS
-
-        for c in ("metric", "label", "better", "uses threshold"):
-            t.add_column(c)
-        for m in METRICS.values():
-            t.add_row(m.name, m.label, "higher" if m.greater else "lower", "yes" if m.uses_threshold else "")
+    for c in columns:
+        t.add_column(c)
     return t
 
 
-def plan_lines(plan: BudgetPlan, budget_s: float, cost_fn: float | None, cost_fp: float | None) -> list[str]:
-    """What ``compare`` chose to fit its budget, and what it cut."""
-    p = plan.protocol
-    out = [
-        f"plan: {len(plan.models)} models ({', '.join(plan.models)}), {p.outer_folds}×{p.repeats} outer "
-        f"folds, {p.inner_folds} inner folds, {p.n_trials} trials per cell; estimated "
-        f"{plan.estimated_seconds:.0f}s of a {budget_s:.0f}s budget"
-    ]
-    if cost_fn is not None:
-        out.append(
-            f"costs: a missed positive costs {cost_fn:g}, a false alarm {cost_fp:g}; every strategy but "
-            f"{BASELINE} gets its threshold chosen by expected cost on training rows (X+threshold)"
-        )
-    return out + [f"cut: {c}" for c in plan.cuts]
+def _list_strategies() -> Table:
+    from imbench.strategies import COMPONENTS, HEADLINE
+    from imbench.strategies.none import SUMMARY
+
+    t = _table("strategy", "family", "headline", "what it does")
+    t.add_row(BASELINE, "baseline", "yes", SUMMARY)
+    for name in sorted(COMPONENTS.names()):
+        comp = COMPONENTS.get(name)
+        t.add_row(name, comp.family, "yes" if name in HEADLINE else "", comp.summary)
+    t.caption = "Compose with '+', at most one per family: smote+threshold, class_weight+threshold"
+    return t
 
 
-@contextmanager
-def compare_progress(con: Console, quiet: bool) -> Iterator[Callable[[Any], None]]:
-    """A progress callback for ``compare`` (a transient bar started on the first event; nothing when quiet)."""
-    bar: dict[str, Any] = {}
+def _list_models() -> Table:
+    from imbench.models import MODELS
 
-    def update(ev: Any) -> None:
-        if quiet:
-            return
-        if "p" not in bar:
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
-            bar["p"] = Progress(BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=con, transient=True)
-            bar["p"].start()
-            bar["t"] = bar["p"].add_task("cells", total=ev.total)
-        bar["p"].update(bar["t"], completed=ev.done)
-
-    try:
-        yield update
-    finally:
-        if "p" in bar:
-            bar["p"].stop()
+    t = _table("model", "capabilities", "scaled inputs")
+    for name in MODELS.names():
+        spec = MODELS.get(name)
+        t.add_row(name, ", ".join(sorted(spec.capabilities)), "yes" if spec.scale else "no")
+    return t
 
 
-def render_compare(con: Console, res: CompareOutcome, metric: str, costs: bool) -> None:
-    """Print the ranked table, not-applicable pairs, the recommendation and the exported files."""
-    from imbench.core.metrics import get_metric
+def _list_datasets() -> Table:
+    from imbench.datasets import list_sources
 
-    m = get_metric(metric)
-    t = Table(
-        title=f"Strategies × models ranked by {'expected cost per 1,000 cases' if costs else 'mean ' + m.name} "
-        f"(95 % CI over {int(res.table['folds'].max())} outer folds)"
-    )
-    cols = (
-        ["rank", "strategy", "model", m.name, "95 % CI", "F1", "threshold"]
-        + (["cost/1000"] if costs else [])
-        + ["status"]
-    )
-    for c in cols:
-        t.add_column(c, justify="right" if c not in ("strategy", "model", "status") else "left")
-    na = res.table[res.table["status"] == Status.NOT_APPLICABLE]
-    for _, r in res.table[res.table["status"] != Status.NOT_APPLICABLE].iterrows():
-        status = r["status"] if r["status"] == Status.OK else f"{r['status']}: {r['error'][:80]}"
-        cells = [
-            str(r["rank"]),
-            r["strategy"],
-            r["model"],
-            f"{r['mean']:.4f}",
-            f"[{r['ci_low']:.3f}, {r['ci_high']:.3f}]",
-            f"{r['f1']:.3f}",
-            f"{r['threshold']:.3f}",
-        ]
-        if costs:
-            cells.append(f"{r['cost_per_1000']:.1f}")
-        t.add_row(*cells, status)
-    con.print(t)
-    for _, r in na.iterrows():
-        con.print(f"{r['strategy']} × {r['model']}: {r['error']}", markup=False, highlight=False)
-    rec = res.recommendation
-    if rec is None:
-        con.print("no strategy × model completed every fold; see the status column")
-        return
-    gain = rec.gain_vs_none
-    con.print(
-        f"[bold]Recommended:[/] {rec.strategy} with {rec.model}: {m.name} {rec.mean:.4f} "
-        f"[{rec.ci_low:.3f}, {rec.ci_high:.3f}]"
-        + (
-            f", {gain:+.4f} vs doing nothing ({rec.none_mean:.4f}); F1 {rec.f1:.3f} vs "
-            f"{rec.none_f1:.3f} for doing nothing"
-            if gain is not None
-            else ""
-        )
-    )
-    sel = rec.selection_aware or {}
-    if gain is not None and "gain_vs_none" in sel:
-        con.print(
-            f"Gain above is {rec.gain_vs_none_estimate}. Selection-aware estimate ({sel['estimate']}): "
-            f"{sel['gain_vs_none']:+.4f} [{sel['gain_ci_low']:.3f}, {sel['gain_ci_high']:.3f}]",
-            markup=False,
-        )
-    how = (
-        "chosen by cross-validation on all rows" + (" to minimise expected cost" if costs else " to maximise F1")
-        if "threshold" in rec.strategy.split("+")
-        else "the default 0.5: this strategy does not tune it"
-    )
-    con.print(f"Operating threshold: {rec.final_threshold:.4f} ({how})")
-    for cut in res.plan.cuts:
-        if cut.startswith("1 trial per cell"):  # the verdict is untuned: say so beside it, not only in the plan
-            con.print(f"Note: {cut}", markup=False, highlight=False)
-    if costs and rec.saving_per_1000 is not None:
-        con.print(
-            f"Expected cost per 1,000 cases: {rec.cost_per_1000:.1f} vs {rec.none_cost_per_1000:.1f} "
-            f"for the unbalanced baseline (saving {rec.saving_per_1000:.1f})"
-        )
-    for name, path in res.exports.items():
-        con.print(f"{name}: {path}")
+    t = _table("source", "datasets", "description")
+    for row in list_sources():
+        t.add_row(f"{row['prefix']}:", str(row["count"]) if row["count"] else "-", row["description"])
+    t.caption = "Use as PREFIX:NAME, e.g. keel:ecoli4, synthetic:ir=100, file:data.csv"
+    return t
+
+
+def _list_suites() -> Table:
+    from imbench.evaluation.suites import builtin_suites, load_suite
+
+    t = _table("suite", "datasets", "strategies", "models", "description")
+    for name in builtin_suites():
+        s = load_suite(name)
+        t.add_row(name, str(len(s.datasets)), str(len(s.strategies)), ",".join(s.models), s.description)
+    return t
+
+
+def _list_metrics() -> Table:
+    from imbench.core.metrics import METRICS
+
+    t = _table("metric", "label", "better", "uses threshold")
+    for m in METRICS.values():
+        t.add_row(m.name, m.label, "higher" if m.greater else "lower", "yes" if m.uses_threshold else "")
+    return t
+
+
+_LISTINGS: dict[str, Callable[[], Table]] = {
+    "strategies": _list_strategies,
+    "models": _list_models,
+    "datasets": _list_datasets,
+    "suites": _list_suites,
+    "metrics": _list_metrics,
+}
 
 
 def _signed(x: float, digits: int = 3) -> str:

@@ -5,25 +5,15 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from imbench.comparison.ranking import BASELINE_PAIR
 from imbench.core.errors import ConfigError
+from imbench.core.schema import BASELINE
 from imbench.evaluation.protocol import EvalProtocol
 
 _UNIT = {"s": 1, "m": 60, "h": 3600}
-LADDER: tuple[tuple[int, int, int, int], ...] = (
-    # (outer folds, repeats, inner folds, trials), most thorough first
-    (5, 2, 3, 20),
-    (5, 1, 3, 15),
-    (5, 1, 3, 10),
-    (5, 1, 3, 6),
-    (5, 1, 2, 4),
-    (4, 1, 2, 3),
-    (3, 1, 2, 2),
-    (3, 1, 2, 1),
-)
-FAMILY_COST = {"baseline": 1.0, "resample": 1.6, "cost": 1.0, "ensemble": 4.0, "decision": 1.0}
 
 
 def parse_budget(text: str) -> float:
@@ -49,6 +39,10 @@ class BudgetPlan:
     models: list[str]
     estimated_seconds: float
     cuts: list[str]
+    strategies: list[str] = field(default_factory=list)
+    """The strategies kept (every requested one unless the budget cut some); empty in plans saved before."""
+    final_seconds: float = 0.0
+    """The estimated share of ``estimated_seconds`` kept for the final refit on every row (after the cells)."""
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of ``plan.json`` (saved in compare's output folder, reused by a rerun, ``--plan``)."""
@@ -57,6 +51,8 @@ class BudgetPlan:
             "models": list(self.models),
             "estimated_seconds": round(self.estimated_seconds, 3),
             "cuts": list(self.cuts),
+            "strategies": list(self.strategies),
+            "final_seconds": round(self.final_seconds, 3),
         }
 
     @classmethod
@@ -80,6 +76,8 @@ class BudgetPlan:
             [str(m) for m in d["models"]],
             float(d.get("estimated_seconds") or 0.0),
             [str(c) for c in d.get("cuts") or []],
+            [str(x) for x in d.get("strategies") or []],
+            float(d.get("final_seconds") or 0.0),
         )
 
     @classmethod
@@ -93,34 +91,39 @@ class BudgetPlan:
         return cls.from_dict(data, where=path)
 
 
-MODEL_COST: dict[str, tuple[float, float]] = {
-    # (seconds per fit, seconds per training cell = row × encoded column) of one default fit + predict,
-    # measured once on one core of a typical machine; any other model gets the most expensive pair
-    "logreg": (0.1, 1.0e-6),
-    "lightgbm": (0.2, 1.0e-5),
-    "xgboost": (0.2, 1.2e-5),
-    "random_forest": (0.3, 7.0e-5),
-}
 OVERRUN = 2.0
 """A plan estimated at more than this many times the budget is refused (with the budget that would do)."""
 CHECK_COST = 2.0e-6
 """Seconds per cell of the table for loading and checking it (``inspect``) before any fit: inside the budget."""
+PLANNED_SHARE = 0.75
+"""Share of the budget (after loading and checking) the cells and the final refit are planned to fill; the
+rest covers start-up, the report and the estimate's error."""
+SHAPES: tuple[tuple[int, int, int], ...] = ((5, 2, 3), (5, 1, 3), (4, 1, 2), (3, 1, 2))
+"""(outer folds, repeats, inner folds), most thorough first."""
+TRIALS_MAX = 20
+"""Trials per cell when the budget allows (the study's gains flatten beyond)."""
+TRIALS_GOOD = 10
+TRIALS_TUNED = 4
+"""Fewest trials still called tuned (the defaults plus three searched points)."""
+HOLDOUT_ROWS = 20_000
+HOLDOUT_POSITIVES = 500
+"""From this many outer-train rows and positives the inner validation is one stratified holdout of
+``HOLDOUT_SHARE`` (100 positives or more to validate on): k inner folds would cost k times as much."""
+HOLDOUT_SHARE = 0.2
+TRIAL_ROWS = 100_000
+"""With an inner holdout, trials fit on at most this many inner-training rows (stratified sample; the refit and
+the validation use all rows): at 1M rows a full fit leaves room for one trial, a 100k-row one for ten."""
+CHEAP_MODEL = 0.25
+"""A model whose cells cost less than this share of the baseline model's is dropped only after every
+non-essential strategy: keeping it costs almost nothing."""
+BASELINE_STRATEGY, BASELINE_MODEL = BASELINE_PAIR
+"""The practitioner's baseline, always in the plan: a boosted model with early stopping (fast protocol) and a
+threshold tuned on training rows, no resampling. Everything else must beat it to be recommended."""
 
 
-def encoded_width(X: Any, categorical: list[str] | None = None) -> int:
-    """Columns after one-hot encoding (numeric columns + one per category level)."""
-    import pandas as pd
-
-    cats = categorical if categorical is not None else [c for c in X.columns if not pd.api.types.is_numeric_dtype(X[c])]
-    return int(X.shape[1] - len(cats) + sum(int(X[c].nunique()) for c in cats))
-
-
-def fit_seconds(n_rows: int, width: int, model: str) -> float:
-    """Estimated seconds of one default fit + predict of ``model`` on 2/3 of ``n_rows`` rows and ``width`` encoded
-    columns. Computed from the data's size, never measured: the plan (and so the answer) must not depend on how
-    busy the machine is."""
-    fixed, per_cell = MODEL_COST.get(model, max(MODEL_COST.values(), key=lambda c: c[1]))
-    return fixed + per_cell * (2 * n_rows / 3) * max(width, 1)
+def essential(strategy: str) -> bool:
+    """``none`` and the baseline's strategy are never cut from a plan."""
+    return strategy in (BASELINE, BASELINE_STRATEGY)
 
 
 def plan_budget(
@@ -133,82 +136,178 @@ def plan_budget(
     base: EvalProtocol,
     categorical: list[str] | None = None,
 ) -> BudgetPlan:
-    """The most thorough protocol from LADDER whose estimated run time fits the budget.
+    """The plan that spends ``budget_s`` on what matters most, from the data's size alone.
 
-    Estimate per cell = (trials × inner folds + 1 refit [+ inner folds for threshold]) × one
-    estimated fit of the model (from the data's size: ``fit_seconds``) × a family factor. Models are dropped,
-    slowest first, only when even the lightest protocol does not fit. 70 % of the budget left after loading and
-    checking the data is planned; the rest covers start-up, the final refit and exports. The same data, budget and
-    options always give the same plan.
+    Everything asked for is kept while the most thorough shape (folds) that fits still reaches ``TRIALS_GOOD``
+    trials, then ``TRIALS_TUNED``. Beyond that, cuts follow the value order at scale: the baseline
+    (``threshold`` × LightGBM, early-stopped and tuned) first, then the other strategies on it, then the other
+    models, so the most expensive other model goes first, then the most expensive non-essential strategy; only
+    the baseline alone runs with fewer trials. Trials fill the budget up to ``TRIALS_MAX``. Large tables
+    validate on one inner holdout (``HOLDOUT_ROWS``) and sample their trials' rows (``TRIAL_ROWS``). Costs come from the
+    calibrated laws of :mod:`imbench.comparison.costs`, never from timing anything now.
     """
+    from imbench.comparison.costs import table_size
     from imbench.strategies import parse_strategy
 
-    width = encoded_width(X, categorical)
-    per_fit = {m: fit_seconds(len(y), width, m) for m in models}
-    checks = CHECK_COST * len(y) * max(X.shape[1], 1)
-    fams = [parse_strategy(s) for s in strategies]
+    size = table_size(X, y, categorical)
+    planner = _Planner(budget_s, size, max(jobs, 1), base)
+    kept_models = [
+        BASELINE_MODEL,
+        *sorted((m for m in dict.fromkeys(models) if m != BASELINE_MODEL), key=planner.model_cost),
+    ]
+    if BASELINE_MODEL not in models:
+        planner.cuts.append(f"model {BASELINE_MODEL} added: the practitioner's baseline every answer must beat")
+    names = [parse_strategy(s).name for s in strategies]
+    kept = [BASELINE, BASELINE_STRATEGY, *[s for s in dict.fromkeys(names) if not essential(s)]]
+    return planner.plan(kept, kept_models)
 
-    def estimate(p: tuple[int, int, int, int], ms: list[str]) -> float:
-        outer, rep, inner, trials = p
-        total = 0.0
-        for s in fams:
-            factor = max([FAMILY_COST.get(c.family, 1.0) for c in s.components] or [1.0])
-            extra = inner if s.get("decision") else 0
-            for m in ms:
-                total += outer * rep * (trials * inner + 1 + extra) * per_fit[m] * factor
-        # the final tuning + refit on all rows costs about one more cell of the best pair
-        return total / max(jobs, 1) + (trials * inner + 1) * max(per_fit[m] for m in ms) * 1.5
 
-    usable = 0.7 * max(budget_s - checks, 0.0)
-    kept = sorted(models, key=lambda m: (per_fit[m], m))
-    cuts: list[str] = []
+class _Planner:
+    """The search behind ``plan_budget``: shapes × trials for shrinking sets of strategies and models."""
 
-    def done(p: tuple[int, int, int, int], ms: list[str], est: float) -> BudgetPlan:
-        proto = replace(
-            base,
-            outer_folds=p[0],
-            repeats=p[1],
-            inner_folds=p[2],
-            n_trials=p[3],
-            timeout_per_cell=max(10.0, budget_s * max(jobs, 1) / 4),
-        )
-        if p[3] <= 1:
-            cuts.append(untuned_note(ms))
-        return BudgetPlan(proto, [m for m in models if m in ms], est, cuts)
+    def __init__(self, budget_s: float, size: Any, jobs: int, base: EvalProtocol) -> None:
+        self.budget_s, self.size, self.jobs, self.base = budget_s, size, jobs, base
+        self.checks = CHECK_COST * size.rows * max(size.numeric + len(size.levels), 1)
+        self.usable = PLANNED_SHARE * max(budget_s - self.checks, 0.0)
+        self.cuts: list[str] = []
 
-    def untuned_note(ms: list[str]) -> str:
-        tuned = next(q for q in reversed(LADDER) if q[3] > 1)
-        need = math.ceil((estimate(tuned, ms) / 0.7 + checks) / 10) * 10
-        return (
-            f"1 trial per cell: the ranking and recommendation are UNTUNED (default hyperparameters); "
-            f"--budget {format_budget(need)} or more would tune them ({tuned[3]} trials)"
+    def protocol(self, shape: tuple[int, int, int], trials: int) -> EvalProtocol:
+        outer, repeats, inner = shape
+        outer = max(2, min(outer, self.size.positives))
+        train = self.size.rows * (outer - 1) / outer
+        pos = self.size.positives * (outer - 1) / outer
+        holdout = HOLDOUT_SHARE if train >= HOLDOUT_ROWS and pos >= HOLDOUT_POSITIVES else 0.0
+        trial_rows = TRIAL_ROWS if holdout and train * (1 - holdout) > TRIAL_ROWS else 0
+        return replace(
+            self.base,
+            outer_folds=outer,
+            repeats=repeats,
+            inner_folds=inner,
+            n_trials=trials,
+            inner_holdout=holdout,
+            trial_rows=trial_rows,
         )
 
-    while True:
-        for i, p in enumerate(LADDER):
-            est = estimate(p, kept)
-            if est <= usable:
-                if i:
-                    top = LADDER[0]
-                    cuts.append(
-                        f"protocol cut from {top[0]}×{top[1]} outer folds, {top[2]} inner, {top[3]} trials "
-                        f"to {p[0]}×{p[1]}, {p[2]}, {p[3]} to fit the budget"
-                    )
-                return done(p, kept, est)
-        if len(kept) == 1:
-            p = LADDER[-1]
-            est = estimate(p, kept)
-            if est + checks > OVERRUN * budget_s:  # refuse rather than take several times the budget
-                raise ConfigError(
-                    f"budget {format_budget(budget_s)} is too small for this table: even the lightest "
-                    f"plan ({kept[0]}, {p[0]} outer folds, 1 trial) is estimated at {est + checks:.0f}s; "
-                    f"use --budget {format_budget(math.ceil((est + checks) / 0.7 / 60) * 60)} or more, or "
-                    "fewer strategies"
-                )
-            cuts.append(f"even the lightest protocol is estimated at {est:.0f}s; running it anyway")
-            return done(p, kept, est)
-        dropped = kept.pop()
-        cuts.append(f"model {dropped} dropped (one fit is estimated at {per_fit[dropped]:.2f}s)")
+    def model_cost(self, model: str) -> float:
+        from imbench.comparison.costs import cell_cost
+        from imbench.strategies import parse_strategy
+
+        return cell_cost(parse_strategy(BASELINE), model, self.protocol(SHAPES[-1], 1), self.size).seconds(1)
+
+    def estimate(self, proto: EvalProtocol, strategies: list[str], models: list[str]) -> tuple[float, float, float]:
+        """(estimated wall seconds of the cells and the final refit, the slowest cell's, the final refit's)."""
+        from imbench.comparison.costs import cell_cost, final_seconds
+        from imbench.strategies import parse_strategy
+
+        cells = [
+            cell_cost(parse_strategy(s), m, proto, self.size).seconds(proto.n_trials)
+            for s in strategies
+            for m in models
+        ]
+        per_fold = sum(cells)
+        total = per_fold * proto.n_outer
+        final = max(final_seconds(parse_strategy(s), m, proto, self.size) for s in strategies for m in models)
+        return max(total / self.jobs, max(cells)) + final, max(cells), final
+
+    def fill(self, shape: tuple[int, int, int], strategies: list[str], models: list[str]) -> tuple[EvalProtocol, float]:
+        """The shape's protocol with as many trials as fit (at least 1) and its estimate."""
+        best = self.protocol(shape, 1)
+        est = self.estimate(best, strategies, models)[0]
+        for trials in range(2, TRIALS_MAX + 1):
+            proto = self.protocol(shape, trials)
+            e = self.estimate(proto, strategies, models)[0]
+            if e > self.usable:
+                break
+            best, est = proto, e
+        return best, est
+
+    def plan(self, strategies: list[str], models: list[str]) -> BudgetPlan:
+        for floor in (TRIALS_GOOD, TRIALS_TUNED):  # everything asked for, well tuned, then tuned
+            found = self.first_shape(strategies, models, floor)
+            if found is not None:
+                return found
+        while self.drop(strategies, models):  # then cuts in value order, keeping a tuned search
+            found = self.first_shape(strategies, models, TRIALS_TUNED)
+            if found is not None:
+                return found
+        proto, est = self.fill(SHAPES[-1], strategies, models)
+        if est + self.checks > OVERRUN * self.budget_s:  # refuse rather than take several times the budget
+            need = math.ceil((est + self.checks) / PLANNED_SHARE / 60) * 60
+            raise ConfigError(
+                f"budget {format_budget(self.budget_s)} is too small for this table: even the lightest plan "
+                f"({BASELINE_STRATEGY} × {BASELINE_MODEL}, {proto.outer_folds} outer folds, 1 trial) is estimated at "
+                f"{est + self.checks:.0f}s; use --budget {format_budget(need)} or more"
+            )
+        if est > self.usable:
+            self.cuts.append(f"even the lightest plan is estimated at {est:.0f}s; running it anyway")
+        return self.done(proto, est, strategies, models, cut_shape=True)
+
+    def first_shape(self, strategies: list[str], models: list[str], floor: int) -> BudgetPlan | None:
+        """The plan of the most thorough shape whose trials reach ``floor`` within the budget, if any."""
+        for i, shape in enumerate(SHAPES):
+            proto, est = self.fill(shape, strategies, models)
+            if proto.n_trials >= floor and est <= self.usable:
+                return self.done(proto, est, strategies, models, cut_shape=i > 0)
+        return None
+
+    def drop(self, strategies: list[str], models: list[str]) -> bool:
+        """Cut the most expensive other model, else the most expensive non-essential strategy; False when
+        only the baseline is left."""
+        from imbench.comparison.costs import cell_cost
+        from imbench.strategies import parse_strategy
+
+        proto = self.protocol(SHAPES[-1], 1)
+        floor = CHEAP_MODEL * self.model_cost(models[0])
+        costly = [m for m in models[1:] if self.model_cost(m) >= floor]
+        optional = [s for s in strategies if not essential(s)]
+        if costly or (len(models) > 1 and not optional):
+            dropped = max(costly or models[1:], key=self.model_cost)
+            models.remove(dropped)
+            self.cuts.append(f"model {dropped} dropped to keep the budget for the baseline model ({BASELINE_MODEL})")
+            return True
+        if optional:
+            dropped = max(optional, key=lambda s: cell_cost(parse_strategy(s), models[0], proto, self.size).seconds(1))
+            strategies.remove(dropped)
+            self.cuts.append(f"strategy {dropped} dropped to fit the budget")
+            return True
+        return False
+
+    def done(
+        self, proto: EvalProtocol, est: float, strategies: list[str], models: list[str], cut_shape: bool
+    ) -> BudgetPlan:
+        _, slowest, final = self.estimate(proto, strategies, models)
+        # a safety net only: a cell runs past 3× its estimate only when the estimate is badly wrong
+        proto = replace(proto, timeout_per_cell=max(30.0, 3.0 * slowest))
+        top = SHAPES[0]
+        if proto.outer_folds == self.size.positives < top[0]:
+            self.cuts.append(f"outer folds cut to {proto.outer_folds} (one positive per test fold at least)")
+        if cut_shape:
+            self.cuts.append(
+                f"protocol cut from {top[0]}×{top[1]} outer folds, {top[2]} inner to {proto.outer_folds}×"
+                f"{proto.repeats}, {'one 20 % inner holdout' if proto.inner_holdout else proto.inner_folds} to fit the budget"
+            )
+        if proto.inner_holdout:
+            self.cuts.append(
+                f"inner validation: one stratified {proto.inner_holdout:.0%} holdout (outer-train rows ≥ "
+                f"{HOLDOUT_ROWS:,} with ≥ {HOLDOUT_POSITIVES} positives) instead of k inner folds"
+            )
+        if proto.trial_rows:
+            self.cuts.append(
+                f"trials fit on a stratified {proto.trial_rows:,}-row sample of the inner-training rows (the refit "
+                "and the validation use all rows)"
+            )
+        if proto.n_trials < TRIALS_TUNED:
+            self.cuts.append(
+                f"{proto.n_trials} trial(s) per cell: the ranking and recommendation are "
+                f"{'UNTUNED (default hyperparameters)' if proto.n_trials == 1 else 'barely tuned'}; "
+                f"--budget {format_budget(self.budget_for(proto, strategies, models))} or more would tune them "
+                f"({TRIALS_TUNED} trials)"
+            )
+        return BudgetPlan(proto, list(models), est + self.checks, self.cuts, list(strategies), final)
+
+    def budget_for(self, proto: EvalProtocol, strategies: list[str], models: list[str]) -> float:
+        est = self.estimate(replace(proto, n_trials=TRIALS_TUNED), strategies, models)[0]
+        return math.ceil((est / PLANNED_SHARE + self.checks) / 10) * 10
 
 
 def format_budget(seconds: float) -> str:

@@ -13,24 +13,27 @@ from imbench.storage.model_file import exportable, trusted_types
 
 
 def export_recommended(ds: Any, rec: Recommendation, protocol: EvalProtocol, out: Path) -> dict[str, Path]:
-    """Tune the recommended pair on all rows (same inner CV and trials), refit, save with skops."""
+    """Refit the recommended pair on all rows with the parameters its own search chose, save it with skops.
+
+    The parameters are the winning pair's cell with the best inner score (its outer fold's study picked them
+    on training rows only): the final step reuses that search instead of tuning again, so it costs one refit
+    and fits inside the budget.
+    """
     import skops.io as sio
 
     from imbench.core.files import atomic_path, write_atomic
+    from imbench.evaluation.cell import refit
     from imbench.evaluation.seeds import derive_seed
-    from imbench.evaluation.tuning import pipeline_for, tune
     from imbench.models import MODELS
-    from imbench.pipeline.build import context_for, split_columns
+    from imbench.pipeline.build import split_columns
     from imbench.strategies import parse_strategy
 
     strategy, model = parse_strategy(rec.strategy), MODELS.get(rec.model)
-    numeric, categorical = split_columns(ds.X, ds.categorical)
-    ctx = context_for(ds.y, numeric, categorical, protocol.decision)
+    _, categorical = split_columns(ds.X, ds.categorical)
     seed = derive_seed(protocol.seed, "final", rec.strategy, rec.model)
-    tuned = tune(strategy, model, ds.X, ds.y, categorical, ctx, protocol, seed)
-    pipe = pipeline_for(strategy, model, protocol, categorical, seed, **tuned.params)
-    pipe.fit(ds.X, ds.y)
-    rec.final_params = tuned.params
+    params, source = winning_params(out, rec)
+    pipe = refit(strategy, model, protocol, categorical, seed, params, ds.X, ds.y)
+    rec.final_params, rec.final_source = params, source
     rec.final_threshold = float(getattr(pipe, "best_threshold_", 0.5))
     rec.columns = [str(c) for c in ds.X.columns]
     rec.data_notes = list(getattr(ds, "notes", []))
@@ -41,6 +44,30 @@ def export_recommended(ds: Any, rec: Recommendation, protocol: EvalProtocol, out
     snippet = out / "rebuild_pipeline.py"
     write_atomic(snippet, rebuild_script(ds, rec, protocol, seed, out))
     return {"model": model_path, "snippet": snippet}
+
+
+def winning_params(out: Path, rec: Recommendation) -> tuple[dict[str, Any], str]:
+    """(parameters, where they came from) of the recommended pair's ok cell with the best inner score, read
+    from the run's store (JSON rows keep each parameter's type; the parquet export widens ints beside NaN)."""
+    import math
+
+    from imbench.core.metrics import get_metric
+    from imbench.core.schema import ResultRow
+    from imbench.storage.store import Store
+
+    store = Store.open_existing(out)
+    try:
+        rows = [ResultRow.from_dict(r) for r in store.rows()]
+    finally:
+        store.con.close()
+    ok = [r for r in rows if (r.strategy, r.model, r.status) == (rec.strategy, rec.model, "ok")]
+    sign = 1.0 if get_metric(rec.metric).greater else -1.0
+    scored = [r for r in ok if r.inner_score is not None and math.isfinite(r.inner_score)] or ok
+    best = max(scored, key=lambda r: sign * (r.inner_score if r.inner_score is not None else -math.inf))
+    return dict(best.params), (
+        f"the search of outer fold {best.fold} (best inner {rec.metric} {best.inner_score:.4f} of {len(ok)} "
+        "folds), refit on every row: the final step reuses that search instead of tuning again"
+    )
 
 
 def rebuild_script(ds: Any, rec: Recommendation, protocol: EvalProtocol, seed: int, out: Path) -> str:

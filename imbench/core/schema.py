@@ -27,6 +27,11 @@ STATUSES: tuple[str, ...] = tuple(s.value for s in Status)
 BAD_STATUSES: tuple[str, ...] = (Status.FAILED.value, Status.TIMEOUT.value)
 """Statuses counted as failures (not_applicable is a fact about the pair, not a failure)."""
 WORKER_DIED = "WorkerDied"
+BUDGET_SPENT = "BudgetSpent"
+"""Error prefix of a cell that was not started because the run's deadline (compare's budget) had passed: like a
+worker-died row it is computed on the next resume."""
+RETRIED = (WORKER_DIED, BUDGET_SPENT)
+"""Error prefixes whose rows a resume computes again."""
 """Error prefix of a cell whose worker process died: such rows are retried on resume."""
 NOT_APPLICABLE_PREFIX = "not applicable: "
 
@@ -321,6 +326,17 @@ class Recommendation:
     columns: list[str] = field(default_factory=list)
     data_notes: list[str] = field(default_factory=list)
     cuts: list[str] = field(default_factory=list)
+    ranked_first: str | None = None
+    """The pair at the top of the table when it is not the recommendation (its gain over the baseline was not
+    reliable), with the reason; None when the top pair is recommended."""
+    gains: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Gain of the recommendation over ``none`` (same model), over threshold tuning alone (same model) and over
+    the practitioner's baseline, on the ranking objective: mean and 95 % Nadeau–Bengio interval over the
+    paired outer folds (the decision box)."""
+    final_source: str | None = None
+    """Where the final refit's parameters came from (the winning cell's search, not a new one)."""
+    estimated_seconds: float | None = None
+    measured_seconds: float | None = None
 
     _ORDER = (
         "rank",
@@ -350,6 +366,11 @@ class Recommendation:
         "columns",
         "data_notes",
         "cuts",
+        "ranked_first",
+        "gains",
+        "final_source",
+        "estimated_seconds",
+        "measured_seconds",
     )
 
     def to_dict(self) -> dict[str, Any]:
@@ -375,6 +396,7 @@ class Recommendation:
 __all__ = [
     "BAD_STATUSES",
     "BASELINE",
+    "BUDGET_SPENT",
     "CELL_KEY_COLUMNS",
     "COMPONENT_SEP",
     "DATASET_META_COLUMNS",
@@ -384,6 +406,7 @@ __all__ = [
     "METRIC_PREFIX",
     "NOT_APPLICABLE_PREFIX",
     "PARAM_PREFIX",
+    "RETRIED",
     "STATUSES",
     "TIERS",
     "TIER_ORDER",

@@ -1,7 +1,10 @@
-"""A realistic example table for ``imbench compare``: card transactions with a rare fraud label.
+"""Realistic example tables for ``imbench compare``: card transactions with a rare fraud label.
 
 ``python -m imbench.datasets.example transactions.csv`` writes 4,000 rows (about 1:38 fraud) with an
 ID column, a date column, string categoricals, missing ages and a yes/no target.
+``python -m imbench.datasets.example --rows 200000 big.csv`` writes the table of the size users have
+(``make_large_table``: 30 columns, about 1:100, 4 categorical columns, 5 % missing in two columns), whose
+signal is non-linear: a boosted model finds far more of it than a linear one.
 """
 
 from __future__ import annotations
@@ -37,10 +40,64 @@ def make_transactions(n: int = 4000, seed: int = 0) -> pd.DataFrame:
     return df
 
 
+LARGE_LEVELS = (4, 8, 20, 60)
+"""Levels of the large table's four categorical columns (merchant type, region, device, merchant)."""
+
+
+def make_large_table(n: int = 200_000, seed: int = 0) -> pd.DataFrame:
+    """``n`` rows × 30 columns (26 numeric, 4 categorical), about 1 % positives, 5 % missing in two columns.
+
+    The positive class depends on thresholds, an interaction, a bump and categorical effects, as fraud does,
+    so a linear model misses most of it; six of the numeric columns are noise.
+    """
+    shape = np.random.default_rng([seed, 1])  # level shares and effects: the same table law at every n
+    shares = [shape.dirichlet(np.ones(levels) * 2) for levels in LARGE_LEVELS]
+    effects = [shape.normal(0, 1.0, levels) for levels in LARGE_LEVELS]
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, 26))
+    cols = {f"x{i}": X[:, i] for i in range(26)}
+    cats = {f"c{j}": rng.choice(len(p), n, p=p) for j, p in enumerate(shares)}
+    logit = (
+        -9.3
+        + 1.6 * (X[:, 0] > 1.0)
+        + 1.2 * X[:, 1] * X[:, 2]
+        + 1.5 * np.exp(-((X[:, 3] - 1.0) ** 2))
+        + 0.8 * np.abs(X[:, 4])
+        + 1.2 * ((X[:, 5] > 0.5) & (X[:, 6] < -0.5))
+        + 0.5 * X[:, 7]
+        - 0.7 * (X[:, 8] < -1.5)
+        + 0.6 * np.sin(2 * X[:, 9])
+        + 0.3 * X[:, 10:20].sum(axis=1) / np.sqrt(10)
+        + sum(e[cats[f"c{j}"]] for j, e in enumerate(effects))
+    )
+    df = pd.DataFrame(cols)
+    for j in range(4):
+        df[f"c{j}"] = np.array([f"c{j}_{k}" for k in range(LARGE_LEVELS[j])], dtype=object)[cats[f"c{j}"]]
+    for c in ("x0", "x7"):
+        df.loc[rng.random(n) < 0.05, c] = np.nan
+    df["label"] = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int)
+    return df
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Write the example CSV to the path given (default transactions.csv)."""
-    args = sys.argv[1:] if argv is None else argv
-    path = args[0] if args else "transactions.csv"
+    """Write an example CSV to the path given (default transactions.csv); ``--rows N`` writes the large table."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    rows = None
+    if "--rows" in args:
+        i = args.index("--rows")
+        try:
+            rows = int(args[i + 1].replace("_", ""))
+        except (IndexError, ValueError):
+            sys.exit("--rows needs a whole number of rows, e.g. --rows 200000")
+        if rows < 1000:
+            sys.exit("--rows must be at least 1000")
+        del args[i : i + 2]
+    path = args[0] if args else ("large.csv" if rows else "transactions.csv")
+    if rows:
+        df = make_large_table(rows)
+        df.to_csv(path, index=False)
+        print(f"wrote {path}: {len(df)} rows × 30 columns, label: {int(df['label'].sum())} positives")
+        return
     df = make_transactions()
     df.to_csv(path, index=False)
     counts = df["is_fraud"].value_counts()

@@ -100,9 +100,8 @@ def run_cell(ds: Dataset, key: CellKey, protocol: EvalProtocol, storage: StudySt
     try:
         _import_before_alarm(strategy, model)
         with time_limit(protocol.timeout_per_cell):
-            return _fit_and_score(
-                ds, of, strategy, model, categorical, ctx, protocol, seed, deadline, row, storage, key.id
-            )
+            study = None if storage is None else (storage, key.id)
+            return _fit_and_score(ds, of, strategy, model, protocol, row, seed, deadline, study)
     except CellTimeout as e:
         row.fail(Status.TIMEOUT, str(e))
     except Exception as e:  # failures are rows, never gaps
@@ -126,26 +125,25 @@ def _fit_and_score(
     of: Any,
     strategy: Any,
     model: Any,
-    categorical: list[Any],
-    ctx: Any,
     protocol: EvalProtocol,
+    row: ResultRow,
     seed: int,
     deadline: float | None,
-    row: ResultRow,
-    storage: StudyStorage | None = None,
-    study_id: str = "",
+    study: tuple[StudyStorage, str] | None,
 ) -> CellResult:
-    from imbench.evaluation.tuning import pipeline_for, tune
+    from imbench.evaluation.tuning import tune
+    from imbench.pipeline.build import context_for, split_columns
 
+    numeric, categorical = split_columns(ds.X, ds.categorical)
+    ctx = context_for(ds.y[of.train], numeric, categorical, protocol.decision)
     X_tr, y_tr = ds.X.iloc[of.train], ds.y[of.train]
     X_te, y_te = ds.X.iloc[of.test], ds.y[of.test]
-    tuned = tune(strategy, model, X_tr, y_tr, categorical, ctx, protocol, seed, deadline, storage, study_id)
+    tuned = tune(strategy, model, X_tr, y_tr, categorical, ctx, protocol, seed, deadline, study)
     row.tune_seconds, row.trials, row.trials_pruned = tuned.seconds, tuned.n_trials, tuned.n_pruned
     row.trials_failed, row.inner_score = tuned.n_failed, tuned.best_value
     row.params.update(tuned.params)
-    est = pipeline_for(strategy, model, protocol, categorical, seed, **tuned.params)
     t0 = time.perf_counter()
-    est.fit(X_tr, y_tr)
+    est = refit(strategy, model, protocol, categorical, seed, tuned.params, X_tr, y_tr)
     row.fit_seconds = time.perf_counter() - t0
     t0 = time.perf_counter()
     score = est.predict_proba(X_te)[:, 1]
@@ -156,3 +154,21 @@ def _fit_and_score(
     row.metrics.update(score_all(y_te, score, threshold, protocol.cost_fn, protocol.cost_fp))
     preds = {"index": of.test.astype(np.int64), "y_true": y_te.astype(np.int8), "score": score.astype(np.float64)}
     return CellResult(row, preds)
+
+
+def refit(
+    strategy: Any,
+    model: Any,
+    protocol: EvalProtocol,
+    categorical: list[Any],
+    seed: int,
+    params: dict[str, Any],
+    X: Any,
+    y: Any,
+) -> Any:
+    """The pipeline with tuned ``params`` fitted on ``X, y``: a cell's refit on its outer-train rows, and
+    ``compare``'s final refit on every row (one place builds and fits what is scored and what is exported)."""
+    from imbench.evaluation.tuning import pipeline_for
+
+    est = pipeline_for(strategy, model, protocol, categorical, seed, **params)
+    return est.fit(X, y)

@@ -1,4 +1,4 @@
-"""The cells of an evaluation: the baseline first, then strategy × model × outer fold of each dataset."""
+"""The cells of an evaluation: the baseline first, then model × strategy × outer fold of each dataset."""
 
 from __future__ import annotations
 
@@ -17,5 +17,6 @@ def with_baseline(strategies: Sequence[str]) -> list[str]:
 
 
 def cell_keys(dataset: str, strategies: Sequence[str], models: Sequence[str], n_outer: int) -> list[CellKey]:
-    """Every cell of one dataset: strategy × model × outer fold, in that order."""
-    return [CellKey(dataset, s, m, f) for s in strategies for m in models for f in range(n_outer)]
+    """Every cell of one dataset: model × strategy × outer fold, in that order (a ``compare`` lists the baseline
+    model and strategy first, so a budget that runs out leaves the least valuable cells unstarted)."""
+    return [CellKey(dataset, s, m, f) for m in models for s in strategies for f in range(n_outer)]

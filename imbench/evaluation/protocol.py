@@ -32,6 +32,14 @@ class EvalProtocol:
     inner training fold, sampler outputs reused when their parameters repeat, and early stopping of
     XGBoost/LightGBM on the inner validation fold (the refit uses the folds' mean best round).
     ``False`` refits the whole pipeline in every trial and searches ``n_estimators`` (for side-by-side runs)."""
+    inner_holdout: float = 0.0
+    """When positive, the inner validation (tuning trials and the decision threshold) is one stratified holdout
+    of this share of the outer-train rows instead of ``inner_folds`` folds: what ``compare`` uses on large
+    tables, where one split holds positives enough and k folds would cost k times as much."""
+    trial_rows: int = 0
+    """When positive, each trial fits on at most this many of the inner-training rows (a stratified, seeded
+    sample; validation rows and the refit use all of them): a search at lower fidelity on tables whose full
+    fits would leave room for one or two trials. 0: every trial sees every row."""
     pruner: str = "median"
     """Pruner across inner folds: ``median`` (Optuna's MedianPruner), ``halving`` (SuccessiveHalvingPruner),
     ``hyperband`` (HyperbandPruner) or ``none``."""
@@ -39,7 +47,9 @@ class EvalProtocol:
     @property
     def decision(self) -> DecisionSettings:
         """The settings every fit of a cell takes from the protocol (costs, threshold objective, inner folds)."""
-        return DecisionSettings(self.cost_fn, self.cost_fp, self.threshold_objective, self.inner_folds)
+        return DecisionSettings(
+            self.cost_fn, self.cost_fp, self.threshold_objective, self.inner_folds, self.inner_holdout
+        )
 
     def __post_init__(self) -> None:
         from imbench.core.metrics import get_metric
@@ -52,6 +62,12 @@ class EvalProtocol:
             raise ConfigError("cost_fn and cost_fp must be positive")
         if self.timeout_per_cell is not None and self.timeout_per_cell <= 0:
             raise ConfigError("timeout_per_cell must be positive")
+        if self.trial_rows < 0:
+            raise ConfigError(f"trial_rows must be 0 (all rows) or a number of rows, not {self.trial_rows}")
+        if not 0.0 <= self.inner_holdout < 0.5:
+            raise ConfigError(
+                f"inner_holdout must be a share in [0, 0.5) of the training rows, not {self.inner_holdout}"
+            )
         if self.pruner not in PRUNERS:
             raise ConfigError(f"pruner must be one of {', '.join(PRUNERS)}, not {self.pruner!r}")
         get_metric(self.metric)
@@ -64,8 +80,13 @@ class EvalProtocol:
         return self.outer_folds * self.repeats
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain dict (for configs and manifests)."""
-        return asdict(self)
+        """Plain dict (for configs and manifests). ``inner_holdout`` and ``trial_rows`` are left out while they are
+        0, so the run folders and config hashes of protocols written before they existed stay what they were."""
+        d = asdict(self)
+        for key in ("inner_holdout", "trial_rows"):
+            if not d[key]:
+                del d[key]
+        return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> EvalProtocol:
@@ -78,7 +99,3 @@ class EvalProtocol:
             return cls(**d)
         except TypeError as e:
             raise ConfigError(f"bad protocol: {e}") from None
-
-
-Protocol = EvalProtocol
-"""The pre-0.2 name, kept so ``imbench.Protocol`` and older imports keep working."""

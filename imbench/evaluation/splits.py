@@ -37,9 +37,13 @@ def outer_folds(y: np.ndarray, protocol: EvalProtocol, dataset: str) -> list[Out
     ]
 
 
-def inner_folds(y: np.ndarray, k: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Stratified inner folds of outer-train rows (``k`` capped at the minority count)."""
-    from sklearn.model_selection import StratifiedKFold
+def inner_folds(y: np.ndarray, k: int, seed: int, holdout: float = 0.0) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Stratified inner folds of outer-train rows (``k`` capped at the minority count), or with ``holdout``
+    one stratified split that validates on that share of them."""
+    from sklearn.model_selection import StratifiedKFold, StratifiedShuffleSplit
 
+    if holdout:
+        split = StratifiedShuffleSplit(1, test_size=holdout, random_state=seed)
+        return list(split.split(np.zeros((len(y), 1)), y))
     k = max(2, min(k, int(np.bincount(np.asarray(y, dtype=int)).min())))
     return list(StratifiedKFold(k, shuffle=True, random_state=seed).split(np.zeros((len(y), 1)), y))

@@ -117,9 +117,108 @@ class RefitReserve:
 
 def refit_fits(strategy: Strategy, protocol: EvalProtocol) -> float:
     """The refit's cost in inner fits: one fit on all outer-train rows (k/(k-1) times an inner-train's, at
-    about linear cost), plus, for a decision strategy, the threshold's own k-fold cross-validation."""
+    about linear cost), plus, for a decision strategy, the threshold's own k-fold cross-validation (with an
+    inner holdout: one fit on the holdout's training side and one refit on all rows)."""
+    decision = strategy.get("decision") is not None
+    if protocol.inner_holdout:
+        return 1 / (1 - protocol.inner_holdout) + (2 if decision else 0)
     k = protocol.inner_folds
-    return k / (k - 1) + (k if strategy.get("decision") is not None else 0)
+    return k / (k - 1) + (k if decision else 0)
+
+
+@dataclass
+class _Trials:
+    """What every trial of one study shares: the rows, folds, search space and the errors met so far."""
+
+    strategy: Strategy
+    model: ModelSpec
+    X: Any
+    y: np.ndarray
+    categorical: list[Any]
+    ctx: FitContext
+    protocol: EvalProtocol
+    seed: int
+    folds: list[tuple[np.ndarray, np.ndarray]]
+    study: Any = None
+    errors: list[str] = field(default_factory=list)
+    timed_out: list[CellTimeout] = field(default_factory=list)
+    tried: dict[int, dict[str, Any]] = field(default_factory=dict)
+    """Parameters by trial number: the best ones come from here, never back from a storage."""
+    fitter: Any = None
+    """Prepared folds (``TrialFitter``), made on the first trial, inside the study's time budget."""
+
+    def __post_init__(self) -> None:
+        from imbench.evaluation.prepared import supports_prepared, uses_early_stopping
+
+        self.early = uses_early_stopping(self.strategy, self.model, self.protocol)
+        self.fast = self.protocol.fast and supports_prepared(self.strategy)
+        self.metric = get_metric(self.protocol.metric)
+
+    def defaults(self) -> dict[str, Any]:
+        """The first trial: the model's and the strategy's defaults."""
+        model = {f"model__{k}": v for k, v in self.model.defaults(early_stopping=self.early).items()}
+        return {**model, **self.strategy.defaults(self.ctx)}
+
+    def fold_scores(self, params: dict[str, Any]) -> Any:
+        """(fold index, validation scores, rounds kept or None) for every inner fold, lazily."""
+        if self.fast:
+            from imbench.evaluation.prepared import TrialFitter
+
+            if self.fitter is None:
+                self.fitter = TrialFitter.prepare(
+                    self.strategy, self.model, self.protocol, self.X, self.y, self.folds, self.categorical, self.seed
+                )
+            for i in range(len(self.folds)):
+                yield (i, *self.fitter.fit_score(i, params))
+            return
+        # each fit reads its inner-train rows' class counts, not the outer-train's
+        est = pipeline_for(
+            self.strategy, self.model, self.protocol, self.categorical, self.seed, with_decision=False, **params
+        )
+        for i, (tr, va) in enumerate(self.folds):
+            est.fit(self.X.iloc[tr], self.y[tr])
+            yield i, est.predict_proba(self.X.iloc[va])[:, 1], None
+
+    def suggest(self, trial: Any) -> dict[str, Any]:
+        """The trial's model and strategy parameters (ensemble members share the tree budget when fast)."""
+        model_params = self.model.suggest(PrefixedTrial(trial, "model"), early_stopping=self.early)
+        params = {**{f"model__{k}": v for k, v in model_params.items()}, **self.strategy.suggest(trial, self.ctx)}
+        return share_tree_budget(self.strategy, params) if self.fast else params
+
+    def objective(self, trial: Any) -> float:
+        import optuna
+
+        try:  # all of it: a CellTimeout outside the try would be caught by Optuna as one failed trial
+            return self._score(trial)
+        except optuna.TrialPruned:
+            raise
+        except CellTimeout as e:  # the cell's budget is spent: Optuna would catch it as a failed trial
+            self.timed_out.append(e)
+            self.study.stop()
+            raise
+        except Exception as e:  # a failed trial is data: recorded, the study goes on
+            self.errors.append(f"{type(e).__name__}: {e}")
+            raise
+
+    def _score(self, trial: Any) -> float:
+        import optuna
+
+        scores: list[float] = []
+        rounds: list[int] = []
+        params = self.tried[trial.number] = self.suggest(trial)
+        p = self.protocol
+        for step, s, kept in self.fold_scores(params):
+            va = self.folds[step][1]
+            scores.append(score_one(self.metric.name, self.y[va], s, 0.5, p.cost_fn, p.cost_fp))
+            if kept is not None:
+                rounds.append(kept)
+            trial.report(float(np.mean(scores)), step + 1)  # resource used: folds scored so far
+            if step + 1 < len(self.folds) and trial.should_prune():  # a trial that scored every fold is complete
+                raise optuna.TrialPruned()
+        if rounds:  # the refit has no validation rows: it grows the folds' mean best round
+            params["model__n_estimators"] = max(1, round(float(np.mean(rounds))))
+        trial.set_user_attr("params", json.loads(json.dumps(params, default=str)))  # what a storage can hold
+        return float(np.mean(scores))
 
 
 def tune(
@@ -132,8 +231,7 @@ def tune(
     protocol: EvalProtocol,
     seed: int,
     deadline: float | None = None,
-    storage: StudyStorage | None = None,
-    study_id: str = "",
+    study: tuple[StudyStorage, str] | None = None,
 ) -> TuneResult:
     """Tune strategy + model parameters on inner folds of the outer-train rows ``X, y``.
 
@@ -144,102 +242,63 @@ def tune(
     Under ``protocol.fast`` trials run on prepared folds (:mod:`imbench.evaluation.prepared`) and
     boosting models learn ``n_estimators`` by early stopping on the inner validation folds: the
     returned parameters then hold the mean of the folds' best rounds for the refit.
-    With ``storage`` the study is kept there under ``study_id`` (see ``study_storage``); in memory otherwise.
+    With ``study`` (a storage and a study id) the study is kept there (see ``study_storage``); in memory otherwise.
     """
     import optuna
 
-    from imbench.evaluation.prepared import TrialFitter, supports_prepared, uses_early_stopping
-
     optuna.logging.set_verbosity(optuna.logging.ERROR)  # failed trials are recorded, not logged
-    metric = get_metric(protocol.metric)
-    folds = inner_folds(y, protocol.inner_folds, seed)
-    early = uses_early_stopping(strategy, model, protocol)
-    fast = protocol.fast and supports_prepared(strategy)
-    sampler = optuna.samplers.TPESampler(seed=seed, n_startup_trials=max(2, min(10, protocol.n_trials // 2)))
-    pruner = make_pruner(protocol, len(folds))
-    create_kw: dict[str, Any] = {
-        "direction": "maximize" if metric.greater else "minimize",
-        "sampler": sampler,
-        "pruner": pruner,
-    }
-    if storage is None:
-        study = optuna.create_study(**create_kw)
-    else:
-        from imbench.evaluation.study_storage import create_fresh_study
-
-        study = create_fresh_study(storage, study_id, **create_kw)
-        study.set_metric_names([metric.name])
-        study.set_user_attr("seed", seed)
-    tried: dict[int, dict[str, Any]] = {}  # the best params come from here, never back from a storage
-    defaults = {**{f"model__{k}": v for k, v in model.defaults(early_stopping=early).items()}, **strategy.defaults(ctx)}
-    study.enqueue_trial(defaults)
-    errors: list[str] = []
-    timed_out: list[CellTimeout] = []
-    fitter: list[TrialFitter] = []  # prepared on the first trial, inside the study's time budget
-
-    def fold_scores(params: dict[str, Any]) -> Any:
-        """(fold index, validation scores, rounds kept or None) for every inner fold, lazily."""
-        if fast:
-            if not fitter:
-                fitter.append(TrialFitter.prepare(strategy, model, protocol, X, y, folds, categorical, seed))
-            for i in range(len(folds)):
-                yield (i, *fitter[0].fit_score(i, params))
-            return
-        # each fit reads its inner-train rows' class counts, not the outer-train's
-        est = pipeline_for(strategy, model, protocol, categorical, seed, with_decision=False, **params)
-        for i, (tr, va) in enumerate(folds):
-            est.fit(X.iloc[tr], y[tr])
-            yield i, est.predict_proba(X.iloc[va])[:, 1], None
-
-    def suggest(trial: optuna.Trial) -> dict[str, Any]:
-        """The trial's model and strategy parameters (ensemble members share the tree budget when fast)."""
-        model_params = model.suggest(PrefixedTrial(trial, "model"), early_stopping=early)
-        params = {**{f"model__{k}": v for k, v in model_params.items()}, **strategy.suggest(trial, ctx)}
-        return share_tree_budget(strategy, params) if fast else params
-
-    def objective(trial: optuna.Trial) -> float:
-        scores: list[float] = []
-        rounds: list[int] = []
-        try:  # all of it: a CellTimeout outside the try would be caught by Optuna as one failed trial
-            params = tried[trial.number] = suggest(trial)
-            for step, s, kept in fold_scores(params):
-                va = folds[step][1]
-                scores.append(score_one(metric.name, y[va], s, 0.5, protocol.cost_fn, protocol.cost_fp))
-                if kept is not None:
-                    rounds.append(kept)
-                trial.report(float(np.mean(scores)), step + 1)  # resource used: folds scored so far
-                if step + 1 < len(folds) and trial.should_prune():  # a trial that scored every fold is complete
-                    raise optuna.TrialPruned()
-            if rounds:  # the refit has no validation rows: it grows the folds' mean best round
-                params["model__n_estimators"] = max(1, round(float(np.mean(rounds))))
-            trial.set_user_attr("params", json.loads(json.dumps(params, default=str)))  # what a storage can hold
-        except optuna.TrialPruned:
-            raise
-        except CellTimeout as e:  # the cell's budget is spent: Optuna would catch it as a failed trial
-            timed_out.append(e)
-            study.stop()
-            raise
-        except Exception as e:  # a failed trial is data: recorded, the study goes on
-            errors.append(f"{type(e).__name__}: {e}")
-            raise
-        return float(np.mean(scores))
-
+    folds = inner_folds(y, protocol.inner_folds, seed, protocol.inner_holdout)
+    full = max(len(tr) for tr, _ in folds)
+    folds = [(trial_sample(tr, y, protocol.trial_rows, seed), va) for tr, va in folds]
+    trials = _Trials(strategy, model, X, y, categorical, ctx, protocol, seed, folds)
+    trials.study = _create_study(protocol, trials.metric, seed, len(folds), study)
+    trials.study.enqueue_trial(trials.defaults())
     t0 = time.perf_counter()
-    reserve = [] if deadline is None else [RefitReserve(deadline, len(folds), refit_fits(strategy, protocol))]
-    study.optimize(objective, n_trials=protocol.n_trials, callbacks=reserve, catch=(Exception,))
-    if timed_out:
-        raise timed_out[0]
-    states = [t.state for t in study.trials]
-    complete = [t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE]
-    if not complete:
-        raise TuningFailed(errors[0] if errors else "no trial completed within the time budget")
-    best = study.best_trial
+    scale = full / max(len(tr) for tr, _ in folds)  # a refit on every row costs this many sampled trial fits
+    reserve = [] if deadline is None else [RefitReserve(deadline, len(folds), refit_fits(strategy, protocol) * scale)]
+    trials.study.optimize(trials.objective, n_trials=protocol.n_trials, callbacks=reserve, catch=(Exception,))
+    if trials.timed_out:
+        raise trials.timed_out[0]
+    states = [t.state for t in trials.study.trials]
+    if optuna.trial.TrialState.COMPLETE not in states:
+        raise TuningFailed(trials.errors[0] if trials.errors else "no trial completed within the time budget")
+    best = trials.study.best_trial
     return TuneResult(
-        params=dict(tried[best.number]),
+        params=dict(trials.tried[best.number]),
         best_value=float(best.value) if best.value is not None else float("nan"),
         n_trials=len(states),
         n_pruned=sum(s == optuna.trial.TrialState.PRUNED for s in states),
         n_failed=sum(s == optuna.trial.TrialState.FAIL for s in states),
         seconds=time.perf_counter() - t0,
-        errors=errors,
+        errors=trials.errors,
     )
+
+
+def trial_sample(train: np.ndarray, y: np.ndarray, rows: int, seed: int) -> np.ndarray:
+    """At most ``rows`` of the inner-training indices ``train``, stratified and seeded (all of them when 0)."""
+    if not rows or len(train) <= rows:
+        return train
+    from sklearn.model_selection import train_test_split
+
+    kept, _ = train_test_split(train, train_size=rows, stratify=y[train], random_state=seed)
+    return np.sort(kept)
+
+
+def _create_study(protocol: EvalProtocol, metric: Any, seed: int, n_folds: int, study: Any) -> Any:
+    """A seeded TPE study with the protocol's pruner, in memory or in ``study`` = (storage, id)."""
+    import optuna
+
+    sampler = optuna.samplers.TPESampler(seed=seed, n_startup_trials=max(2, min(10, protocol.n_trials // 2)))
+    create_kw: dict[str, Any] = {
+        "direction": "maximize" if metric.greater else "minimize",
+        "sampler": sampler,
+        "pruner": make_pruner(protocol, n_folds),
+    }
+    if study is None:
+        return optuna.create_study(**create_kw)
+    from imbench.evaluation.study_storage import create_fresh_study
+
+    kept = create_fresh_study(study[0], study[1], **create_kw)
+    kept.set_metric_names([metric.name])
+    kept.set_user_attr("seed", seed)
+    return kept

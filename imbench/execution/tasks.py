@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Protocol
 
-from imbench.core.schema import WORKER_DIED, ResultRow, Status
+from imbench.core.schema import BUDGET_SPENT, WORKER_DIED, ResultRow, Status
 from imbench.datasets.base import Dataset
 from imbench.evaluation.cell import CellKey, CellResult, run_cell
 from imbench.evaluation.protocol import EvalProtocol
@@ -47,10 +47,20 @@ class Task:
     """The dataset's metadata (``Dataset.meta()``) when the planner knows it: a worker-died row carries it."""
     storage: StudyStorage | None = field(default=None, compare=False)
     """Where to keep the cell's Optuna study (``--optuna-storage``); None: in memory."""
+    not_after: float | None = field(default=None, compare=False)
+    """Wall-clock time (``time.time()``, comparable across processes) after which the cell is not started: its row
+    is a retried ``timeout`` saying the budget was spent (``BUDGET_SPENT``)."""
 
 
 def execute(task: Task) -> CellResult:
-    """Run one task (the function workers call)."""
+    """Run one task (the function workers call), unless its start deadline has passed."""
+    import time
+
+    if task.not_after is not None and time.time() > task.not_after:
+        why = f"{BUDGET_SPENT}: the budget was spent before this cell started; rerun the same command to compute it"
+        res = _error_result(task, why)
+        res.record.status = Status.TIMEOUT
+        return res
     return run_cell(task.ref.resolve(), task.key, task.protocol, task.storage)
 
 

@@ -8,6 +8,9 @@ from imbench.models.base import LEAF_FRAC, ModelSpec, leaf_rows, register_model
 
 DEFAULT_LEAF_FRAC = 0.001
 """One row per leaf (the library default) up to 1000 minority rows, then 0.1 % of them."""
+TREE_ROWS = 50_000
+"""Above this many training rows each tree grows on a bootstrap sample of this many rows (``max_samples``):
+a forest's cost then stops growing with the table, and the ensemble still sees every row across its trees."""
 
 
 @register_model
@@ -43,4 +46,6 @@ class RandomForest(ModelSpec):
         out = dict(params)
         frac = float(out.pop(LEAF_FRAC, DEFAULT_LEAF_FRAC))
         out.setdefault("min_samples_leaf", leaf_rows(frac, min(n_pos, n_neg), cap=50))
+        if n_pos + n_neg > TREE_ROWS:
+            out.setdefault("max_samples", TREE_ROWS / (n_pos + n_neg))
         return out

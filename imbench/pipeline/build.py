@@ -205,6 +205,7 @@ class ImbalancePipeline(ClassifierMixin, BaseEstimator):
         cost_fp: float = 1.0,
         threshold_objective: str = "f1",
         inner_folds: int = 3,
+        inner_holdout: float = 0.0,
         with_decision: bool = True,
         **params: Any,
     ) -> None:
@@ -216,6 +217,7 @@ class ImbalancePipeline(ClassifierMixin, BaseEstimator):
         self.cost_fp = cost_fp
         self.threshold_objective = threshold_objective
         self.inner_folds = inner_folds
+        self.inner_holdout = inner_holdout
         self.with_decision = with_decision
         # prefixed hyper-parameters: private, so only the signature's names look like attributes
         self._hyper_params = dict(params)
@@ -246,7 +248,9 @@ class ImbalancePipeline(ClassifierMixin, BaseEstimator):
         strat, spec = resolve(self.strategy, self.model, self._hyper_params)
         self.classes_, y_fit = _encode_binary(y)
         numeric, categorical = split_columns(X, self.categorical)
-        settings = DecisionSettings(self.cost_fn, self.cost_fp, self.threshold_objective, self.inner_folds)
+        settings = DecisionSettings(
+            self.cost_fn, self.cost_fp, self.threshold_objective, self.inner_folds, self.inner_holdout
+        )
         ctx = context_for(y_fit, numeric, categorical, settings)
         reason = strat.skip(spec, ctx)
         if reason:
@@ -322,6 +326,7 @@ def build_pipeline(
     cost_fp: float = 1.0,
     threshold_objective: str = "f1",
     inner_folds: int = 3,
+    inner_holdout: float = 0.0,
     with_decision: bool = True,
     **params: Any,
 ) -> ImbalancePipeline:
@@ -343,6 +348,7 @@ def build_pipeline(
         cost_fp=cost_fp,
         threshold_objective=threshold_objective,
         inner_folds=inner_folds,
+        inner_holdout=inner_holdout,
         with_decision=with_decision,
         **params,
     )

@@ -40,6 +40,7 @@ def build_report(
     cost_fp: float | None = None,
     out_dir: str | Path | None = None,
     pr_dataset: str | None = None,
+    lead: Sequence[Block] | None = None,
 ) -> dict[str, Path]:
     """Write the report of a run directory and return ``{name: path}`` of every file written.
 
@@ -49,6 +50,10 @@ def build_report(
     ``exclusions.csv`` (and ``costs.csv`` when ``cost_fn``/``cost_fp`` are given). Everything is computed
     before the first file is written, so bad input raises an ``ImbenchError`` and writes nothing; a full disk or
     a read-only ``out_dir`` raises ``StorageError``. Reading the run needs no write access to ``run_dir``.
+
+    With ``lead`` (a ``compare`` of one file: its decision box and ranked table) the report is the single
+    dataset's: ``decision.md`` and an HTML page that open with ``lead`` instead of the multi-dataset cheat-sheet,
+    whose verdicts need many datasets.
     """
     fmts = _check_formats(formats)
     run = load_run(run_dir)
@@ -58,11 +63,18 @@ def build_report(
             f"unknown dataset {pr_dataset!r} for PR curves; the run has {run.results['dataset'].nunique()} datasets"
         )
     texts: dict[str, str] = {}
-    cheat = cheatsheet_document(a)
-    if "md" in fmts:
-        texts["cheatsheet.md"] = to_markdown(cheat)
-    if "html" in fmts:
-        texts["report.html"] = to_html(report_document(a, cheat, pr_dataset))
+    if lead is not None:
+        decision = Document(f"imbench compare — {run.name}", list(lead))
+        if "md" in fmts:
+            texts["decision.md"] = to_markdown(decision)
+        if "html" in fmts:
+            texts["report.html"] = to_html(compare_document(a, decision, pr_dataset))
+    else:
+        cheat = cheatsheet_document(a)
+        if "md" in fmts:
+            texts["cheatsheet.md"] = to_markdown(cheat)
+        if "html" in fmts:
+            texts["report.html"] = to_html(report_document(a, cheat, pr_dataset))
     for name, df in tables(a).items():
         texts[name] = df.to_csv(index=False)
     out = Path(out_dir) if out_dir is not None else run.path / "report"
@@ -123,6 +135,19 @@ def report_document(a: Analysis, cheat: Document, pr_dataset: str | None = None)
     return doc
 
 
+def compare_document(a: Analysis, decision: Document, pr_dataset: str | None = None) -> Document:
+    """The HTML report of a ``compare``: its decision box and ranked table first, then the figures, thresholds,
+    statistics' method notes, coverage and failures, and the run's provenance (no multi-dataset verdicts)."""
+    doc = Document(decision.title)
+    doc.add(*decision.blocks)
+    doc.add(*figure_section(a, pr_dataset))
+    doc.add(*threshold_section(a))
+    doc.add(*status_section(a))
+    doc.add(*detail_section(a))
+    doc.add(*run_section(a))
+    return doc
+
+
 _OVERVIEW = re.compile(r"\d+ of \d+ cells ok")
 _LATER = {"coverage": "Coverage", "method": METHOD_TITLE}
 
@@ -148,4 +173,4 @@ def _split_cheatsheet(a: Analysis, cheat: Document) -> tuple[list[Block], dict[s
     return top, later
 
 
-__all__ = ["FORMATS", "build_report", "report_document", "tables"]
+__all__ = ["FORMATS", "build_report", "compare_document", "report_document", "tables"]

@@ -194,7 +194,7 @@ class Store:
         return n
 
     # cells ----------------------------------------------------------------------------------
-    def done_ids(self, retry_prefix: str | None = None) -> set[str]:
+    def done_ids(self, retry_prefix: str | tuple[str, ...] | None = None) -> set[str]:
         """Ids of committed cells (those whose error starts with ``retry_prefix`` count as missing)."""
         rows = self.con.execute("SELECT id, row FROM cells").fetchall()
         if retry_prefix is None:

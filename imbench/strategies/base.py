@@ -29,6 +29,9 @@ class DecisionSettings:
     cost_fp: float = 1.0
     threshold_objective: str = "f1"
     inner_folds: int = 3
+    inner_holdout: float = 0.0
+    """When positive, the threshold is chosen on one stratified holdout of this share of the training rows
+    instead of ``inner_folds`` folds (large tables: one split has positives enough, and costs a k-th)."""
 
     def as_kwargs(self) -> dict[str, Any]:
         """The settings as keyword arguments (``build_pipeline``'s and ``ImbalancePipeline``'s own names)."""
@@ -50,6 +53,7 @@ class FitContext:
     cost_fp: float = 1.0
     threshold_objective: str = "f1"
     inner_folds: int = 3
+    inner_holdout: float = 0.0
 
     @property
     def neg_pos(self) -> float:

@@ -10,13 +10,13 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from imbench.core.errors import RunDirectoryError, TrackingError
 from imbench.core.files import atomic_path, write_atomic
-from imbench.core.schema import BAD_STATUSES, TIMING_COLUMNS, WORKER_DIED, Manifest
+from imbench.core.schema import BAD_STATUSES, RETRIED, TIMING_COLUMNS, Manifest
 from imbench.core.system import LockBusy, cpu_count, file_lock, pause_point
 from imbench.evaluation.plan import cell_keys
 from imbench.evaluation.suites import Suite
@@ -124,7 +124,7 @@ def plan(suite: Suite, store: Store, refs: Refs | None = None) -> tuple[list[Tas
     from imbench.execution.tasks import load_cached
 
     known = store.dataset_names()
-    done = store.done_ids(retry_prefix=WORKER_DIED)
+    done = store.done_ids(retry_prefix=RETRIED)
     n_outer = suite.protocol.n_outer
     tasks: list[Task] = []
     total = 0
@@ -156,47 +156,23 @@ def run_lock(out: Path) -> Iterator[None]:
 
 
 def run_sweep(
-    suite: Suite,
-    out: str | Path,
-    jobs: int = 1,
-    executor: str = "local",
-    scheduler: str | None = None,
-    on_progress: Callable[[SweepEvent], None] | None = None,
-    tracking: bool = True,
-    tracking_uri: str | None = None,
-    recompute_changed: bool = False,
-    raise_tracking_errors: bool = True,
-    extra_files: dict[str, str] | None = None,
-    optuna_storage: str | None = None,
+    suite: Suite, out: str | Path, jobs: int = 1, raise_tracking_errors: bool = True, **settings: Any
 ) -> SweepResult:
     """Run (or resume) ``suite`` into run directory ``out`` and export its tables.
 
+    ``settings`` are the fields of :class:`Sitting` after ``refs`` (executor, scheduler, on_progress, tracking,
+    tracking_uri, recompute_changed, extra_files, optuna_storage, deadline; an unknown one is a TypeError).
     Nothing is written before every dataset has loaded and passed the protocol's checks. A full disk or a read-only
     ``out`` raises ``StorageError`` (the store keeps every committed cell; rerun once it is fixed). A logging failure
     (e.g. an unreachable tracking server) never costs the results: they are exported first, then a
     ``TrackingError`` is raised, or, with ``raise_tracking_errors=False``, returned in ``tracking_error``.
-    ``extra_files`` (name → text) are written into the run directory once it is validated and locked.
-    ``optuna_storage``: an RDB URL where every inner Optuna study is kept (see ``evaluation.study_storage``).
     """
     out = Path(out)
     refs = dataset_refs(suite)  # once per run: a file: dataset is hashed here, not in every step below
+    sitting = Sitting(suite, out, refs, jobs, **settings)
     if not (out / DB_NAME).exists():
         Store.check_target(out)
         validate_datasets(suite, refs)
-    sitting = Sitting(
-        suite,
-        out,
-        refs,
-        jobs,
-        executor,
-        scheduler,
-        on_progress,
-        tracking,
-        tracking_uri,
-        recompute_changed,
-        extra_files or {},
-        optuna_storage,
-    )
     with storage_errors(out, *_storage_hints(out)), run_lock(out):
         result = _run_locked(sitting)
     if result.tracking_error and raise_tracking_errors:
@@ -220,25 +196,24 @@ class Sitting:
     suite: Suite
     out: Path
     refs: Refs
-    jobs: int
-    executor: str
-    scheduler: str | None
-    on_progress: Callable[[SweepEvent], None] | None
-    tracking: bool
-    tracking_uri: str | None
-    recompute_changed: bool
-    extra_files: dict[str, str]
-    optuna_storage: str | None
+    jobs: int = 1
+    executor: str = "local"
+    scheduler: str | None = None
+    on_progress: Callable[[SweepEvent], None] | None = None
+    tracking: bool = True
+    tracking_uri: str | None = None
+    recompute_changed: bool = False
+    extra_files: dict[str, str] = field(default_factory=dict)
+    """Name → text written into the run directory once it is validated and locked."""
+    optuna_storage: str | None = None
+    """An RDB URL where every inner Optuna study is kept (see ``evaluation.study_storage``)."""
+    deadline: float | None = None
+    """Wall-clock time (``time.time()``) after which no cell starts: cells that would start later are not run,
+    their rows say so and the next resume computes them (``compare`` keeps its budget this way)."""
 
 
 def _run_locked(sitting: Sitting) -> SweepResult:
-    suite, out, jobs, executor, scheduler = (
-        sitting.suite,
-        sitting.out,
-        sitting.jobs,
-        sitting.executor,
-        sitting.scheduler,
-    )
+    suite, out, jobs = sitting.suite, sitting.out, sitting.jobs
     on_progress, tracking, tracking_uri = sitting.on_progress, sitting.tracking, sitting.tracking_uri
     t0 = time.perf_counter()
     started = _now()
@@ -251,56 +226,17 @@ def _run_locked(sitting: Sitting) -> SweepResult:
     wall_open = True  # this invocation's wall time is not yet in the store's meta
     try:
         recomputed = check_fingerprints(suite, store, sitting.recompute_changed, sitting.refs)
-        tasks, total = plan(suite, store, sitting.refs)
-        if sitting.optuna_storage and tasks:
-            from imbench.evaluation.study_storage import with_storage
-
-            tasks = with_storage(tasks, sitting.optuna_storage, suite.name, suite.config_hash())
+        tasks, total = _tasks(sitting, store)
         done_before = total - len(tasks)
-        failed = sum(r["status"] in BAD_STATUSES for r in store.rows())
-        done = done_before
         if on_progress:
-            on_progress(SweepEvent(done, total, failed))
-        groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        if tracking:
-            from imbench.tracking.runs import Tracker, complete_groups, group_id, resolve_uri
-
-            rows = store.rows()
-            logged = store.tracked()
-            uri = resolve_uri(tracking_uri)
-            backlog = [
-                g for g in complete_groups(rows, suite.protocol.n_outer) if f"{uri} {group_id(g[0])}" not in logged
-            ]
-            if tasks or backlog:  # a finished, fully logged run does not even import MLflow
-                tracker = Tracker(
-                    store.dir / DB_NAME,
-                    suite,
-                    tracking_uri,
-                    run_id=store.run_id,
-                    fingerprints=_fingerprints_by_name(sitting.refs, store),
-                ).start()
-                for g in backlog:
-                    tracker.submit(g)
-                for r in rows:
-                    groups[group_id(r)].append(r)
-        for task, res in make_executor(jobs, executor, scheduler).run(tasks):
-            row = res.row
-            store.commit_cell(task.key.id, row, res.predictions)
-            pause_point("cell")
-            done += 1
-            failed += row["status"] in BAD_STATUSES
-            if tracker is not None:
-                g = groups[group_id(row)]
-                g.append(row)
-                if len(g) == suite.protocol.n_outer:
-                    tracker.submit(g)
-            if on_progress:
-                on_progress(SweepEvent(done, total, failed, row))
+            on_progress(SweepEvent(done_before, total, sum(r["status"] in BAD_STATUSES for r in store.rows())))
+        tracker, groups = _start_tracker(sitting, store, bool(tasks))
+        _run_cells(sitting, store, tasks, total, tracker, groups)
         wall = time.perf_counter() - t0
         if tasks or not exports_current(store):  # missing or stale exports are always rewritten
             total_wall = store.close_sitting(wall)
             wall_open = False
-            counts = export(store, suite, wall, jobs, executor, started, total_wall)
+            counts = export(store, suite, wall, jobs, sitting.executor, started, total_wall)
         else:  # nothing new: the exports already describe the store (and a no-op adds no wall time)
             store.close_sitting(0.0)
             wall_open = False
@@ -308,17 +244,7 @@ def _run_locked(sitting: Sitting) -> SweepResult:
         note = "MLflow: 0 new parent runs (every group is already logged)" if tracking and tracker is None else ""
         error = ""
         if tracker is not None:
-            from imbench.tracking.runs import resolve_uri
-
-            try:
-                note = tracker.close()
-            except Exception as e:  # the results are safe; say so on one line instead of a traceback
-                why = (str(e).strip().splitlines() or [type(e).__name__])[0][:300]
-                error = (
-                    f"results are saved in {out}, but logging to MLflow at {resolve_uri(tracking_uri)} failed "
-                    f"({why}); rerun the same command to retry the logging"
-                )
-                note = ""
+            note, error = _close_tracker(tracker, out, tracking_uri)
             tracker = None
         if recomputed:
             note = f"recomputed the cells of changed dataset(s) {', '.join(recomputed)}. {note}".strip()
@@ -331,6 +257,85 @@ def _run_locked(sitting: Sitting) -> SweepResult:
             with suppress(Exception):
                 store.close_sitting(time.perf_counter() - t0)
         store.close()
+
+
+def _tasks(sitting: Sitting, store: Store) -> tuple[list[Task], int]:
+    """The tasks still to run (with their study storage and start deadline) and the suite's total cells."""
+    suite = sitting.suite
+    tasks, total = plan(suite, store, sitting.refs)
+    if sitting.optuna_storage and tasks:
+        from imbench.evaluation.study_storage import with_storage
+
+        tasks = with_storage(tasks, sitting.optuna_storage, suite.name, suite.config_hash())
+    if sitting.deadline is not None:
+        tasks = [replace(t, not_after=sitting.deadline) for t in tasks]
+    return tasks, total
+
+
+def _run_cells(
+    sitting: Sitting, store: Store, tasks: list[Task], total: int, tracker: Any, groups: dict[str, list[Any]]
+) -> None:
+    """Run the tasks, committing each cell as it finishes; a group of folds complete goes to the tracker."""
+    done = total - len(tasks)
+    failed = sum(r["status"] in BAD_STATUSES for r in store.rows())
+    for task, res in make_executor(sitting.jobs, sitting.executor, sitting.scheduler).run(tasks):
+        row = res.row
+        store.commit_cell(task.key.id, row, res.predictions)
+        pause_point("cell")
+        done += 1
+        failed += row["status"] in BAD_STATUSES
+        if tracker is not None:
+            from imbench.tracking.runs import group_id
+
+            g = groups[group_id(row)]
+            g.append(row)
+            if len(g) == sitting.suite.protocol.n_outer:
+                tracker.submit(g)
+        if sitting.on_progress:
+            sitting.on_progress(SweepEvent(done, total, failed, row))
+
+
+def _start_tracker(sitting: Sitting, store: Store, new_cells: bool) -> tuple[Any, dict[str, list[dict[str, Any]]]]:
+    """(the MLflow tracker, rows so far by group) when tracking: groups completed but not yet logged (an earlier
+    sitting stopped before logging them) are submitted first. None when there is nothing to log."""
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    if not sitting.tracking:
+        return None, groups
+    from imbench.tracking.runs import Tracker, complete_groups, group_id, resolve_uri
+
+    suite = sitting.suite
+    rows = store.rows()
+    logged = store.tracked()
+    uri = resolve_uri(sitting.tracking_uri)
+    backlog = [g for g in complete_groups(rows, suite.protocol.n_outer) if f"{uri} {group_id(g[0])}" not in logged]
+    if not (new_cells or backlog):  # a finished, fully logged run does not even import MLflow
+        return None, groups
+    tracker = Tracker(
+        store.dir / DB_NAME,
+        suite,
+        sitting.tracking_uri,
+        run_id=store.run_id,
+        fingerprints=_fingerprints_by_name(sitting.refs, store),
+    ).start()
+    for g in backlog:
+        tracker.submit(g)
+    for r in rows:
+        groups[group_id(r)].append(r)
+    return tracker, groups
+
+
+def _close_tracker(tracker: Any, out: Path, tracking_uri: str | None) -> tuple[str, str]:
+    """(note, error) of closing the tracker: a logging failure is one line, the results are already saved."""
+    from imbench.tracking.runs import resolve_uri
+
+    try:
+        return tracker.close(), ""
+    except Exception as e:  # the results are safe; say so on one line instead of a traceback
+        why = (str(e).strip().splitlines() or [type(e).__name__])[0][:300]
+        return "", (
+            f"results are saved in {out}, but logging to MLflow at {resolve_uri(tracking_uri)} failed "
+            f"({why}); rerun the same command to retry the logging"
+        )
 
 
 def _fingerprints_by_name(refs: Refs, store: Store) -> dict[str, str]:

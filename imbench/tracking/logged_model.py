@@ -61,9 +61,18 @@ def pip_requirements() -> list[str]:
 
 
 def log_recommended(
-    model_path: Path, X: Any, rec: Recommendation, experiment: str, uri: str | None = None, register: str | None = None
+    model_path: Path,
+    X: Any,
+    rec: Recommendation,
+    experiment: str,
+    uri: str | None = None,
+    register: str | None = None,
+    decision: Any = None,
 ) -> LoggedModel:
-    """Log the refit pipeline saved at ``model_path`` as an MLflow sklearn model in a run of ``experiment``."""
+    """Log the refit pipeline saved at ``model_path`` as an MLflow sklearn model in a run of ``experiment``.
+
+    ``decision`` (compare's decision box: ``lines`` and ``metrics``) becomes the run's ``decision`` tag and
+    metrics, so the MLflow run of the recommendation says what the console said first."""
     import mlflow
     import skops.io as sio
 
@@ -95,6 +104,9 @@ def log_recommended(
             }
             if rec.gain_vs_none is not None:
                 metrics[f"cv_{rec.metric}_gain_vs_none"] = rec.gain_vs_none
+            if decision is not None:
+                metrics.update(decision.metrics)
+                mlflow.set_tag("decision", "\n".join(decision.lines)[:5000])
             mlflow.log_metrics(metrics)
             info = mlflow.sklearn.log_model(
                 pipe,
@@ -123,4 +135,6 @@ def log_compare(outcome: Any, suite: Any, X: Any, uri: str | None, register: str
     log_suite(outcome.out, suite, uri, report)
     if outcome.recommendation is None or "model" not in outcome.exports:
         return None
-    return log_recommended(outcome.exports["model"], X, outcome.recommendation, suite.name, uri, register)
+    return log_recommended(
+        outcome.exports["model"], X, outcome.recommendation, suite.name, uri, register, outcome.decision
+    )
