@@ -115,7 +115,7 @@ def main() -> None:
                     f"{len(held):,} held out ({int(y_held.sum())})")  # fmt: skip
             res = run_compare(path, Path(tmp) / f"out{n}", args.budget)
             for line in res["log"].splitlines():
-                if line.startswith(("plan:", "cut:", "done ", "Recommended:", "  time:", "  gain", "  final")):
+                if line.startswith(("plan: ", "cut:", "done ", "Recommended:", "  ")) and "/tmp" not in line:
                     rep.out("  " + line)
             if res["rc"] != 0:
                 rep.out(f"  compare exited {res['rc']}: {res['log'].strip().splitlines()[-1][:200]}")

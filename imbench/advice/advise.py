@@ -21,7 +21,9 @@ from imbench.advice.metamodel import Estimate, KnnMetaModel, Neighbour, overall_
 from imbench.advice.reference import Reference, cost_objective, load_reference
 from imbench.advice.validation import ADVICE, NONE, OVERALL
 from imbench.core.errors import ConfigError, DataValidationError, UnknownNameError
+from imbench.core.metrics import check_costs
 from imbench.core.schema import BASELINE
+from imbench.datasets import load_dataset
 
 BRIER_WARN = 0.005
 """Predicted Brier worsening above which the advice warns that probabilities will be miscalibrated."""
@@ -99,8 +101,6 @@ def advise(
 
     Raises ``DataValidationError`` / ``ConfigError`` / ``UnknownNameError`` (one line) on bad input.
     """
-    from imbench.core.metrics import check_costs
-    from imbench.datasets import load_dataset
 
     start = time.perf_counter()
     costs = check_costs(cost_fn, cost_fp)

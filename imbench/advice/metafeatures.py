@@ -18,6 +18,8 @@ import numpy as np
 import pandas as pd
 
 from imbench.datasets.base import Dataset
+from imbench.datasets.columns import magnitude_scales
+from imbench.datasets.inspect import baseline_scores
 
 COMPLEXITY_ROWS = 1000
 """Rows of the stratified sample the O(n²) overlap measures (F1, N1, N3) see."""
@@ -103,8 +105,6 @@ def meta_features(ds: Dataset, seed: int = 0) -> MetaFeatures:
     """
     from threadpoolctl import threadpool_limits
 
-    from imbench.datasets.inspect import baseline_scores
-
     start = time.perf_counter()
     X, y = ds.X, ds.y
     cells = X.shape[0] * X.shape[1]
@@ -146,7 +146,6 @@ def _canonical_order(X: pd.DataFrame, y: np.ndarray) -> np.ndarray:
 def _design(X: pd.DataFrame, categorical: list[str]) -> np.ndarray:
     """Numbers median-imputed and standardised (huge ones first brought within ``MAX_MAGNITUDE``, as the pipelines
     do, so the mean and deviation stay finite); categoricals one-hot (the ``ONE_HOT_MAX_LEVELS`` most frequent)."""
-    from imbench.datasets.columns import magnitude_scales
 
     parts: list[np.ndarray] = []
     cats = set(categorical)

@@ -21,9 +21,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from imbench.advice.metafeatures import MetaFeatures
+from imbench.advice.metafeatures import MetaFeatures, meta_features
 from imbench.core.errors import ConfigError, DataValidationError
 from imbench.core.schema import BASELINE
+from imbench.datasets import load_dataset
+from imbench.reporting.load import load_run
+from imbench.reporting.statistics.costs import rescore_cells
+from imbench.reporting.tables.comparisons import strategy_base
 
 FORMAT = 1
 REFERENCE_FILE = "reference.json"
@@ -165,7 +169,6 @@ def dataset_gains(results: pd.DataFrame, predictions: pd.DataFrame | None = None
     base = cells[cells["strategy"] == BASELINE].drop(columns=["strategy", "status"])
     other = cells[cells["strategy"] != BASELINE].drop(columns=["status"])
     paired = other.merge(base, on=["dataset", "model", "fold"], suffixes=("", "_none"))
-    from imbench.reporting.tables.comparisons import strategy_base
 
     decision_only = paired["strategy"].map(lambda s: strategy_base(s) is not None)
     for o in objectives:
@@ -182,7 +185,6 @@ def dataset_gains(results: pd.DataFrame, predictions: pd.DataFrame | None = None
 def _cost_cells(results: pd.DataFrame, predictions: pd.DataFrame) -> pd.DataFrame:
     """Expected cost at the Bayes threshold per cell for every ``COST_RATIOS`` ratio, in units of the cost of the
     best constant prediction on that test fold (so datasets of different prevalence are comparable)."""
-    from imbench.reporting.statistics.costs import rescore_cells
 
     keys = ["dataset", "model", "strategy", "fold"]
     prevalence = predictions.groupby(["dataset", "fold"])["y_true"].mean().rename("prevalence").reset_index()
@@ -203,7 +205,6 @@ def build_reference(
     on_dataset: Callable[[str], None] | None = None,
 ) -> Reference:
     """The reference table of the runs in ``run_dirs`` (meta-features computed by loading each dataset)."""
-    from imbench.reporting.load import load_run
 
     frames, sources = [], []
     for i, d in enumerate(run_dirs):
@@ -230,7 +231,5 @@ def build_reference(
 
 
 def _describe(spec: str) -> MetaFeatures:
-    from imbench.advice.metafeatures import meta_features
-    from imbench.datasets import load_dataset
 
     return meta_features(load_dataset(spec))

@@ -8,10 +8,12 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from imbench.comparison.costs import cell_cost, final_seconds, table_size
 from imbench.comparison.ranking import BASELINE_PAIR
-from imbench.core.errors import ConfigError
+from imbench.core.errors import ConfigError, UnknownNameError
 from imbench.core.schema import BASELINE
 from imbench.evaluation.protocol import EvalProtocol
+from imbench.strategies import parse_strategy
 
 _UNIT = {"s": 1, "m": 60, "h": 3600}
 
@@ -58,7 +60,6 @@ class BudgetPlan:
     @classmethod
     def from_dict(cls, d: Any, where: str = "plan") -> BudgetPlan:
         """Parse a saved plan; ConfigError (one line) when it is not one."""
-        from imbench.core.errors import UnknownNameError
 
         if (
             not isinstance(d, dict)
@@ -146,8 +147,6 @@ def plan_budget(
     validate on one inner holdout (``HOLDOUT_ROWS``) and sample their trials' rows (``TRIAL_ROWS``). Costs come from the
     calibrated laws of :mod:`imbench.comparison.costs`, never from timing anything now.
     """
-    from imbench.comparison.costs import table_size
-    from imbench.strategies import parse_strategy
 
     size = table_size(X, y, categorical)
     planner = _Planner(budget_s, size, max(jobs, 1), base)
@@ -189,15 +188,11 @@ class _Planner:
         )
 
     def model_cost(self, model: str) -> float:
-        from imbench.comparison.costs import cell_cost
-        from imbench.strategies import parse_strategy
 
         return cell_cost(parse_strategy(BASELINE), model, self.protocol(SHAPES[-1], 1), self.size).seconds(1)
 
     def estimate(self, proto: EvalProtocol, strategies: list[str], models: list[str]) -> tuple[float, float, float]:
         """(estimated wall seconds of the cells and the final refit, the slowest cell's, the final refit's)."""
-        from imbench.comparison.costs import cell_cost, final_seconds
-        from imbench.strategies import parse_strategy
 
         cells = [
             cell_cost(parse_strategy(s), m, proto, self.size).seconds(proto.n_trials)
@@ -253,8 +248,6 @@ class _Planner:
     def drop(self, strategies: list[str], models: list[str]) -> bool:
         """Cut the most expensive other model, else the most expensive non-essential strategy; False when
         only the baseline is left."""
-        from imbench.comparison.costs import cell_cost
-        from imbench.strategies import parse_strategy
 
         proto = self.protocol(SHAPES[-1], 1)
         floor = CHEAP_MODEL * self.model_cost(models[0])

@@ -16,6 +16,9 @@ from functools import cache
 from typing import Any
 
 from imbench.evaluation.protocol import EvalProtocol
+from imbench.evaluation.tuning import refit_fits
+from imbench.models import MODELS
+from imbench.strategies import FitContext
 
 CELL_OVERHEAD = 1.15
 """A cell costs this many times its models' own fits (preprocessing per fold, predictions, scoring, the
@@ -24,8 +27,10 @@ CELL_FIXED = 0.15
 FIT_OVERHEAD = 0.01
 """Seconds a cell and each of its fits cost whatever the size (splits, pipeline assembly, Optuna, scoring):
 on a 900-row table a 2-trial logreg cell took 0.18 s and each further trial's three inner fits ~0.02 s."""
-ENSEMBLE_FACTOR = 4.0
-"""An ensemble strategy (many members on bags) counted as this many fits of its model."""
+ENSEMBLE_FACTOR = 0.6
+"""An ensemble strategy counted as this many fits of its model: its members grow on bags of 2 × the positives
+and share the model's tree budget (fast protocol), so on imbalanced tables it costs less than the model alone
+(easy_ensemble × lightgbm: 0.57 of a plain cell on the 20k example table, ``benchmarks/perf/compare_scale.py``)."""
 
 
 @dataclass(frozen=True)
@@ -83,7 +88,6 @@ def fit_seconds(model: str, rows: float, width: int) -> float:
 def row_factor(strategy: Any, size: TableSize) -> float:
     """Rows the model is fitted on after the strategy's sampler (defaults), per row of the table; an ensemble
     counts ``ENSEMBLE_FACTOR`` fits."""
-    from imbench.strategies import FitContext
 
     if strategy.get("ensemble") is not None:
         return ENSEMBLE_FACTOR
@@ -108,8 +112,13 @@ class CellCost:
 
 
 def cell_cost(strategy: Any, model: str, protocol: EvalProtocol, size: TableSize) -> CellCost:
-    """The cost of one cell of ``strategy`` × ``model`` under ``protocol`` (trials left free)."""
-    from imbench.evaluation.tuning import refit_fits
+    """The cost of one cell of ``strategy`` × ``model`` under ``protocol`` (trials left free); a pair that does
+    not apply (e.g. ``balanced_rf`` with any model but its own forest) costs only the cell's fixed overhead."""
+
+    if model in MODELS.names():
+        ctx = FitContext(n_pos=max(size.positives, 1), n_neg=max(size.rows - size.positives, 1))
+        if strategy.skip(MODELS.get(model), ctx):
+            return CellCost(fixed=CELL_FIXED, per_trial=0.0)
 
     train = size.rows * (protocol.outer_folds - 1) / protocol.outer_folds
     if protocol.inner_holdout:
@@ -125,7 +134,6 @@ def cell_cost(strategy: Any, model: str, protocol: EvalProtocol, size: TableSize
 
 def final_seconds(strategy: Any, model: str, protocol: EvalProtocol, size: TableSize) -> float:
     """The recommended pipeline's refit on every row (its decision step's fits included)."""
-    from imbench.evaluation.tuning import refit_fits
 
     one = fit_seconds(model, size.rows * row_factor(strategy, size), size.width(model)) * CELL_OVERHEAD
     return refit_fits(strategy, protocol) * one

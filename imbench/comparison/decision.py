@@ -6,7 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from imbench.core.metrics import get_metric
 from imbench.core.schema import Recommendation
+from imbench.reporting.renderers.blocks import Bullets, Heading, Para, Table
 
 
 @dataclass
@@ -24,7 +26,6 @@ class DecisionBox:
 
 def decision_lines(rec: Recommendation, budget_s: float, costs: bool) -> list[str]:
     """The decision box, a line each: the recommended pipeline and its gains on the objective it was ranked by."""
-    from imbench.core.metrics import get_metric
 
     m = get_metric(rec.metric)
     what = "expected cost per 1,000 cases" if costs else m.name
@@ -104,8 +105,6 @@ def decision_metrics(rec: Recommendation) -> dict[str, float]:
 
 def report_lead(decision: DecisionBox | None, table: Any, plan: Any, metric: str, costs: bool) -> list[Any]:
     """The compare report's opening blocks: the decision box, the ranked table, the plan and its cuts."""
-    from imbench.core.metrics import get_metric
-    from imbench.reporting.renderers.blocks import Bullets, Heading, Para, Table
 
     m = get_metric(metric)
     blocks: list[Any] = [Heading("Decision")]

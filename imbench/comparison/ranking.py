@@ -7,7 +7,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from imbench.core.metrics import get_metric
+from imbench.core.results import aggregate_folds
 from imbench.core.schema import BASELINE, Recommendation
+from imbench.reporting.statistics.stats import nadeau_bengio_interval
 
 
 def ranked_table(df: pd.DataFrame, metric: str, costs: bool = False) -> pd.DataFrame:
@@ -17,9 +20,6 @@ def ranked_table(df: pd.DataFrame, metric: str, costs: bool = False) -> pd.DataF
     undefined does not make its pair complete, and does not turn the mean into NaN. Folds share training
     rows, so the interval uses the Nadeau–Bengio corrected resampled t, not the naive one.
     """
-    from imbench.core.metrics import get_metric
-    from imbench.core.results import aggregate_folds
-    from imbench.reporting.statistics.stats import nadeau_bengio_interval
 
     m = get_metric(metric)
     n_folds = int(df["fold"].nunique())
@@ -72,7 +72,6 @@ def ranked_table(df: pd.DataFrame, metric: str, costs: bool = False) -> pd.DataF
 
 def _interval_of(ok: pd.DataFrame, col: str, scale: float) -> tuple[float, float]:
     """95 % Nadeau–Bengio interval of a per-fold column (scaled), the mean twice when it cannot vary."""
-    from imbench.reporting.statistics.stats import nadeau_bengio_interval
 
     vals = pd.to_numeric(ok[col], errors="coerce").to_numpy(dtype=float) * scale if col in ok else np.array([])
     vals = vals[np.isfinite(vals)]
@@ -90,7 +89,6 @@ BASELINE_PAIR = ("threshold", "lightgbm")
 
 def objective(metric: str, costs: bool) -> tuple[str, bool, float]:
     """(result column, greater is better, display scale) of the objective the table is ranked by."""
-    from imbench.core.metrics import get_metric
 
     if costs:
         return "test_expected_cost", False, 1000.0
@@ -101,7 +99,6 @@ def objective(metric: str, costs: bool) -> tuple[str, bool, float]:
 def paired_gain(df: pd.DataFrame, a: tuple[str, str], b: tuple[str, str], metric: str, costs: bool) -> dict[str, Any]:
     """Gain of pair ``a`` over pair ``b`` on the ranking objective (positive = ``a`` better), mean and 95 %
     Nadeau–Bengio interval over the outer folds where both are ok (paired: same rows, same seed)."""
-    from imbench.reporting.statistics.stats import nadeau_bengio_interval
 
     col, greater, scale = objective(metric, costs)
     ok = df[df["status"] == "ok"]

@@ -7,9 +7,17 @@ import os
 from pathlib import Path
 from typing import Any
 
-from imbench.core.schema import Recommendation
+from imbench.core.files import atomic_path, write_atomic
+from imbench.core.metrics import get_metric
+from imbench.core.schema import Recommendation, ResultRow
+from imbench.evaluation.cell import refit
 from imbench.evaluation.protocol import EvalProtocol
+from imbench.evaluation.seeds import derive_seed
+from imbench.models import MODELS
+from imbench.pipeline.build import split_columns
 from imbench.storage.model_file import exportable, trusted_types
+from imbench.storage.store import Store
+from imbench.strategies import parse_strategy
 
 
 def export_recommended(ds: Any, rec: Recommendation, protocol: EvalProtocol, out: Path) -> dict[str, Path]:
@@ -20,13 +28,6 @@ def export_recommended(ds: Any, rec: Recommendation, protocol: EvalProtocol, out
     and fits inside the budget.
     """
     import skops.io as sio
-
-    from imbench.core.files import atomic_path, write_atomic
-    from imbench.evaluation.cell import refit
-    from imbench.evaluation.seeds import derive_seed
-    from imbench.models import MODELS
-    from imbench.pipeline.build import split_columns
-    from imbench.strategies import parse_strategy
 
     strategy, model = parse_strategy(rec.strategy), MODELS.get(rec.model)
     _, categorical = split_columns(ds.X, ds.categorical)
@@ -50,10 +51,6 @@ def winning_params(out: Path, rec: Recommendation) -> tuple[dict[str, Any], str]
     """(parameters, where they came from) of the recommended pair's ok cell with the best inner score, read
     from the run's store (JSON rows keep each parameter's type; the parquet export widens ints beside NaN)."""
     import math
-
-    from imbench.core.metrics import get_metric
-    from imbench.core.schema import ResultRow
-    from imbench.storage.store import Store
 
     store = Store.open_existing(out)
     try:

@@ -14,11 +14,23 @@ from typing import Any
 import pandas as pd
 
 from imbench.comparison.budget import BudgetPlan, parse_budget, plan_budget
+from imbench.comparison.decision import DecisionBox, report_lead
 from imbench.comparison.ranking import ranked_table, recommend
 from imbench.comparison.refit import export_recommended
+from imbench.core.errors import TrackingError
+from imbench.core.files import write_atomic
 from imbench.core.metrics import check_costs
 from imbench.core.schema import BASELINE, DataSource, Recommendation
+from imbench.datasets import check_evaluable, load_dataset
+from imbench.datasets.files import file_digest
+from imbench.evaluation.plan import with_baseline
 from imbench.evaluation.protocol import EvalProtocol
+from imbench.evaluation.suites import DatasetEntry, Suite, validate
+from imbench.reporting import build_report
+from imbench.reporting.statistics.selection import NAIVE, selection_summary
+from imbench.strategies import HEADLINE, parse_strategy
+from imbench.sweep.run import run_sweep
+from imbench.tracking.logged_model import log_compare
 
 DEFAULT_MODELS = ("logreg", "random_forest", "lightgbm", "xgboost")
 
@@ -46,7 +58,6 @@ class CompareOutcome:
 
 def load_for_compare(path: str, target: str | None, positive: Any = None) -> Any:
     """The user's file as a Dataset (every validation error is a one-line DataValidationError)."""
-    from imbench.datasets import load_dataset
 
     return load_dataset(f"file:{path}", target=target, positive=positive)
 
@@ -100,8 +111,6 @@ def compare(path: str, target: str, positive: Any = None, **options: Any) -> Com
     The plan is computed from the data's size (never from measured timings) and saved as ``plan.json`` in the
     output folder; a rerun reuses it (so a killed compare resumes), and ``plan_file`` pins one.
     """
-    from imbench.datasets import check_evaluable
-    from imbench.sweep.run import run_sweep
 
     o = CompareOptions(positive=positive, **options)
     budget_s = parse_budget(o.budget)
@@ -144,8 +153,6 @@ def compare(path: str, target: str, positive: Any = None, **options: Any) -> Com
 
 def requested_strategies(o: CompareOptions) -> list[str]:
     """The strategies asked for (the headline ones by default), ``none`` first; with costs each gets a threshold."""
-    from imbench.evaluation.plan import with_baseline
-    from imbench.strategies import HEADLINE
 
     strategies = with_baseline(o.strategies or HEADLINE)
     return with_threshold(strategies) if o.costs else strategies
@@ -155,7 +162,6 @@ def output_folder(
     path: str, target: str, o: CompareOptions, strategies: list[str], budget_s: float, pinned: BudgetPlan | None
 ) -> tuple[Path, str]:
     """(the output folder, the file's digest): ``runs/compare-STEM-KEY`` keyed on everything that changes results."""
-    from imbench.datasets.files import file_digest
 
     digest = file_digest(path)
     request = {
@@ -177,7 +183,6 @@ def output_folder(
 
 def compare_suite(path: str, target: str, o: CompareOptions, digest: str, plan: BudgetPlan) -> Any:
     """The one-dataset suite the plan runs (the file pinned by its digest)."""
-    from imbench.evaluation.suites import DatasetEntry, Suite, validate
 
     options: tuple[tuple[str, Any], ...] = (("sha256", digest), ("target", target))
     if o.positive is not None:
@@ -198,9 +203,6 @@ def _conclude(
     path: str, target: str, o: CompareOptions, ds: Any, out: Path, plan: BudgetPlan, budget_s: float, started: float
 ) -> CompareOutcome:
     """Rank, recommend, refit and export, write the report and ``recommendation.json``."""
-    from imbench.comparison.decision import DecisionBox, report_lead
-    from imbench.core.files import write_atomic
-    from imbench.reporting import build_report
 
     df = pd.read_parquet(out / "results.parquet")
     table = ranked_table(df, o.metric, o.costs)
@@ -208,8 +210,6 @@ def _conclude(
     exports: dict[str, Path] = {}
     decision = None
     if rec is not None:
-        from imbench.reporting.statistics.selection import NAIVE, selection_summary
-
         rec.gain_vs_none_estimate, rec.selection_aware = NAIVE, selection_summary(df, o.metric)
         rec.load = DataSource(f"file:{Path(path).resolve()}", target, o.positive)
         exports = export_recommended(ds, rec, plan.protocol, out)
@@ -230,7 +230,6 @@ def _conclude(
 
 def _track(outcome: CompareOutcome, sweep_error: str, suite: Any, ds: Any, o: CompareOptions) -> CompareOutcome:
     """Log the suite run and the recommended model to MLflow (after everything else is written)."""
-    from imbench.core.errors import TrackingError
 
     if sweep_error:
         outcome.tracking_error = sweep_error + " (the ranking, recommendation and report are written)"
@@ -238,8 +237,6 @@ def _track(outcome: CompareOutcome, sweep_error: str, suite: Any, ds: Any, o: Co
             raise TrackingError(outcome.tracking_error)
         return outcome
     if o.tracking:  # after the report and the export: the suite run holds the report, a model run the pipeline
-        from imbench.tracking.logged_model import log_compare
-
         outcome.mlflow_model = log_compare(outcome, suite, ds.X, o.tracking_uri, o.register)
     return outcome
 
@@ -274,7 +271,6 @@ def _plan(
 def with_threshold(strategies: Sequence[str]) -> list[str]:
     """With business costs, every strategy gets the cost-minimising threshold (``X+threshold``);
     ``none`` stays as it is: the unbalanced baseline at threshold 0.5 that savings are measured against."""
-    from imbench.strategies import parse_strategy
 
     out = []
     for s in strategies:

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from imbench.datasets.base import Dataset
-from imbench.datasets.columns import id_like_columns
+from imbench.datasets.columns import id_like_columns, magnitude_scales
 
 SATURATED_AUC = 0.99
 BASELINE_MAX_ROWS = 3000
@@ -200,7 +200,6 @@ def baseline_scores(
 def _numeric(X: pd.DataFrame) -> np.ndarray:
     """Numbers as floats (huge ones brought within ``MAX_MAGNITUDE`` as the pipelines do, so neither quick model
     overflows), anything else as category codes (missing stays NaN) — for the baseline only."""
-    from imbench.datasets.columns import magnitude_scales
 
     cols = []
     for c in X.columns:

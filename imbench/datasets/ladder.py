@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from imbench.core.errors import ConfigError, DataValidationError
+from imbench.datasets import load_dataset
 from imbench.datasets.base import Dataset, register_source
 
 
@@ -67,7 +68,6 @@ class LadderSource:
         return []
 
     def load(self, name: str, seed: int | str = 0, **options: Any) -> Dataset:
-        from imbench.datasets import load_dataset
 
         ir, inner = parse_spec(name)
         try:

@@ -17,6 +17,10 @@ from imbench.evaluation.seeds import derive_seed
 from imbench.evaluation.splits import outer_folds
 from imbench.evaluation.study_storage import StudyStorage
 from imbench.evaluation.timeout import time_limit
+from imbench.evaluation.tuning import pipeline_for, tune
+from imbench.models import MODELS
+from imbench.pipeline.build import context_for, preload, split_columns
+from imbench.strategies import parse_strategy
 
 __all__ = ["STATUSES", "CellKey", "CellResult", "run_cell"]
 
@@ -55,9 +59,6 @@ def run_cell(ds: Dataset, key: CellKey, protocol: EvalProtocol, storage: StudySt
     Never raises for a failing strategy: the row's ``status`` is ``failed``, ``timeout`` or
     ``not_applicable`` with the reason in ``error``. With ``storage`` its Optuna study is kept there.
     """
-    from imbench.models import MODELS
-    from imbench.pipeline.build import context_for, split_columns
-    from imbench.strategies import parse_strategy
 
     # common random numbers: every strategy of a dataset × model × fold gets the same seed, so
     # differences between strategies are not differences between random draws
@@ -115,7 +116,6 @@ def _import_before_alarm(strategy: Any, model: Any) -> None:
     import optuna  # noqa: F401
 
     from imbench.evaluation import tuning  # noqa: F401
-    from imbench.pipeline.build import preload
 
     preload(strategy, model)
 
@@ -131,8 +131,6 @@ def _fit_and_score(
     deadline: float | None,
     study: tuple[StudyStorage, str] | None,
 ) -> CellResult:
-    from imbench.evaluation.tuning import tune
-    from imbench.pipeline.build import context_for, split_columns
 
     numeric, categorical = split_columns(ds.X, ds.categorical)
     ctx = context_for(ds.y[of.train], numeric, categorical, protocol.decision)
@@ -168,7 +166,6 @@ def refit(
 ) -> Any:
     """The pipeline with tuned ``params`` fitted on ``X, y``: a cell's refit on its outer-train rows, and
     ``compare``'s final refit on every row (one place builds and fits what is scored and what is exported)."""
-    from imbench.evaluation.tuning import pipeline_for
 
     est = pipeline_for(strategy, model, protocol, categorical, seed, **params)
     return est.fit(X, y)

@@ -6,11 +6,11 @@ from collections.abc import Sequence
 
 from imbench.core.schema import BASELINE
 from imbench.evaluation.cell import CellKey
+from imbench.strategies import parse_strategy
 
 
 def with_baseline(strategies: Sequence[str]) -> list[str]:
     """The strategies with ``none`` first (the baseline is always run)."""
-    from imbench.strategies import parse_strategy
 
     names = [parse_strategy(s).name for s in strategies]
     return [BASELINE, *[s for s in dict.fromkeys(names) if s != BASELINE]]

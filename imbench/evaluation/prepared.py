@@ -18,6 +18,7 @@ import numpy as np
 
 from imbench.evaluation.protocol import EvalProtocol
 from imbench.models import ModelSpec
+from imbench.pipeline.build import assemble, context_for, prep_step, split_columns
 from imbench.strategies import Strategy
 
 
@@ -77,8 +78,6 @@ class TrialFitter:
         """Fit the preprocessing once on each inner training fold and transform its two sides."""
         from sklearn.base import clone
 
-        from imbench.pipeline.build import prep_step, split_columns
-
         numeric, cat = split_columns(X, categorical)
         template = prep_step(strategy, model, numeric, cat)
         prepared = []
@@ -93,7 +92,6 @@ class TrialFitter:
 
     def fit_score(self, index: int, params: dict[str, Any]) -> tuple[np.ndarray, int | None]:
         """(validation scores of fold ``index``, boosting rounds kept or None) for a trial's ``params``."""
-        from imbench.pipeline.build import assemble, context_for
 
         fold = self.folds[index]
         p = self.protocol

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from imbench.core.errors import ConfigError
+from imbench.core.metrics import get_metric
 from imbench.strategies.base import DecisionSettings
 
 PRUNERS = ("median", "halving", "hyperband", "none")
@@ -52,7 +53,6 @@ class EvalProtocol:
         )
 
     def __post_init__(self) -> None:
-        from imbench.core.metrics import get_metric
 
         if self.outer_folds < 2 or self.inner_folds < 2:
             raise ConfigError("outer_folds and inner_folds must be at least 2")

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from imbench.core.errors import ConfigError
+
 SQLITE_BUSY_SECONDS = 120
 CREATE_RETRIES = 5
 
@@ -46,7 +48,6 @@ def open_storage(url: str) -> Any:
 def prepare(url: str) -> None:
     """Create the storage's tables once, in the driver, before worker processes open it; a bad URL is a
     one-line ConfigError here instead of a failed cell later."""
-    from imbench.core.errors import ConfigError
 
     try:
         open_storage(url)

@@ -11,7 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from imbench.core.errors import ConfigError, UnknownNameError, did_you_mean
+from imbench.datasets import SOURCES, canonical_spec
+from imbench.evaluation.plan import with_baseline
 from imbench.evaluation.protocol import EvalProtocol
+from imbench.models import MODELS
 
 SUITE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")
 """A suite name is one path component: it becomes ``runs/NAME``, so no separators and no leading dot."""
@@ -208,7 +211,6 @@ def unique_datasets(entries: tuple[DatasetEntry, ...]) -> tuple[tuple[DatasetEnt
     ``synthetic:n=500,ir=10`` after ``synthetic:ir=10,n=500``), and a note for each repeat left out.
 
     A repeat would compute every cell of its dataset a second time under the same cell keys."""
-    from imbench.datasets import canonical_spec
 
     first: dict[tuple[str, tuple[tuple[str, Any], ...]], DatasetEntry] = {}
     notes = []
@@ -224,9 +226,6 @@ def unique_datasets(entries: tuple[DatasetEntry, ...]) -> tuple[tuple[DatasetEnt
 def validate(suite: Suite, where: str = "suite") -> Suite:
     """Check strategy, model and dataset-source names; strategies are normalised (``none`` first) and datasets
     listed twice kept once. Each note (see ``Suite.notes``) is also a ``SuiteWarning``."""
-    from imbench.datasets import SOURCES
-    from imbench.evaluation.plan import with_baseline
-    from imbench.models import MODELS
 
     try:
         strategies = tuple(with_baseline(suite.strategies))

@@ -11,10 +11,12 @@ import numpy as np
 
 from imbench.core.errors import CellTimeout
 from imbench.core.metrics import get_metric, score_one
+from imbench.evaluation.prepared import TrialFitter, supports_prepared, uses_early_stopping
 from imbench.evaluation.protocol import EvalProtocol
 from imbench.evaluation.splits import inner_folds
-from imbench.evaluation.study_storage import StudyStorage
+from imbench.evaluation.study_storage import StudyStorage, create_fresh_study
 from imbench.models import ModelSpec
+from imbench.pipeline.build import build_pipeline
 from imbench.strategies import FitContext, Strategy
 from imbench.strategies.compose import PrefixedTrial
 
@@ -40,7 +42,6 @@ def pipeline_for(
     strategy: Strategy, model: ModelSpec, protocol: EvalProtocol, categorical: list[Any], seed: int, **kw: Any
 ) -> Any:
     """``build_pipeline`` with the protocol's cost matrix, threshold objective and inner folds."""
-    from imbench.pipeline.build import build_pipeline
 
     return build_pipeline(
         strategy,
@@ -148,7 +149,6 @@ class _Trials:
     """Prepared folds (``TrialFitter``), made on the first trial, inside the study's time budget."""
 
     def __post_init__(self) -> None:
-        from imbench.evaluation.prepared import supports_prepared, uses_early_stopping
 
         self.early = uses_early_stopping(self.strategy, self.model, self.protocol)
         self.fast = self.protocol.fast and supports_prepared(self.strategy)
@@ -162,8 +162,6 @@ class _Trials:
     def fold_scores(self, params: dict[str, Any]) -> Any:
         """(fold index, validation scores, rounds kept or None) for every inner fold, lazily."""
         if self.fast:
-            from imbench.evaluation.prepared import TrialFitter
-
             if self.fitter is None:
                 self.fitter = TrialFitter.prepare(
                     self.strategy, self.model, self.protocol, self.X, self.y, self.folds, self.categorical, self.seed
@@ -296,7 +294,6 @@ def _create_study(protocol: EvalProtocol, metric: Any, seed: int, n_folds: int, 
     }
     if study is None:
         return optuna.create_study(**create_kw)
-    from imbench.evaluation.study_storage import create_fresh_study
 
     kept = create_fresh_study(study[0], study[1], **create_kw)
     kept.set_metric_names([metric.name])

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from imbench.core.errors import ConfigError
 from imbench.evaluation.cell import CellResult
 from imbench.execution.tasks import Task, died_result, execute, failed_result
 
@@ -27,8 +28,6 @@ class DaskExecutor:
         try:
             from distributed import Client, LocalCluster
         except ImportError as e:  # pragma: no cover - dask is a declared dependency
-            from imbench.core.errors import ConfigError
-
             raise ConfigError(f"--executor dask needs the 'distributed' package ({e})") from None
         if self.scheduler:
             return Client(self.scheduler, timeout="30s"), None

@@ -9,6 +9,7 @@ from functools import lru_cache
 from typing import Any, Protocol
 
 from imbench.core.schema import BUDGET_SPENT, WORKER_DIED, ResultRow, Status
+from imbench.datasets import load_dataset
 from imbench.datasets.base import Dataset
 from imbench.evaluation.cell import CellKey, CellResult, run_cell
 from imbench.evaluation.protocol import EvalProtocol
@@ -31,7 +32,6 @@ class DatasetRef:
 @lru_cache(maxsize=8)
 def load_cached(spec: str, options: tuple[tuple[str, Any], ...] = ()) -> Dataset:
     """Load a dataset spec once per process."""
-    from imbench.datasets import load_dataset
 
     return load_dataset(spec, **dict(options))
 

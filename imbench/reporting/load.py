@@ -10,8 +10,9 @@ from typing import Any
 import pandas as pd
 
 from imbench.core.errors import ConfigError, DataValidationError
+from imbench.core.results import results_frame
 from imbench.core.schema import CELL_KEY_COLUMNS, DATASET_META_COLUMNS, Manifest
-from imbench.storage.store import DB_NAME
+from imbench.storage.store import DB_NAME, Store, connect_read_only
 
 REQUIRED_COLUMNS = (*CELL_KEY_COLUMNS, "status")
 PREDICTION_COLUMNS = (*CELL_KEY_COLUMNS, "y_true", "score")
@@ -74,8 +75,6 @@ def _exports_current(path: Path) -> bool:
     """True when manifest.json records the store's current revision (every export was written after it)."""
     import sqlite3
 
-    from imbench.storage.store import connect_read_only
-
     try:
         manifest = json.loads((path / "manifest.json").read_text())
         con = connect_read_only(path / DB_NAME)
@@ -92,8 +91,6 @@ def _exports_current(path: Path) -> bool:
 
 def _from_store(path: Path, table: str) -> pd.DataFrame:
     """``results`` or ``predictions`` read from the run's store (when its export is missing)."""
-    from imbench.core.results import results_frame
-    from imbench.storage.store import Store
 
     store = Store.open_existing(path)
     try:

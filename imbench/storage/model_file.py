@@ -9,6 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from imbench.core.errors import UntrustedModelError
+
 TRUSTED_TYPES: tuple[str, ...] = (
     # containers and array types that fitted estimators hold
     "collections.OrderedDict",
@@ -71,8 +73,6 @@ def trusted_types(model_path: str | Path) -> list[str]:
     write anywhere. skops' own defaults (numpy arrays, builtin containers) need no listing."""
     import skops.io as sio
 
-    from imbench.core.errors import UntrustedModelError
-
     refused = refused_types(model_path)  # first: a file that is not a skops zip gets its one-line error here
     needed = sio.get_untrusted_types(file=model_path)
     bad = list(dict.fromkeys([t for t in needed if t not in TRUSTED_TYPES] + refused))
@@ -99,8 +99,6 @@ def refused_types(model_path: str | Path) -> list[str]:
     ``get_untrusted_types`` leaves out)."""
     import json
     import zipfile
-
-    from imbench.core.errors import UntrustedModelError
 
     try:
         with zipfile.ZipFile(model_path) as z:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from imbench.strategies.base import FitContext, ResampleComponent
+from imbench.strategies.capped import NeighbourCapped
 
 
 def suggest_ratio(trial: Any, ctx: FitContext, growth: float = 1.05) -> float:
@@ -27,7 +28,6 @@ def ratio_param(params: dict[str, Any], ctx: FitContext) -> float | str:
 
 def cap(sampler: Any) -> Any:
     """Wrap ``sampler`` in the neighbour cap (:class:`imbench.strategies.capped.NeighbourCapped`)."""
-    from imbench.strategies.capped import NeighbourCapped
 
     return NeighbourCapped(sampler)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from imbench.strategies._calibrators import Recalibrated
 from imbench.strategies.base import CalibrationComponent, FitContext, register_component
 
 
@@ -27,6 +28,5 @@ class Calibrate(CalibrationComponent):
         return {"method": "sigmoid"}  # two parameters: safe on the few positives of an inner fold
 
     def wrap(self, pipeline: Any, params: dict[str, Any], ctx: FitContext, seed: int) -> Any:
-        from imbench.strategies._calibrators import Recalibrated
 
         return Recalibrated(pipeline, method=str(params.get("method", "sigmoid")), folds=ctx.inner_folds, seed=seed)

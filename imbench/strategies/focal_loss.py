@@ -14,6 +14,7 @@ from functools import cache
 from typing import Any
 
 from imbench.models.base import ModelSpec
+from imbench.strategies._focal import FocalBoosted
 from imbench.strategies.base import Component, FitContext, LossComponent, register_component
 
 
@@ -65,7 +66,6 @@ class FocalLoss(LossComponent):
         return None
 
     def wrap_model(self, model_estimator: Any, model: ModelSpec, params: dict[str, Any], seed: int) -> Any:
-        from imbench.strategies._focal import FocalBoosted
 
         on = params.get("alpha_on", "alpha" in params)  # a user's focal_loss__alpha=0.25 alone turns it on
         alpha = float(params.get("alpha", 0.25)) if on else None

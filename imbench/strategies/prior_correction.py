@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from imbench.strategies._calibrators import PriorCorrected
 from imbench.strategies.base import CalibrationComponent, Component, FitContext, register_component
 
 BALANCED_ENSEMBLES = frozenset({"easy_ensemble", "balanced_bagging", "balanced_rf"})
@@ -48,6 +49,5 @@ class PriorCorrection(CalibrationComponent):
         return None
 
     def wrap(self, pipeline: Any, params: dict[str, Any], ctx: FitContext, seed: int) -> Any:
-        from imbench.strategies._calibrators import PriorCorrected
 
         return PriorCorrected(pipeline)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from imbench.models.base import ModelSpec
+from imbench.strategies._mean_one import MeanOneWeights
 from imbench.strategies.base import EnsembleComponent, FitContext, register_component
 
 
@@ -33,8 +34,6 @@ class RusBoost(EnsembleComponent):
         self, model_estimator: Any, model: ModelSpec, model_params: dict[str, Any], params: dict[str, Any], seed: int
     ) -> Any:
         from imblearn.ensemble import RUSBoostClassifier
-
-        from imbench.strategies._mean_one import MeanOneWeights
 
         return RUSBoostClassifier(
             estimator=MeanOneWeights(model_estimator),

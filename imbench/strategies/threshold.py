@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from imbench.core.metrics import threshold_scorer
 from imbench.strategies.base import DecisionComponent, FitContext, register_component
 
 
@@ -17,8 +18,6 @@ class Threshold(DecisionComponent):
 
     def wrap(self, pipeline: Any, params: dict[str, Any], ctx: FitContext, seed: int) -> Any:
         from sklearn.model_selection import StratifiedKFold, StratifiedShuffleSplit, TunedThresholdClassifierCV
-
-        from imbench.core.metrics import threshold_scorer
 
         folds = max(2, min(ctx.inner_folds, ctx.n_pos))  # every fold needs a positive to score a threshold
         scorer = threshold_scorer(ctx.threshold_objective, ctx.cost_fn, ctx.cost_fp)

@@ -10,17 +10,20 @@ from typing import Any
 
 import pandas as pd
 
+from imbench.core.results import results_frame
+from imbench.datasets import load_dataset
 from imbench.datasets.base import Dataset, check_evaluable
 from imbench.evaluation.plan import cell_keys, with_baseline
 from imbench.evaluation.protocol import EvalProtocol
+from imbench.execution import make_executor
 from imbench.execution.tasks import DatasetRef, Task
+from imbench.models import MODELS
 
 
 def plan_tasks(
     refs: Iterable[tuple[DatasetRef, Dataset]], strategies: Sequence[str], models: Sequence[str], protocol: EvalProtocol
 ) -> Iterator[Task]:
     """Every cell: dataset × strategy × model × outer fold, dataset-major (datasets load once)."""
-    from imbench.models import MODELS
 
     for m in models:
         MODELS.get(m)
@@ -43,9 +46,6 @@ def evaluate(
     ``datasets`` are Dataset objects or specs such as ``"synthetic:ir=50"``. Protocol fields can
     be given as keywords (``n_trials=5, outer_folds=3``). Results do not depend on ``jobs``.
     """
-    from imbench.core.results import results_frame
-    from imbench.datasets import load_dataset
-    from imbench.execution import make_executor
 
     protocol = protocol or EvalProtocol(**protocol_kw)
     items = [datasets] if isinstance(datasets, (Dataset, str)) else list(datasets)

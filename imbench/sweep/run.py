@@ -14,15 +14,21 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from imbench.core.errors import RunDirectoryError, TrackingError
+from imbench import __version__
+from imbench.core.errors import DataValidationError, RunDirectoryError, TrackingError
 from imbench.core.files import atomic_path, write_atomic
+from imbench.core.results import results_frame
 from imbench.core.schema import BAD_STATUSES, RETRIED, TIMING_COLUMNS, Manifest
 from imbench.core.system import LockBusy, cpu_count, file_lock, pause_point
+from imbench.datasets import check_evaluable, dataset_fingerprint
 from imbench.evaluation.plan import cell_keys
-from imbench.evaluation.suites import Suite
+from imbench.evaluation.study_storage import with_storage
+from imbench.evaluation.suites import Suite, load_suite
 from imbench.execution import make_executor
-from imbench.execution.tasks import DatasetRef, Task
+from imbench.execution.tasks import DatasetRef, Task, load_cached
+from imbench.reporting.build import build_report
 from imbench.storage.store import DB_NAME, LOCK_NAME, Store, storage_errors
+from imbench.tracking.runs import Tracker, complete_groups, group_id, resolve_uri
 
 
 @dataclass
@@ -57,7 +63,6 @@ def dataset_refs(suite: Suite) -> list[tuple[Any, str, DatasetRef, str]]:
 
     A ``file:`` reference carries the file's digest, so a worker refuses a file changed during the run.
     """
-    from imbench.datasets import dataset_fingerprint
 
     out = []
     for entry in suite.datasets:
@@ -74,9 +79,6 @@ Refs = list[tuple[Any, str, DatasetRef, str]]
 
 def validate_datasets(suite: Suite, refs: Refs | None = None) -> None:
     """Load every dataset and check it against the protocol (before anything is written to disk)."""
-    from imbench.core.errors import DataValidationError
-    from imbench.datasets import check_evaluable
-    from imbench.execution.tasks import load_cached
 
     proto = suite.protocol
     for _, _, ref, _ in refs if refs is not None else dataset_refs(suite):
@@ -120,8 +122,6 @@ def plan(suite: Suite, store: Store, refs: Refs | None = None) -> tuple[list[Tas
     Datasets whose cells are all committed are not loaded again (their names and metadata are
     remembered in the store).
     """
-    from imbench.datasets import check_evaluable
-    from imbench.execution.tasks import load_cached
 
     known = store.dataset_names()
     done = store.done_ids(retry_prefix=RETRIED)
@@ -264,8 +264,6 @@ def _tasks(sitting: Sitting, store: Store) -> tuple[list[Task], int]:
     suite = sitting.suite
     tasks, total = plan(suite, store, sitting.refs)
     if sitting.optuna_storage and tasks:
-        from imbench.evaluation.study_storage import with_storage
-
         tasks = with_storage(tasks, sitting.optuna_storage, suite.name, suite.config_hash())
     if sitting.deadline is not None:
         tasks = [replace(t, not_after=sitting.deadline) for t in tasks]
@@ -285,8 +283,6 @@ def _run_cells(
         done += 1
         failed += row["status"] in BAD_STATUSES
         if tracker is not None:
-            from imbench.tracking.runs import group_id
-
             g = groups[group_id(row)]
             g.append(row)
             if len(g) == sitting.suite.protocol.n_outer:
@@ -301,7 +297,6 @@ def _start_tracker(sitting: Sitting, store: Store, new_cells: bool) -> tuple[Any
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
     if not sitting.tracking:
         return None, groups
-    from imbench.tracking.runs import Tracker, complete_groups, group_id, resolve_uri
 
     suite = sitting.suite
     rows = store.rows()
@@ -326,7 +321,6 @@ def _start_tracker(sitting: Sitting, store: Store, new_cells: bool) -> tuple[Any
 
 def _close_tracker(tracker: Any, out: Path, tracking_uri: str | None) -> tuple[str, str]:
     """(note, error) of closing the tracker: a logging failure is one line, the results are already saved."""
-    from imbench.tracking.runs import resolve_uri
 
     try:
         return tracker.close(), ""
@@ -373,8 +367,6 @@ def export(
     """Write results.parquet, predictions.parquet, config.yaml and manifest.json from the store (idempotent).
     ``total_wall``: the run's wall seconds over all sittings (None: not recorded for every sitting)."""
     import yaml
-
-    from imbench.core.results import results_frame
 
     revision = store.revision()
     df = results_frame(store.rows())
@@ -423,8 +415,6 @@ def library_versions() -> dict[str, str]:
     """Versions of the libraries that decide the numbers."""
     from importlib.metadata import PackageNotFoundError, version
 
-    from imbench import __version__
-
     out = {"imbench": __version__}
     for name in (
         "numpy",
@@ -467,7 +457,6 @@ def run_suite(
 ) -> SweepResult:
     """The first journey from a notebook: run (or resume) a built-in suite, a YAML file or a Suite into ``out``
     (default ``runs/NAME``), then write its report, as ``imbench run`` does."""
-    from imbench.evaluation.suites import load_suite
 
     s = suite if isinstance(suite, Suite) else load_suite(str(suite))
     run_dir = Path(out) if out is not None else Path("runs") / s.name
@@ -475,7 +464,5 @@ def run_suite(
         s, run_dir, jobs=jobs, executor=executor, scheduler=scheduler, tracking=tracking, tracking_uri=tracking_uri
     )
     if report:
-        from imbench.reporting.build import build_report
-
         result.report = build_report(run_dir)
     return result

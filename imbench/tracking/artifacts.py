@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from imbench.core.schema import BAD_STATUSES, Status
+from imbench.datasets import load_dataset
 
 EXPERIMENT_KIND_TAG = "mlflow.experimentKind"
 """The experiment tag MLflow 3 reads to pick the experiment page: traces/judges (GenAI) or the runs table."""
@@ -137,7 +138,6 @@ class DatasetInputs:
 
     @staticmethod
     def _schema(spec: str, options: dict[str, Any]) -> str | None:
-        from imbench.datasets import load_dataset
 
         try:
             ds = load_dataset(spec, **options)

@@ -12,6 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from imbench.core.schema import Recommendation
+from imbench.storage.model_file import trusted_types
+from imbench.tracking.artifacts import LEVEL_TAG, tag_experiment
+from imbench.tracking.runs import log_suite, resolve_uri
 
 REQUIREMENTS = ("scikit-learn", "imbalanced-learn", "numpy", "pandas", "scipy", "lightgbm", "xgboost")
 """Libraries a refit pipeline may use; the installed versions are pinned in the logged model."""
@@ -79,9 +82,6 @@ def log_recommended(
     import imbench
 
     # trusted: imbench wrote this file a moment ago, in this process; MLflow stores the same list in the model
-    from imbench.storage.model_file import trusted_types
-    from imbench.tracking.artifacts import LEVEL_TAG, tag_experiment
-    from imbench.tracking.runs import resolve_uri
 
     trusted = trusted_types(model_path)  # only public types imbench lists (ImbenchError otherwise)
     pipe = sio.load(model_path, trusted=trusted)
@@ -129,7 +129,6 @@ def log_recommended(
 
 def log_compare(outcome: Any, suite: Any, X: Any, uri: str | None, register: str | None) -> LoggedModel | None:
     """After ``compare``: the suite-level run with the report, and the recommended pipeline as a model."""
-    from imbench.tracking.runs import log_suite
 
     report = {k: v for k, v in outcome.exports.items() if Path(v).parent.name == "report"}
     log_suite(outcome.out, suite, uri, report)

@@ -13,6 +13,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from imbench.core.errors import ImbenchError
+from imbench.core.results import fold_stats
 from imbench.core.schema import BAD_STATUSES, METRIC_PREFIX, PARAM_PREFIX, TIMING_COLUMNS, Status
 from imbench.core.system import file_lock, pause_point
 from imbench.evaluation.suites import Suite
@@ -26,6 +28,7 @@ from imbench.tracking.artifacts import (
     cell_span_ms,
     error_text,
     group_predictions,
+    log_suite_run,
     pr_curve_figure,
     run_status,
     tag_experiment,
@@ -252,8 +255,6 @@ def log_group(
     """
     from mlflow.entities import Metric, Param, RunTag
 
-    from imbench.core.results import fold_stats
-
     inputs = inputs if inputs is not None else DatasetInputs(store)
     rows = sorted(rows, key=lambda r: r["fold"])
     first = rows[0]
@@ -368,8 +369,6 @@ def log_suite(
     matches the results. With ``refresh=False`` (nothing new) it only logs a suite run that is missing,
     and returns "" without importing MLflow when it is there.
     """
-    from imbench.core.errors import ImbenchError
-    from imbench.tracking.artifacts import log_suite_run
 
     uri = resolve_uri(uri)
     key = f"{uri} {SUITE_TRACKED}"

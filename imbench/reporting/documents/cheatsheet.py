@@ -17,6 +17,8 @@ from imbench.reporting.documents.methods import METHOD_TITLE, method_notes
 from imbench.reporting.documents.soundbites import sound_bites
 from imbench.reporting.renderers.blocks import Bullets, Document, Heading, Para, Table, code
 from imbench.reporting.statistics import stats
+from imbench.reporting.statistics.costs import bayes_threshold
+from imbench.reporting.statistics.quality import FLAG_TEXT, MIN_TEST_POSITIVES, few_positive_datasets
 from imbench.reporting.tables.analysis import Analysis, label
 from imbench.reporting.tables.comparisons import RankComparison, strategy_base, uses_threshold
 from imbench.reporting.tables.groups import MIN_DATASETS, Group
@@ -105,7 +107,6 @@ def cell_text(c: RankComparison, v: Verdict, scale: float = 1.0, digits: int = 3
 
 def datasets_text(a: Analysis, g: Group) -> str:
     """'10: IR 1.8–4.9, 35–268 positives' (+ how many have test folds with < 5 positives)."""
-    from imbench.reporting.statistics.quality import MIN_TEST_POSITIVES, few_positive_datasets
 
     ds = g.datasets(a.meta)
     m = a.meta.loc[ds]
@@ -230,7 +231,6 @@ def decision_section(a: Analysis) -> list:
 
 def cost_section(a: Analysis) -> list:
     """Cheapest strategy per tier × model at the stored and at the Bayes threshold, per 1,000 cases."""
-    from imbench.reporting.statistics.costs import bayes_threshold
 
     assert a.cost_fn is not None and a.cost_fp is not None
     t_star = bayes_threshold(a.cost_fn, a.cost_fp)
@@ -292,7 +292,6 @@ def _cost_cells(c: RankComparison | None, v: Verdict | None) -> list[str]:
 
 def flags_section(a: Analysis) -> list:
     """Degenerate cells and cells tuned below the protocol's budget, plainly listed."""
-    from imbench.reporting.statistics.quality import FLAG_TEXT, MIN_TEST_POSITIVES, few_positive_datasets
 
     items = []
     few = few_positive_datasets(a.results)

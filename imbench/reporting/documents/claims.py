@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from imbench.core.schema import BASELINE
+from imbench.reporting.documents.ladder import LADDER
 from imbench.reporting.renderers.blocks import Heading, Para, Table, code
 from imbench.reporting.tables.analysis import Analysis, label
 from imbench.reporting.tables.comparisons import RankComparison
@@ -66,7 +67,6 @@ def _row(c: RankComparison, claim: Claim) -> dict | None:
 
 def claim_rows(a: Analysis) -> list[list[str]]:
     """Rows of the claims table: advice, metric, model, datasets, verdict, median Δ [95 % CI], W/T/L, q."""
-    from imbench.reporting.documents.ladder import LADDER
 
     rows: list[list[str]] = []
     if a.results["dataset"].str.match(LADDER.pattern).any():

@@ -8,6 +8,7 @@ import numpy as np
 from imbench.core.schema import BASELINE
 from imbench.reporting.renderers.blocks import code
 from imbench.reporting.tables.analysis import Analysis
+from imbench.strategies import parse_strategy
 
 MATCH_TOLERANCE = 0.01
 """``threshold`` 'matches' resampling when its F1 is at least the best resampler's minus this."""
@@ -59,8 +60,6 @@ def _families(a: Analysis) -> dict[str, str]:
     for s in r["strategy"].unique():
         if s not in fam:
             try:
-                from imbench.strategies import parse_strategy
-
                 fam[s] = parse_strategy(s).family
             except Exception:
                 fam[s] = ""

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from imbench.core.schema import BASELINE
+from imbench.reporting.statistics.stats import t_interval
 from imbench.reporting.tables.comparisons import LADDER, RankComparison
 
 
@@ -54,7 +55,6 @@ def metric_vs_ir_data(results: pd.DataFrame, metric: str) -> pd.DataFrame:
 
 def calibration_harm_data(comparisons: Sequence[RankComparison]) -> pd.DataFrame:
     """Per calibration comparison (Brier or ECE, one model): each strategy's mean difference vs none over datasets."""
-    from imbench.reporting.statistics.stats import t_interval
 
     rows = []
     for c in comparisons:

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from imbench.core.metrics import get_metric
 from imbench.reporting.statistics import stats
 
 BASELINE = "none"
@@ -35,7 +36,6 @@ def nested_selection(results: pd.DataFrame, metric: str) -> pd.DataFrame:
     Ties on the inner score (e.g. ``threshold`` shares ``none``'s tuned model) go to the simpler strategy,
     then by name, so the choice never peeks at the test fold.
     """
-    from imbench.core.metrics import get_metric
 
     m = get_metric(metric)
     col = f"test_{m.name}"

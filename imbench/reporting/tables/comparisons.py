@@ -21,19 +21,19 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from imbench.core.errors import ImbenchError
 from imbench.core.metrics import METRICS
 from imbench.core.metrics import label as metric_label
 from imbench.core.schema import BASELINE
 from imbench.reporting.statistics import stats
 from imbench.reporting.tables.groups import Group
+from imbench.strategies import parse_strategy
 
 STATUS_ORDER = ("ok", "failed", "timeout", "not_applicable")
 
 
 def _without_family(name: str, family: str) -> str | None:
     """``name`` without its component of ``family`` (``none`` when nothing else is left); None if it has none."""
-    from imbench.core.errors import ImbenchError
-    from imbench.strategies import parse_strategy
 
     try:
         st = parse_strategy(name)
@@ -71,7 +71,6 @@ def correction_base(name: str) -> str | None:
 
 def uses_threshold(metric: str) -> bool:
     """Whether a metric depends on the decision threshold (costs re-scored at a threshold do)."""
-    from imbench.core.metrics import METRICS
 
     if metric in METRICS:
         return bool(METRICS[metric].uses_threshold)

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from imbench.datasets.base import tier_of
+
 TIER_ORDER = ("low", "medium", "high", "extreme")
 TIER_RANGES = {"low": "IR < 5", "medium": "5 ≤ IR < 10", "high": "10 ≤ IR < 50", "extreme": "IR ≥ 50"}
 BANDS = (("n<1000", 1000), ("1000–10000", 10001), (">10000", float("inf")))
@@ -49,7 +51,6 @@ def band_of(n: float) -> str:
 
 def dataset_meta(results: pd.DataFrame) -> pd.DataFrame:
     """One row per dataset: ir, tier, n, n_pos, band (from the first row that has them)."""
-    from imbench.datasets.base import tier_of
 
     cols = [c for c in ("dataset", "ir", "tier", "n", "n_pos", "source") if c in results.columns]
     meta = results[cols].drop_duplicates("dataset").set_index("dataset")

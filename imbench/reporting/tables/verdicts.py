@@ -18,6 +18,7 @@ import pandas as pd
 
 from imbench.core.schema import BASELINE
 from imbench.reporting.statistics import stats
+from imbench.reporting.statistics.quality import FLAG_TEXT
 from imbench.reporting.tables.comparisons import RankComparison, strategy_base
 
 CALIBRATION_METRICS = ("brier", "ece")
@@ -89,7 +90,6 @@ def calibration_harm(strategy: str, calibration: Sequence[RankComparison]) -> li
 
 def degenerate_flags(degenerate: pd.DataFrame, model: str, strategy: str, datasets: Sequence[str]) -> list[str]:
     """'constant scores in 2 of the datasets' etc. for one strategy × model over the group's datasets."""
-    from imbench.reporting.statistics.quality import FLAG_TEXT
 
     d = degenerate[
         (degenerate["model"] == model) & (degenerate["strategy"] == strategy) & degenerate["dataset"].isin(datasets)
