@@ -32,18 +32,19 @@ def with_shifted_test(ds: Dataset, fold: OuterFold, shift: float = SHIFT) -> Dat
 
 
 def capture_built(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
-    """Every estimator ``build_pipeline`` returns from now on (the refit one comes last)."""
-    import imbench.pipeline.build
+    """Every estimator ``build_pipeline`` returns from now on to the tuner and the cell's refit (the refit one
+    comes last): patched where ``evaluation.tuning`` imported it."""
+    import imbench.evaluation.tuning
 
     built: list[Any] = []
-    original = imbench.pipeline.build.build_pipeline
+    original = imbench.evaluation.tuning.build_pipeline
 
     def build(*args: Any, **kw: Any) -> Any:
         est = original(*args, **kw)
         built.append(est)
         return est
 
-    monkeypatch.setattr(imbench.pipeline.build, "build_pipeline", build)
+    monkeypatch.setattr(imbench.evaluation.tuning, "build_pipeline", build)
     return built
 
 
