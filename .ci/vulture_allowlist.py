@@ -32,3 +32,7 @@ none_mean  # recommendation.json field (imbench/core/schema.py)
 none_f1  # recommendation.json field (imbench/core/schema.py)
 gain_vs_none_estimate  # recommendation.json field (imbench/core/schema.py)
 practitioner_script  # public: imbench.testing.baselines, used by tests and benchmarks/perf/compare_scale.py
+cpu_seconds  # result-row field, written by to_dict (imbench/core/schema.py)
+_.cpu_seconds  # result-row field set by run_cell (imbench/evaluation/cell.py)
+search_from  # result-row field, written by to_dict (imbench/core/schema.py)
+_.search_from  # result-row field set by a cell that reused its base's search (imbench/evaluation/cell.py)

@@ -11,11 +11,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from imbench.core.schema import TIMING_COLUMNS
 from imbench.evaluation.suites import parse_suite
 from imbench.sweep.run import SweepEvent, run_sweep
 
 pytestmark = pytest.mark.slow
-TIMING = ["tune_seconds", "fit_seconds", "predict_seconds"]
+TIMING = list(TIMING_COLUMNS)
 SUITE = parse_suite(
     {
         "name": "dasktiny",

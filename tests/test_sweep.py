@@ -20,7 +20,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-TIMING = ["tune_seconds", "fit_seconds", "predict_seconds"]
+from imbench.core.schema import TIMING_COLUMNS
+
+TIMING = list(TIMING_COLUMNS)
 SUITE = """\
 name: tiny
 description: two small synthetic datasets for sweep tests

@@ -21,8 +21,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import IMBENCH, ROOT, Report, bench_env, env_note, loadavg
 
+from imbench.core.schema import TIMING_COLUMNS
+
 GOAL = 1.8
-TIMING = ["tune_seconds", "fit_seconds", "predict_seconds"]
+TIMING = list(TIMING_COLUMNS)
 DATASETS = ["synthetic:ir=20,n=2000,seed=0", "synthetic:ir=50,n=3000,seed=1", "synthetic:ir=10,n=1500,seed=2"]
 STRATEGIES = ["none", "smote", "class_weight", "random_under", "threshold"]
 MODELS = ["logreg", "lightgbm"]

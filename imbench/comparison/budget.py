@@ -13,6 +13,7 @@ from imbench.comparison.ranking import BASELINE_PAIR
 from imbench.core.errors import ConfigError, UnknownNameError
 from imbench.core.schema import BASELINE
 from imbench.evaluation.protocol import EvalProtocol
+from imbench.evaluation.shared import search_base
 from imbench.strategies import parse_strategy
 
 _UNIT = {"s": 1, "m": 60, "h": 3600}
@@ -194,8 +195,9 @@ class _Planner:
     def estimate(self, proto: EvalProtocol, strategies: list[str], models: list[str]) -> tuple[float, float, float]:
         """(estimated wall seconds of the cells and the final refit, the slowest cell's, the final refit's)."""
 
+        shared = {s for s in strategies if search_base(s, proto) in strategies}  # no search of their own
         cells = [
-            cell_cost(parse_strategy(s), m, proto, self.size).seconds(proto.n_trials)
+            cell_cost(parse_strategy(s), m, proto, self.size).seconds(0 if s in shared else proto.n_trials)
             for s in strategies
             for m in models
         ]

@@ -25,6 +25,9 @@ class Metric:
     fn: Callable[..., float]
     bounds: tuple[float, float] = (0.0, 1.0)
     """The metric's range: an interval for its mean is clipped to it (a t interval on a bounded score can spill)."""
+    ranks: bool = False
+    """Whether the metric depends on the scores' order only: a strictly increasing map of the scores (a prior
+    correction) leaves it unchanged, so a search scored by it is the same search with or without the map."""
 
 
 def expected_cost(y_true: np.ndarray, y_pred: np.ndarray, cost_fn: float = 1.0, cost_fp: float = 1.0) -> float:
@@ -83,8 +86,8 @@ def _gmean(y: np.ndarray, s: np.ndarray, p: np.ndarray, cfn: float, cfp: float) 
 METRICS: dict[str, Metric] = {
     m.name: m
     for m in [
-        Metric("average_precision", "PR-AUC", True, False, _on_scores("average_precision_score")),
-        Metric("roc_auc", "ROC-AUC", True, False, _on_scores("roc_auc_score")),
+        Metric("average_precision", "PR-AUC", True, False, _on_scores("average_precision_score"), ranks=True),
+        Metric("roc_auc", "ROC-AUC", True, False, _on_scores("roc_auc_score"), ranks=True),
         Metric("f1", "F1", True, True, _on_labels("f1_score", zero_division=0.0)),
         Metric("precision", "precision", True, True, _on_labels("precision_score", zero_division=0.0)),
         Metric("recall", "recall", True, True, _on_labels("recall_score", zero_division=0.0)),

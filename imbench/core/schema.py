@@ -27,12 +27,12 @@ STATUSES: tuple[str, ...] = tuple(s.value for s in Status)
 BAD_STATUSES: tuple[str, ...] = (Status.FAILED.value, Status.TIMEOUT.value)
 """Statuses counted as failures (not_applicable is a fact about the pair, not a failure)."""
 WORKER_DIED = "WorkerDied"
+"""Error prefix of a cell whose worker process died: such rows are retried on resume."""
 BUDGET_SPENT = "BudgetSpent"
 """Error prefix of a cell that was not started because the run's deadline (compare's budget) had passed: like a
 worker-died row it is computed on the next resume."""
 RETRIED = (WORKER_DIED, BUDGET_SPENT)
 """Error prefixes whose rows a resume computes again."""
-"""Error prefix of a cell whose worker process died: such rows are retried on resume."""
 NOT_APPLICABLE_PREFIX = "not applicable: "
 
 BASELINE = "none"
@@ -78,9 +78,12 @@ CELL_KEY_COLUMNS: tuple[str, ...] = ("dataset", "strategy", "model", "fold")
 GROUP_COLUMNS: tuple[str, ...] = ("dataset", "model", "strategy")
 """A fold group: the outer folds of one dataset × model × strategy are averaged first."""
 KEY_COLUMNS: tuple[str, ...] = (*CELL_KEY_COLUMNS, "repeat", "outer_fold", "seed", "status", "error")
-DATASET_META_COLUMNS: tuple[str, ...] = ("source", "n", "n_pos", "n_features", "n_categorical", "ir", "tier")
+DATASET_META_COLUMNS: tuple[str, ...] = ("source", "n", "n_pos", "n_features", "n_categorical", "ir", "tier", "origin")
 """Dataset metadata copied into every row (from ``Dataset.meta()``, without its ``dataset`` key)."""
-TIMING_COLUMNS: tuple[str, ...] = ("tune_seconds", "fit_seconds", "predict_seconds")
+WALL_COLUMNS: tuple[str, ...] = ("tune_seconds", "fit_seconds", "predict_seconds")
+"""A cell's wall time by phase (``tune_seconds`` is 0 for a cell that reused its base's search)."""
+TIMING_COLUMNS: tuple[str, ...] = (*WALL_COLUMNS, "cpu_seconds")
+"""Every column that measures time rather than results (left out when runs are compared for equality)."""
 _ROW_TAIL: tuple[str, ...] = (
     "n_train",
     "n_test",
@@ -93,6 +96,7 @@ _ROW_TAIL: tuple[str, ...] = (
     "trials_pruned",
     "trials_failed",
     "inner_score",
+    "search_from",
 )
 META_COLUMNS: tuple[str, ...] = ("family", *DATASET_META_COLUMNS, *_ROW_TAIL)
 """Columns between the keys and the ``p_``/``test_`` columns, in results.parquet order."""
@@ -149,10 +153,15 @@ class ResultRow:
     tune_seconds: float | None = None
     fit_seconds: float | None = None
     predict_seconds: float | None = None
+    cpu_seconds: float | None = None
+    """CPU time of the cell's process while it ran the cell (every thread of it), for CPU budgets and totals."""
     trials: int | None = None
     trials_pruned: int | None = None
     trials_failed: int | None = None
     inner_score: float | None = None
+    search_from: str | None = None
+    """The base strategy whose search this cell reused (``threshold`` reuses ``none``'s), or None for its own
+    search; ``tune_seconds`` is then 0 and ``trials``/``inner_score`` are the base's (``evaluation.shared``)."""
     params: dict[str, Any] = field(default_factory=dict)
     """Tuned hyperparameters by ``component__param`` name (columns ``p_…``)."""
     metrics: dict[str, float] = field(default_factory=dict)
@@ -228,6 +237,8 @@ class Manifest:
     jobs: int | None = None
     executor: str = ""
     fit_seconds_sum: float | None = None
+    cpu_seconds_total: float | None = None
+    """CPU seconds of every cell, summed (cells that ran before this column existed count 0)."""
     python: str = ""
     platform: str = ""
     machine: str = ""
@@ -273,6 +284,7 @@ class Manifest:
             ("started", self.started_at),
             ("finished", self.finished_at),
             ("wall time", wall),
+            ("CPU time", "" if not self.cpu_seconds_total else f"{self.cpu_seconds_total / 3600:.2f} CPU-hours"),
             ("executor", f"{self.executor}, {self.jobs} jobs" if self.executor and self.jobs else self.executor),
             ("machine", ", ".join(x for x in (self.machine, self.platform) if x)),
             ("cpu count", "" if self.cpu_count is None else str(self.cpu_count)),
@@ -412,6 +424,7 @@ __all__ = [
     "TIER_ORDER",
     "TIMING_COLUMNS",
     "UNKNOWN_TIER",
+    "WALL_COLUMNS",
     "WORKER_DIED",
     "DataSource",
     "Manifest",

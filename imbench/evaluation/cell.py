@@ -14,6 +14,7 @@ from imbench.core.schema import NOT_APPLICABLE_PREFIX, STATUSES, ResultRow, Stat
 from imbench.datasets.base import Dataset
 from imbench.evaluation.protocol import EvalProtocol
 from imbench.evaluation.seeds import derive_seed
+from imbench.evaluation.shared import SharedSearch
 from imbench.evaluation.splits import outer_folds
 from imbench.evaluation.study_storage import StudyStorage
 from imbench.evaluation.timeout import time_limit
@@ -53,13 +54,30 @@ class CellResult:
         return self.record.to_dict()
 
 
-def run_cell(ds: Dataset, key: CellKey, protocol: EvalProtocol, storage: StudyStorage | None = None) -> CellResult:
+def run_cell(
+    ds: Dataset,
+    key: CellKey,
+    protocol: EvalProtocol,
+    storage: StudyStorage | None = None,
+    search: SharedSearch | None = None,
+) -> CellResult:
     """Tune, refit on the outer-train rows and score once on the outer test fold.
 
     Never raises for a failing strategy: the row's ``status`` is ``failed``, ``timeout`` or
-    ``not_applicable`` with the reason in ``error``. With ``storage`` its Optuna study is kept there.
+    ``not_applicable`` with the reason in ``error``. With ``storage`` its Optuna study is kept there. With
+    ``search`` (the base cell's, see ``evaluation.shared``) the cell refits the base's best parameters instead of
+    searching again: the same parameters its own search would find, at the cost of the refit alone.
     """
 
+    cpu_start = time.process_time()
+    res = _run(ds, key, protocol, storage, search)
+    res.record.cpu_seconds = time.process_time() - cpu_start
+    return res
+
+
+def _run(
+    ds: Dataset, key: CellKey, protocol: EvalProtocol, storage: StudyStorage | None, search: SharedSearch | None
+) -> CellResult:
     # common random numbers: every strategy of a dataset × model × fold gets the same seed, so
     # differences between strategies are not differences between random draws
     seed = derive_seed(protocol.seed, key.dataset, key.model, key.fold)
@@ -102,7 +120,7 @@ def run_cell(ds: Dataset, key: CellKey, protocol: EvalProtocol, storage: StudySt
         _import_before_alarm(strategy, model)
         with time_limit(protocol.timeout_per_cell):
             study = None if storage is None else (storage, key.id)
-            return _fit_and_score(ds, of, strategy, model, protocol, row, seed, deadline, study)
+            return _fit_and_score(ds, of, strategy, model, protocol, row, seed, deadline, study, search)
     except CellTimeout as e:
         row.fail(Status.TIMEOUT, str(e))
     except Exception as e:  # failures are rows, never gaps
@@ -130,18 +148,24 @@ def _fit_and_score(
     seed: int,
     deadline: float | None,
     study: tuple[StudyStorage, str] | None,
+    search: SharedSearch | None,
 ) -> CellResult:
 
     numeric, categorical = split_columns(ds.X, ds.categorical)
     ctx = context_for(ds.y[of.train], numeric, categorical, protocol.decision)
     X_tr, y_tr = ds.X.iloc[of.train], ds.y[of.train]
     X_te, y_te = ds.X.iloc[of.test], ds.y[of.test]
-    tuned = tune(strategy, model, X_tr, y_tr, categorical, ctx, protocol, seed, deadline, study)
-    row.tune_seconds, row.trials, row.trials_pruned = tuned.seconds, tuned.n_trials, tuned.n_pruned
-    row.trials_failed, row.inner_score = tuned.n_failed, tuned.best_value
-    row.params.update(tuned.params)
+    if search is None:
+        tuned = tune(strategy, model, X_tr, y_tr, categorical, ctx, protocol, seed, deadline, study)
+        row.tune_seconds, row.trials, row.trials_pruned = tuned.seconds, tuned.n_trials, tuned.n_pruned
+        row.trials_failed, row.inner_score = tuned.n_failed, tuned.best_value
+        row.params.update(tuned.params)
+    else:  # the base's search: its evidence is recorded, its time is in the base's row
+        row.trials, row.trials_pruned, row.trials_failed = search.trials, search.trials_pruned, search.trials_failed
+        row.inner_score, row.search_from = search.inner_score, search.base
+        row.params.update(search.params)
     t0 = time.perf_counter()
-    est = refit(strategy, model, protocol, categorical, seed, tuned.params, X_tr, y_tr)
+    est = refit(strategy, model, protocol, categorical, seed, row.params, X_tr, y_tr)
     row.fit_seconds = time.perf_counter() - t0
     t0 = time.perf_counter()
     score = est.predict_proba(X_te)[:, 1]

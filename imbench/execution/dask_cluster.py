@@ -14,7 +14,7 @@ from typing import Any
 
 from imbench.core.errors import ConfigError
 from imbench.evaluation.cell import CellResult
-from imbench.execution.tasks import Task, died_result, execute, failed_result
+from imbench.execution.tasks import Schedule, Task, died_result, execute, failed_result
 
 
 class DaskExecutor:
@@ -39,8 +39,8 @@ class DaskExecutor:
     def run(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, CellResult]]:
         from distributed import as_completed
 
-        todo = list(tasks)
-        if not todo:
+        schedule = Schedule(tasks)
+        if not schedule:
             return
         client, cluster = self._client()
         attempts: dict[int, int] = {}
@@ -51,8 +51,11 @@ class DaskExecutor:
             return client.submit(execute, t, key=key, pure=False)
 
         try:
-            futures = {submit(t): t for t in todo}
-            pending = as_completed(futures)
+            futures: dict[Any, Task] = {}
+            while schedule:
+                t = schedule.pop()
+                futures[submit(t)] = t
+            pending = as_completed(list(futures))
             for fut in pending:
                 t = futures.pop(fut)
                 try:
@@ -66,6 +69,12 @@ class DaskExecutor:
                         fut.release()
                         continue
                     res = _result_of_error(t, e, lost)
+                schedule.done(t, res)
+                while schedule:  # the cells that reuse this one's search
+                    ready = schedule.pop()
+                    new = submit(ready)
+                    futures[new] = ready
+                    pending.add(new)
                 yield t, res
                 fut.release()
         finally:

@@ -9,7 +9,7 @@ from typing import Any
 
 from imbench.core.system import init_worker
 from imbench.evaluation.cell import CellResult
-from imbench.execution.tasks import Task, died_result, execute, failed_result
+from imbench.execution.tasks import Schedule, Task, died_result, execute, failed_result
 
 
 class InProcessExecutor:
@@ -18,9 +18,12 @@ class InProcessExecutor:
     def run(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, CellResult]]:
         from threadpoolctl import threadpool_limits
 
-        for t in tasks:
+        schedule = Schedule(tasks)
+        while schedule:
+            t = schedule.pop()
             with threadpool_limits(1):  # as in worker processes: same numbers, no BLAS oversubscription
                 res = execute(t)
+            schedule.done(t, res)
             yield t, res
 
 
@@ -39,13 +42,12 @@ class ProcessExecutor:
     def run(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, CellResult]]:
         import multiprocessing as mp
 
-        pending = list(tasks)
-        pending.reverse()
+        pending = Schedule(tasks)
         ctx = mp.get_context("spawn")
         with _stop_workers_on_sigterm() as stopped:
             yield from self._pooled(pending, ctx, stopped)
 
-    def _pooled(self, pending: list[Task], ctx: Any, stopped: Any) -> Iterator[tuple[Task, CellResult]]:
+    def _pooled(self, pending: Schedule, ctx: Any, stopped: Any) -> Iterator[tuple[Task, CellResult]]:
         from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
         from concurrent.futures.process import BrokenProcessPool
 
@@ -68,10 +70,13 @@ class ProcessExecutor:
                             res = died_result(t)
                         except Exception as e:  # the worker lives: e.g. a result that cannot be pickled back
                             res = failed_result(t, e)
+                        pending.done(t, res)
                         yield t, res
                     if broken:
                         for t in list(inflight.values()):
-                            yield t, died_result(t)
+                            res = died_result(t)
+                            pending.done(t, res)
+                            yield t, res
                         inflight.clear()
                         break
             finally:

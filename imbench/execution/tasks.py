@@ -1,10 +1,12 @@
-"""What an executor runs: a Task (one cell, with how a worker gets its dataset), the function workers call, the
-Executor contract, and the rows of cells that could not run (a dead worker, an exception)."""
+"""What an executor runs: a Task (one cell, with how a worker gets its dataset), the order tasks may start in
+(a cell that reuses its base's search waits for the base), the function workers call, the Executor contract, and
+the rows of cells that could not run (a dead worker, an exception)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Protocol
 
@@ -13,6 +15,7 @@ from imbench.datasets import load_dataset
 from imbench.datasets.base import Dataset
 from imbench.evaluation.cell import CellKey, CellResult, run_cell
 from imbench.evaluation.protocol import EvalProtocol
+from imbench.evaluation.shared import SharedSearch, search_base
 from imbench.evaluation.study_storage import StudyStorage
 
 
@@ -50,6 +53,65 @@ class Task:
     not_after: float | None = field(default=None, compare=False)
     """Wall-clock time (``time.time()``, comparable across processes) after which the cell is not started: its row
     is a retried ``timeout`` saying the budget was spent (``BUDGET_SPENT``)."""
+    search: SharedSearch | None = field(default=None, compare=False)
+    """The base cell's search to reuse instead of searching again (see ``evaluation.shared``)."""
+    after: str | None = field(default=None, compare=False)
+    """The id of the base cell this task waits for: it starts once that cell's row is in, with its search."""
+
+
+def link_searches(
+    tasks: Iterable[Task], finished: Callable[[set[str]], Mapping[str, ResultRow]] | None = None
+) -> list[Task]:
+    """``tasks`` with each post-processing cell tied to its base's search: waited for where the base is one of
+    ``tasks``, else taken from the base's row that ``finished(ids)`` returns (a resumed run's store); a cell whose
+    base is neither searches alone. The reused search is the one the cell's own would be (same seed, same
+    trials), so the order cells finish in changes nothing."""
+    tasks = list(tasks)
+    ids = {t.key.id for t in tasks}
+    bases: dict[str, str] = {}
+    for t in tasks:
+        base = search_base(t.key.strategy, t.protocol)
+        if base is not None:
+            bases[t.key.id] = CellKey(t.key.dataset, base, t.key.model, t.key.fold).id
+    rows = finished({b for b in bases.values() if b not in ids}) if finished is not None else {}
+    out = []
+    for t in tasks:
+        base_id = bases.get(t.key.id)
+        if base_id is None:
+            pass
+        elif base_id in ids:
+            t = replace(t, after=base_id)
+        elif base_id in rows:
+            t = replace(t, search=SharedSearch.of(rows[base_id]))
+        out.append(t)
+    return out
+
+
+class Schedule:
+    """The order tasks start in: as given, except that a task waiting for its base starts right after the base's
+    result is in (first in line, so a ``compare`` budget reaches a baseline's threshold as soon as its base)."""
+
+    def __init__(self, tasks: Iterable[Task]) -> None:
+        self._ready: deque[Task] = deque()
+        self._waiting: dict[str, list[Task]] = {}
+        for t in tasks:
+            if t.after is None:
+                self._ready.append(t)
+            else:
+                self._waiting.setdefault(t.after, []).append(t)
+
+    def __bool__(self) -> bool:
+        return bool(self._ready)
+
+    def pop(self) -> Task:
+        """The next task to start."""
+        return self._ready.popleft()
+
+    def done(self, task: Task, result: CellResult) -> None:
+        """Record ``task``'s result: its dependents become ready, with its search (none if it did not succeed)."""
+        search = SharedSearch.of(result.record)
+        for t in reversed(self._waiting.pop(task.key.id, [])):
+            self._ready.appendleft(replace(t, after=None, search=search))
 
 
 def execute(task: Task) -> CellResult:
@@ -61,7 +123,7 @@ def execute(task: Task) -> CellResult:
         res = _error_result(task, why)
         res.record.status = Status.TIMEOUT
         return res
-    return run_cell(task.ref.resolve(), task.key, task.protocol, task.storage)
+    return run_cell(task.ref.resolve(), task.key, task.protocol, task.storage, task.search)
 
 
 class Executor(Protocol):

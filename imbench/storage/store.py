@@ -14,7 +14,7 @@ import os
 import sqlite3
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -230,6 +230,15 @@ class Store:
                         predictions["score"].astype(np.float64).tobytes(),
                     ),
                 )
+
+    def rows_of(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """The committed rows of cells ``ids`` (those committed), by id."""
+        out: dict[str, dict[str, Any]] = {}
+        for cell_id in ids:
+            hit = self.con.execute("SELECT row FROM cells WHERE id=?", (cell_id,)).fetchone()
+            if hit is not None:
+                out[cell_id] = json.loads(hit[0])
+        return out
 
     def rows(self) -> list[dict[str, Any]]:
         """Every committed row."""

@@ -11,6 +11,7 @@ from abc import ABC, abstractmethod
 from dataclasses import asdict, dataclass, replace
 from typing import Any, ClassVar
 
+from imbench.core.metrics import Metric
 from imbench.core.registry import Registry
 from imbench.models.base import ModelSpec
 
@@ -84,6 +85,11 @@ class Component(ABC):
     def skip(self, model: ModelSpec, ctx: FitContext | None = None) -> str | None:
         """A reason why this component does not apply to ``model`` (or to the data), else None."""
         return None
+
+    def shares_search(self, metric: Metric) -> bool:
+        """Whether this component only post-processes a fitted model in a way the tuning ``metric`` cannot see,
+        so a strategy with it reuses the search of the strategy without it (``evaluation.shared``)."""
+        return False
 
     def conflict(self, others: tuple[Component, ...]) -> str | None:
         """A reason why this component cannot act together with the strategy's ``others``, else None.
@@ -198,6 +204,9 @@ class DecisionComponent(Component):
     @abstractmethod
     def wrap(self, pipeline: Any, params: dict[str, Any], ctx: FitContext, seed: int) -> Any:
         """A meta-estimator around ``pipeline`` that fits its threshold on training rows."""
+
+    def shares_search(self, metric: Metric) -> bool:
+        return True  # the decision is outside the inner loop: the search never sees it
 
 
 COMPONENTS: Registry[Component] = Registry("strategy", package="imbench.strategies")

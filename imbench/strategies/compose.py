@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from imbench.core.errors import ConfigError
+from imbench.core.metrics import Metric
 from imbench.models.base import ModelSpec
 from imbench.strategies.base import COMPONENTS, FAMILIES, Component, FitContext
 
@@ -65,6 +66,14 @@ class Strategy:
     def defaults(self, ctx: FitContext) -> dict[str, Any]:
         """Every component's default parameters, keyed ``component__param``."""
         return {f"{c.name}__{k}": v for c in self.components for k, v in c.defaults(ctx).items()}
+
+    def search_base(self, metric: Metric) -> str | None:
+        """The strategy whose search this one reuses: this one without its post-processing components (those that
+        ``shares_search`` under ``metric``), e.g. ``smote`` for ``smote+threshold``; None when it has none."""
+        kept = [c.name for c in self.components if not c.shares_search(metric)]
+        if len(kept) == len(self.components):
+            return None
+        return "+".join(kept) or BASELINE
 
     def params_of(self, component: Component, params: dict[str, Any]) -> dict[str, Any]:
         """The un-prefixed parameters of one component."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from imbench.core.metrics import Metric
 from imbench.strategies._calibrators import PriorCorrected
 from imbench.strategies.base import CalibrationComponent, Component, FitContext, register_component
 
@@ -47,6 +48,9 @@ class PriorCorrection(CalibrationComponent):
                 "is trained at the training prior already"
             )
         return None
+
+    def shares_search(self, metric: Metric) -> bool:
+        return metric.ranks  # odds / factor is strictly increasing: an order-only metric cannot tell
 
     def wrap(self, pipeline: Any, params: dict[str, Any], ctx: FitContext, seed: int) -> Any:
 

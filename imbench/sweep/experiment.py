@@ -16,7 +16,7 @@ from imbench.datasets.base import Dataset, check_evaluable
 from imbench.evaluation.plan import cell_keys, with_baseline
 from imbench.evaluation.protocol import EvalProtocol
 from imbench.execution import make_executor
-from imbench.execution.tasks import DatasetRef, Task
+from imbench.execution.tasks import DatasetRef, Task, link_searches
 from imbench.models import MODELS
 
 
@@ -53,6 +53,6 @@ def evaluate(
     for d in items:
         ds = load_dataset(d) if isinstance(d, str) else d
         refs.append((DatasetRef(d, dataset=None) if isinstance(d, str) else DatasetRef(ds.name, dataset=ds), ds))
-    tasks = list(plan_tasks(refs, strategies, models, protocol))
+    tasks = link_searches(plan_tasks(refs, strategies, models, protocol))
     rows = [res.row for _, res in make_executor(jobs).run(tasks)]
     return results_frame(rows)

@@ -18,14 +18,14 @@ from imbench import __version__
 from imbench.core.errors import DataValidationError, RunDirectoryError, TrackingError
 from imbench.core.files import atomic_path, write_atomic
 from imbench.core.results import results_frame
-from imbench.core.schema import BAD_STATUSES, RETRIED, TIMING_COLUMNS, Manifest
+from imbench.core.schema import BAD_STATUSES, RETRIED, WALL_COLUMNS, Manifest, ResultRow
 from imbench.core.system import LockBusy, cpu_count, file_lock, pause_point
 from imbench.datasets import check_evaluable, dataset_fingerprint
 from imbench.evaluation.plan import cell_keys
 from imbench.evaluation.study_storage import with_storage
 from imbench.evaluation.suites import Suite, load_suite
 from imbench.execution import make_executor
-from imbench.execution.tasks import DatasetRef, Task, load_cached
+from imbench.execution.tasks import DatasetRef, Task, link_searches, load_cached
 from imbench.reporting.build import build_report
 from imbench.storage.store import DB_NAME, LOCK_NAME, Store, storage_errors
 from imbench.tracking.runs import Tracker, complete_groups, group_id, resolve_uri
@@ -139,7 +139,11 @@ def plan(suite: Suite, store: Store, refs: Refs | None = None) -> tuple[list[Tas
         total += len(keys)
         missing = [k for k in keys if k.id not in done]
         tasks += [Task(ref, k, suite.protocol, meta) for k in missing]
-    return tasks, total
+
+    def finished(ids: set[str]) -> dict[str, ResultRow]:
+        return {i: ResultRow.from_dict(r) for i, r in store.rows_of(ids & done).items()}
+
+    return link_searches(tasks, finished), total
 
 
 @contextmanager
@@ -376,7 +380,7 @@ def export(
     _parquet_atomic(store.predictions_frame(), d / "predictions.parquet")
     write_atomic(d / "config.yaml", yaml.safe_dump(suite.config(), sort_keys=False))
     counts = {str(k): int(v) for k, v in df["status"].value_counts().items()} if len(df) else {}
-    timing = [c for c in TIMING_COLUMNS if c in df]
+    timing = [c for c in WALL_COLUMNS if c in df]
     manifest = Manifest(
         suite=suite.name,
         config_hash=suite.config_hash(),
@@ -388,6 +392,7 @@ def export(
         jobs=jobs,
         executor=executor,
         fit_seconds_sum=round(float(df[timing].sum().sum()), 2) if len(df) and timing else 0.0,
+        cpu_seconds_total=round(float(df["cpu_seconds"].sum()), 2) if "cpu_seconds" in df else 0.0,
         python=sys.version.split()[0],
         platform=platform.platform(),
         machine=platform.machine(),
