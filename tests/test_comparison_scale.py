@@ -219,3 +219,22 @@ def test_one_inner_holdout_validates_trials_and_the_threshold_on_one_split() -> 
     assert row["status"] == "ok" and 0 < row["threshold"] < 1 and row["trials"] == 3
     again = run_cell(ds, CellKey(ds.name, "threshold", "logreg", 0), p).row
     assert again["test_average_precision"] == row["test_average_precision"]
+
+
+def test_example_writer_help_and_bad_rows(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--help`` prints usage and writes nothing (it once wrote a file named ``--help``); bad ``--rows`` exits 2."""
+    from imbench.datasets.example import main
+
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as ok:
+        main(["--help"])
+    assert ok.value.code == 0 and "--rows" in capsys.readouterr().out
+    for bad in (["--rows", "12k"], ["--rows", "10"]):
+        with pytest.raises(SystemExit) as err:
+            main(bad)
+        assert err.value.code == 2
+    assert list(tmp_path.iterdir()) == []
+    main(["small.csv"])
+    assert [p.name for p in tmp_path.iterdir()] == ["small.csv"]

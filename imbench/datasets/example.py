@@ -9,8 +9,6 @@ signal is non-linear: a boosted model finds far more of it than a linear one.
 
 from __future__ import annotations
 
-import sys
-
 import numpy as np
 import pandas as pd
 
@@ -81,18 +79,18 @@ def make_large_table(n: int = 200_000, seed: int = 0) -> pd.DataFrame:
 
 def main(argv: list[str] | None = None) -> None:
     """Write an example CSV to the path given (default transactions.csv); ``--rows N`` writes the large table."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    rows = None
-    if "--rows" in args:
-        i = args.index("--rows")
-        try:
-            rows = int(args[i + 1].replace("_", ""))
-        except (IndexError, ValueError):
-            sys.exit("--rows needs a whole number of rows, e.g. --rows 200000")
-        if rows < 1000:
-            sys.exit("--rows must be at least 1000")
-        del args[i : i + 2]
-    path = args[0] if args else ("large.csv" if rows else "transactions.csv")
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="python -m imbench.datasets.example",
+        description="Write an example imbalanced table as CSV: a 4,000-row fraud table (target is_fraud), or with "
+        "--rows a large one (30 columns, 4 categorical, target label).",
+    )
+    parser.add_argument("path", nargs="?", help="the CSV to write (transactions.csv, or large.csv with --rows)")
+    parser.add_argument("--rows", type=_whole_rows, help="write the large table with this many rows (>= 1000)")
+    args = parser.parse_args(argv)
+    rows = args.rows
+    path = args.path or ("large.csv" if rows else "transactions.csv")
     if rows:
         df = make_large_table(rows)
         df.to_csv(path, index=False)
@@ -102,6 +100,18 @@ def main(argv: list[str] | None = None) -> None:
     df.to_csv(path, index=False)
     counts = df["is_fraud"].value_counts()
     print(f"wrote {path}: {len(df)} rows, is_fraud: {counts.get('no', 0)} no / {counts.get('yes', 0)} yes")
+
+
+def _whole_rows(text: str) -> int:
+    import argparse
+
+    try:
+        rows = int(text.replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of rows, e.g. 200000") from None
+    if rows < 1000:
+        raise argparse.ArgumentTypeError("at least 1000 rows")
+    return rows
 
 
 if __name__ == "__main__":
