@@ -401,8 +401,11 @@ def test_a_published_reference_folder_regenerates_from_its_committed_results(tmp
     out = build_report(folder, formats=("md",), out_dir=tmp_path)
     text = out["cheatsheet"].read_text(encoding="utf-8")
     assert text == (folder / "cheatsheet.md").read_text(encoding="utf-8")
-    # four base problems: no Wilcoxon test can reach α, and the sheet says so instead of "0 of 16 significant"
-    assert "too few base problems for a test in every pair." in text and "one family of 0 tests (no comparison" in text
+    # four base problems of three origins (yeast1 and yeast3 are one table): no Wilcoxon test can reach α over
+    # 3 origins, and the sheet says so instead of "0 of 16 significant"
+    assert "8 datasets (3 origins) | too few origins: keep `none`" in text
+    assert "too few origins for a test (the exact Wilcoxon test cannot go below p = 0.25)" in text
+    assert "no comparison of this report had enough datasets or origins to be tested" in text
     assert "Page's trend test within bases" in text and "a trend is of the two together" in text
-    assert "too few base problems to test (n = 4, min p 0.125)" in text  # n counts bases, not the rows' 8 datasets
-    assert "there the unit is the base problem" in text and "a family of their own" in text
+    assert "(3 origins): too few origins to test" in text and "(3 origins): too few datasets" not in text
+    assert "X+threshold vs X are families of their own" in text

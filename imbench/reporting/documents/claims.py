@@ -93,7 +93,9 @@ def claim_rows(a: Analysis) -> list[list[str]]:
                     claim.advice,
                     f"{code(claim.strategy)} vs {code(claim.baseline)}, {label(metric)}",
                     code(model),
-                    str(int(r["n_datasets"])),
+                    f"{c.n_datasets_described} ({int(r['n_datasets'])} origins)"
+                    if c.block_unit == "origin"
+                    else str(int(r["n_datasets"])),
                     VERDICT[key],
                     f"{r['median_diff']:+.3f}{ci}",
                     f"{int(r['wins'])}/{int(r['ties'])}/{int(r['losses'])}",
@@ -120,7 +122,8 @@ def claims_section(a: Analysis) -> list:
         Table(cols, rows),
         Para(
             "Each row: the strategy against the baseline the advice names, per dataset the mean over outer folds, "
-            "Wilcoxon signed-rank test over datasets with Benjamini–Hochberg across the report's tests (q); Δ in the "
+            "Wilcoxon signed-rank test over datasets (over origins where datasets share one: their means are averaged "
+            f"first), {a.correction_statement()} (q); Δ in the "
             "metric's units with a 95 % bootstrap interval of the median; W/T/L = datasets above / within / below the "
             'practical-equivalence band. "holds" = reliably better, "contradicted" = reliably worse.',
             small=True,

@@ -40,8 +40,9 @@ def correction_section(a: Analysis) -> list:
         Para(
             f"{code('prior_correction')} maps probabilities learned on resampled or reweighted rows back to the "
             f"training prior; {code('calibrate')} recalibrates the whole pipeline on held-out training folds. "
-            f"Harm = mean Brier over datasets minus {code(BASELINE)}'s; the share removed is 1 − (corrected harm / "
-            "uncorrected harm), with a 95 % t-interval of the per-dataset Brier reduction. The tests compare each "
+            f"Harm = mean Brier over datasets (over origins where datasets share one) minus {code(BASELINE)}'s; the "
+            "share removed is 1 − (corrected harm / uncorrected harm), with a 95 % t-interval of the per-dataset "
+            "(per-origin) Brier reduction. The tests compare each "
             "corrected strategy with the same strategy uncorrected.",
             small=True,
         ),
@@ -85,7 +86,7 @@ def harm_removed(c: RankComparison) -> list[str]:
                 f"{code(v)} {left:+.4f}{share} (reduction {reduction.mean():+.4f}, 95 % CI {lo:+.4f} to {hi:+.4f})"
             )
         out.append(
-            f"Brier vs {code(BASELINE)}, {code(c.group.model)} ({_n(len(bv), 'dataset')}): {code(base)} "
+            f"Brier vs {code(BASELINE)}, {code(c.group.model)} ({_n(len(bv), c.block_unit)}): {code(base)} "
             f"{harm:+.4f}; " + "; ".join(parts) + "."
         )
     return out

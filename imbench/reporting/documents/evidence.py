@@ -39,11 +39,11 @@ def evidence_text(
     return text
 
 
-def verdict_word(row: pd.Series) -> str:
-    """better / worse / no reliable difference / too few datasets to test, from a comparison-table row."""
+def verdict_word(row: pd.Series, unit: str = "dataset") -> str:
+    """better / worse / no reliable difference / too few datasets (origins) to test, from a comparison-table row."""
     if bool(row["significant"]):
         return "better" if row["better"] else "worse"
-    return "no reliable difference" if bool(row["testable"]) else "too few datasets to test"
+    return "no reliable difference" if bool(row["testable"]) else f"too few {unit}s to test"
 
 
 def pair_items(c: RankComparison, model: str, pairs: Sequence[tuple[str, str, str]]) -> list[str]:
@@ -53,6 +53,6 @@ def pair_items(c: RankComparison, model: str, pairs: Sequence[tuple[str, str, st
         row = getattr(c, table).set_index("strategy").loc[s]
         items.append(
             f"{code(s)} vs {code(b)}, {label(c.metric)}, {code(model)} ({_n(c.n_datasets, c.block_unit)}): "
-            f"{verdict_word(row)}; " + evidence_text(c, s, table=table) + "."
+            f"{verdict_word(row, c.block_unit)}; " + evidence_text(c, s, table=table) + "."
         )
     return items

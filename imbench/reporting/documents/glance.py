@@ -82,20 +82,16 @@ def glance_section(a: Analysis) -> list:
 def legend(a: Analysis, units: set[str], lower: list[str]) -> str:
     """What the grid's words, numbers and marks mean, for this run (its test family, units, metric directions)."""
     none = code(BASELINE)
-    family = (
-        f"Benjamini–Hochberg across all {a.family_size} tests of this report"
-        if a.family_size
-        else "no comparison of this report had enough datasets to be tested"
-    )
+    family = a.correction_statement()
     per = "per dataset" + (
-        " (per base problem for a ladder: its rungs are one unit of evidence, averaged)"
-        if "base problem" in units
+        " (per origin: the datasets cut from one base table are one unit of evidence, averaged)"
+        if "origin" in units
         else ""
     )
     sign = f"; for {', '.join(lower)} a negative change is the better one" if lower else ""
     return (
         f"A strategy is named (bold) only where it is reliably better than {none} (Wilcoxon signed-rank over "
-        f"datasets, {family}); the number is its median change over {none} {per}, in the metric's units{sign}, "
+        f"origins, {family}); the number is its median change over {none} {per}, in the metric's units{sign}, "
         f"with the 95 % bootstrap interval of that median. ≈: the Bayesian signed-rank test puts the gain mostly "
         f'within the ROPE (reliable but small). ⚠: the named strategy worsens calibration. "keep {none}": no '
         f'strategy is reliably better. "avoid": reliably worse than {none} (the worst first; "+N more": further '

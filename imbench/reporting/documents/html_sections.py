@@ -165,13 +165,14 @@ def statistics_section(a: Analysis, method: Sequence[Block] = ()) -> list:
         w = w[[c for c in keep if c in w.columns]].copy()
         out += [
             Heading(
-                f"Wilcoxon signed-rank over datasets vs none, Benjamini–Hochberg across the report ({label(a.metric)})",
+                f"Wilcoxon signed-rank over datasets (origins) vs none, Benjamini–Hochberg per question ({label(a.metric)})",
                 3,
             ),
             Para(
-                f"Differences = strategy − baseline per dataset (fold means); median interval = seeded bootstrap "
-                f"95% interval of the median; p empty = too few datasets to test; adjusted p over all "
-                f"{a.family_size} tests of the report; P(better/equivalent/worse) = Bayesian signed-rank "
+                f"Differences = strategy − baseline per dataset (fold means; averaged per origin where datasets share "
+                f"one); median interval = seeded bootstrap "
+                f"95% interval of the median; p empty = too few datasets (origins) to test; adjusted p: "
+                f"{a.correction_statement()}; P(better/equivalent/worse) = Bayesian signed-rank "
                 "(baycomp), computed for the strategies the cheat-sheet names. Tier 'all' pools every dataset.",
                 small=True,
             ),

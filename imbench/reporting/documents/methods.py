@@ -20,57 +20,64 @@ def method_notes(a: Analysis) -> list[str]:
     sizes = [c.n_datasets for c in a.all_comparisons if c.ok and not c.wilcoxon.empty]
     metrics = sorted({c.metric for c in a.all_comparisons if c.ok}, key=lambda m: (m not in a.metrics, m))
     n_min_testable = next(n for n in range(1, 64) if stats.wilcoxon_testable(n))
-    ladder = any(c.block_unit == "base problem" for c in a.all_comparisons if c.ok)
+    by_origin = [c for c in a.all_comparisons if c.ok and c.block_unit == "origin"]
+    described = max((c.n_datasets_described for c in by_origin), default=0)
+    origins = max((c.n_datasets for c in by_origin), default=0)
     notes = [
         (
-            f"Unit of evidence: the dataset. For each dataset × model × strategy the {k} outer folds are averaged first; "
-            "ranks, Friedman/Nemenyi, Wilcoxon, win/tie/loss and the Bayesian test run over datasets (Demšar 2006). "
-            "Folds of one dataset share rows and are not independent samples."
+            f"Unit of evidence: the origin. For each dataset × model × strategy the {k} outer folds are averaged "
+            "first; datasets cut from one base table (KEEL's yeast1 … yeast_2_vs_8, the rungs of an IR ladder: same "
+            "columns, largely the same rows; the `origin` column of results.parquet) are then averaged into one block, "
+            "and ranks, Friedman/Nemenyi, Wilcoxon, win/tie/loss and the Bayesian test run over those blocks "
+            "(Demšar 2006, with the dependence between re-cuts removed). Folds of one dataset, and datasets of one "
+            "origin, are not independent samples."
             + (
-                " The rungs of an IR ladder share their base's negatives, so there the unit is the base problem: its "
-                "rungs' values are averaged into one block, and n counts base problems."
-                if ladder
-                else ""
+                f" In this run the largest comparison holds {described} datasets from {origins} origins: n counts "
+                "origins; dataset-level numbers stay in the tables as description."
+                if by_origin
+                else " Every dataset of this run is its own origin."
             )
         ),
         (
-            f"Test vs {code(BASELINE)}: two-sided Wilcoxon signed-rank over datasets (scipy.stats.wilcoxon; exact p for "
-            f"small n). A comparison over fewer than {n_min_testable} datasets is not tested: the exact test cannot give "
-            f"p below 2/2^n ({stats.wilcoxon_min_p(n_min_testable - 1):.4g} for n = {n_min_testable - 1}) > "
-            f"α = {stats.ALPHA}; such cells say so instead."
+            f"Test vs {code(BASELINE)}: two-sided Wilcoxon signed-rank over origins (scipy.stats.wilcoxon; exact for "
+            "small n without ties — an exact sign-flip test on the ranks: each of the 2^n sign patterns of the n "
+            "origin differences counted). Chosen over a mixed model with an origin random effect because 15 or so "
+            "origins are too few to estimate that variance, and the sign-flip needs no normality. A comparison over "
+            f"fewer than {n_min_testable} origins is not tested: the exact test cannot give p below 2/2^n "
+            f"({stats.wilcoxon_min_p(n_min_testable - 1):.4g} for n = {n_min_testable - 1}) > α = {stats.ALPHA}; "
+            'such cells say so ("4 origins: cannot decide") instead of naming a winner.'
         ),
         (
-            f"Multiple comparisons: one family of {a.family_size} tests"
-            + ("" if a.family_size else " (no comparison had enough datasets)")
-            + " — every testable comparison with a baseline this report prints "
-            f"(each strategy vs {code(BASELINE)} in every tier row, minority-size row and all-datasets comparison, on "
-            f"{', '.join(label(m) for m in metrics)}, plus X+threshold vs X on thresholded metrics) — with "
-            "Benjamini–Hochberg false-discovery-rate control at 5% (scipy.stats.false_discovery_control); q = adjusted p."
-            + (
-                " The IR-trend tests of the ladder section are a family of their own, corrected there."
-                if ladder
-                else ""
-            )
+            f"Multiple comparisons: {a.correction_statement()}. A family is every testable comparison one table "
+            f"prints for one metric: each strategy vs {code(BASELINE)} in every row of the tier view (or of the "
+            f"minority-size view, or over all datasets); on thresholded metrics each strategy vs {code('threshold')} "
+            "and X+threshold vs X are families of their own. Benjamini–Hochberg controls the false-discovery rate of "
+            "the set it is applied to, so it is applied to the set a reader looks at (scipy.stats."
+            "false_discovery_control, 5 %); q = adjusted p. Metrics compared: "
+            + ", ".join(label(m) for m in metrics)
+            + "."
         ),
     ]
-    if a.family_size and sizes:
-        holm_needs = stats.ALPHA / a.family_size
+    main = a.family_of(a.metric)
+    if main and sizes:
+        holm_needs = stats.ALPHA / main
         reach = stats.wilcoxon_min_p(max(sizes))
         if reach > holm_needs:
             notes.append(
-                f"Why not Holm: family-wise control over {a.family_size} tests needs p < "
+                f"Why not Holm: family-wise control over the {main} {label(a.metric)} tests needs p < "
                 f"{holm_needs:.2g} for the first rejection, below the smallest p that even the largest "
-                f"comparison ({max(sizes)} datasets, {reach:.2g}) can reach."
+                f"comparison ({max(sizes)} blocks, {reach:.2g}) can reach."
             )
     notes += [
         "Practical difference: Bayesian signed-rank test (baycomp SignedRankTest, Benavoli et al. 2017; "
         f"Dirichlet-process prior 0.5, {stats.BAYES_SAMPLES:,} posterior samples, seed {stats.BAYES_SEED}) gives "
         "P(better), P(equivalent), P(worse) vs the baseline with a region of practical equivalence per metric: "
         + ", ".join(f"{label(m)} ±{stats.rope_of(m):g}" for m in metrics)
-        + f"; given only over {stats.BAYES_MIN_BLOCKS} or more datasets (with fewer the posterior is mostly the prior).",
+        + f"; given only over {stats.BAYES_MIN_BLOCKS} or more datasets or origins (with fewer the posterior is mostly "
+        "the prior).",
         (
             "Spread: median and interquartile range of the per-dataset differences beside the mean; a seeded percentile "
-            f"bootstrap over datasets ({stats.BOOTSTRAP_RESAMPLES:,} resamples, seed {stats.BOOTSTRAP_SEED}) gives a 95% "
+            f"bootstrap over datasets or origins ({stats.BOOTSTRAP_RESAMPLES:,} resamples, seed {stats.BOOTSTRAP_SEED}) gives a 95% "
             "interval of the median difference (median_ci_low/high in wilcoxon_vs_none.csv)."
         ),
         (
@@ -84,9 +91,10 @@ def method_notes(a: Analysis) -> list[str]:
             "X+threshold is also compared with X."
         ),
         (
-            "Ranks: each strategy's fold mean is ranked per dataset (1 = best, ties averaged) and averaged over the "
-            "row's datasets; Friedman (scipy) and Nemenyi (scikit-posthocs) over datasets are in the report's "
-            "statistics section and critical-difference diagrams."
+            "Ranks: each strategy's fold mean is ranked per dataset (per origin where datasets share one: their "
+            "means are averaged first; 1 = best, ties averaged) and averaged over the row's datasets or origins; "
+            "Friedman (scipy) and Nemenyi (scikit-posthocs) over the same units are in the report's statistics "
+            "section and critical-difference diagrams."
         ),
         (
             "Rank rule: a comparison uses only datasets where every compared strategy has an ok result for every "

@@ -86,14 +86,15 @@ def calibration_cost(a: Analysis) -> str | None:
         return None
     mean = float(np.mean(diffs))
     direction = "raises" if mean > 0 else "lowers"
-    few = "too few base problems" if units == {"base problem"} else "too few datasets"
+    few = "too few origins" if units == {"origin"} else "too few datasets"
+    over = "origins" if "origin" in units else "datasets"
     return (
         f"Calibration: resampling {direction} the Brier score by {abs(mean):.4f} on average over datasets vs "
         f"{code(BASELINE)} (whose mean Brier is {np.mean(base_vals):.4f}), over {pairs} resampling strategy × model "
         + (
             f"pair(s); {few} for a test in every pair."
             if not tested
-            else f"pair(s); significantly worse (Wilcoxon over datasets, Benjamini–Hochberg) in {sig_worse} of "
+            else f"pair(s); significantly worse (Wilcoxon over {over}, Benjamini–Hochberg) in {sig_worse} of "
             + (f"{pairs}." if tested == pairs else f"the {tested} tested ({pairs - tested} had {few}).")
         )
     )

@@ -14,7 +14,7 @@ from imbench.reporting.statistics import costs as cost_mod
 from imbench.reporting.statistics import quality
 from imbench.reporting.tables.comparisons import (
     RankComparison,
-    adjust_family,
+    adjust_by_question,
     compare_strategies,
     exclusions_table,
     ranks_table,
@@ -47,7 +47,14 @@ class Analysis:
     by_minority: dict[tuple[str, Group], RankComparison] = field(default_factory=dict)
     """(metric, group) → comparison, for the second view (minority size × model)."""
     family_size: int = 0
-    """Number of tests in the report-wide Benjamini–Hochberg family."""
+    """Number of tests corrected, over every family."""
+    families: dict[tuple[str, str, str], int] = field(default_factory=dict)
+    """(view, metric, kind) → tests in that Benjamini–Hochberg family (one per question a table answers)."""
+
+    def family_of(self, metric: str, view: str = "tier", kind: str = "vs none") -> int:
+        """The size of the correction family behind one table's verdicts (0 when nothing was testable)."""
+        return self.families.get((view, metric, kind), 0)
+
     degenerate: pd.DataFrame = field(default_factory=pd.DataFrame)
     n_trials: int | None = None
     under_budget: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -77,6 +84,21 @@ class Analysis:
         c = table.get((metric, g)) or self.cost_by_group[(metric, g)]
         cal = [] if metric in CALIBRATION_METRICS else [table[(m, g)] for m in CALIBRATION_METRICS if (m, g) in table]
         return verdict(c, cal, self.degenerate)
+
+    def correction_statement(self) -> str:
+        """How p-values were corrected, for this run: the families and the size of the primary table's."""
+        if not self.families:
+            return "no comparison of this report had enough datasets or origins to be tested"
+        main = self.family_of(self.metric)
+        example = (
+            f"; the tier view's {label(self.metric)} tests vs none are one family of {main}"
+            if main
+            else f"; the tier view has no testable {label(self.metric)} test"
+        )
+        return (
+            f"Benjamini–Hochberg within each question a table answers (one metric × one view × one kind of "
+            f"comparison: {len(self.families)} families, {self.family_size} tests{example}), never across all of them"
+        )
 
     def ranks(self) -> pd.DataFrame:
         return ranks_table(self.all_comparisons)
@@ -164,5 +186,12 @@ def analyse(
         for col in ("cost_at_threshold", "cost_at_bayes"):
             for g in groups:
                 a.cost_by_group[(col, g)] = compare_strategies(with_c, col, False, g, meta, metric=col)
-    a.family_size = adjust_family(a.all_comparisons)
+    views: dict[str, list[RankComparison]] = {
+        "overall": list(a.overall.values()),
+        "tier": list(a.by_group.values()),
+        "positives": list(a.by_minority.values()),
+        "cost": list(a.cost_by_group.values()),
+    }
+    a.families = adjust_by_question(views)
+    a.family_size = sum(a.families.values())
     return a

@@ -15,7 +15,7 @@ blocks is dropped from the comparison (and listed) rather than dropping those bl
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -30,6 +30,8 @@ from imbench.reporting.tables.groups import Group
 from imbench.strategies import parse_strategy
 
 STATUS_ORDER = ("ok", "failed", "timeout", "not_applicable")
+THRESHOLD = "threshold"
+"""The strategy that only tunes the operating point: the baseline a thresholded-metric win must beat too."""
 
 
 def _without_family(name: str, family: str) -> str | None:
@@ -125,6 +127,11 @@ class RankComparison:
     correction: pd.DataFrame = field(default_factory=pd.DataFrame)
     """Each ``X+prior_correction`` / ``X+calibrate`` vs ``X`` (X not ``none``: that pair is in ``wilcoxon``), same columns."""
     alpha: float = stats.ALPHA
+    n_datasets_described: int = 0
+    """Datasets behind the blocks (more than ``n_datasets`` when blocks are origins): description, not evidence."""
+    vs_threshold: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """On a thresholded metric, each strategy vs ``threshold`` (no resampling, the threshold tuned): what a strategy
+    adds beyond tuning the operating point, same columns."""
 
     @property
     def rope(self) -> float:
@@ -260,13 +267,19 @@ def _complete_blocks(
 
 
 def _set_block_values(comp: RankComparison, ok: pd.DataFrame, column: str) -> None:
-    """Fold values of the kept strategies and their means per block (per base problem where ladder rungs share one)."""
+    """Fold values of the kept strategies and their means per block: per origin where datasets share one.
+
+    Datasets cut from one base table (``yeast1`` … ``yeast_2_vs_8``, the rungs of a ladder) share columns and rows,
+    so they are one piece of evidence: dataset means are averaged within their origin first, and every rank and
+    test runs over origins (each origin weighs the same, however many datasets KEEL cut from it)."""
     fv = ok.pivot_table(index=["dataset", "fold"], columns="strategy", values=column, aggfunc="mean")[comp.strategies]
     comp.fold_values = fv
     means = fv.groupby(level="dataset").mean()
-    units = means.index.map(evidence_unit)
-    if units.nunique() < len(means):  # ladder rungs share their base's rows: one block per base problem
-        comp.block_unit, comp.block_values = "base problem", means.groupby(units).mean()
+    origins = ok.groupby("dataset")["origin"].first() if "origin" in ok else pd.Series(dtype=object)
+    units = means.index.map(lambda d: origins.get(d) or evidence_unit(d))
+    comp.n_datasets_described = len(means)
+    if units.nunique() < len(means):
+        comp.block_unit, comp.block_values = "origin", means.groupby(units).mean()
     else:
         comp.block_unit, comp.block_values = "dataset", means
 
@@ -298,26 +311,38 @@ def _versus_bases(comp: RankComparison, baseline: str, thresholded: bool) -> Non
         pairs = [(s, b) for s in keep if (b := strategy_base(s)) is not None and b in keep and b != baseline]
         if pairs:
             comp.decision = versus(pairs)
+        if THRESHOLD in keep:
+            comp.vs_threshold = versus([(s, THRESHOLD) for s in keep if s not in (baseline, THRESHOLD)])
     pairs = [(s, b) for s in keep if (b := correction_base(s)) is not None and b in keep and b != baseline]
     if pairs:
         comp.correction = versus(pairs)
 
 
-def adjust_family(comparisons: Sequence[RankComparison], alpha: float = stats.ALPHA) -> int:
-    """One Benjamini–Hochberg correction across every testable comparison vs a baseline in ``comparisons``.
+KINDS = (("vs none", "wilcoxon"), ("vs threshold", "vs_threshold"), ("decision vs base", "decision"),
+         ("correction vs base", "correction"))  # fmt: skip
+"""The kinds of paired test a comparison holds: (label, attribute)."""
 
-    Sets ``p_adj`` and ``significant`` in place; returns the family size (number of tests corrected).
-    """
-    tables = [t for c in comparisons for t in (c.wilcoxon, c.decision, c.correction) if not t.empty]
-    ps = np.concatenate([t["p"].to_numpy(dtype=float) for t in tables]) if tables else np.array([])
-    adj = stats.fdr_bh(list(ps))
-    i = 0
-    for t in tables:
-        k = len(t)
-        t["p_adj"] = adj[i : i + k]
-        t["significant"] = t["p_adj"] < alpha
-        i += k
-    return int(np.sum(~np.isnan(ps)))
+
+def adjust_by_question(
+    views: Mapping[str, Sequence[RankComparison]], alpha: float = stats.ALPHA
+) -> dict[tuple[str, str, str], int]:
+    """Benjamini–Hochberg within each question a reader asks of one table: view × metric × kind of comparison
+    (e.g. the tier view's PR-AUC tests vs ``none``), never across all of them: one correction over every test
+    of a report lets strong Brier effects lend significance to PR-AUC tests. Returns each family's size."""
+    sizes: dict[tuple[str, str, str], int] = {}
+    for view, comps in views.items():
+        for metric in dict.fromkeys(c.metric for c in comps):
+            for kind, attr in KINDS:
+                tables = [t for c in comps if c.metric == metric and not (t := getattr(c, attr)).empty]
+                ps = np.concatenate([t["p"].to_numpy(dtype=float) for t in tables]) if tables else np.array([])
+                adj, i = stats.fdr_bh(list(ps)), 0
+                for t in tables:
+                    t["p_adj"] = adj[i : i + len(t)]
+                    t["significant"] = t["p_adj"] < alpha
+                    i += len(t)
+                if np.sum(~np.isnan(ps)):
+                    sizes[(view, metric, kind)] = int(np.sum(~np.isnan(ps)))
+    return sizes
 
 
 def _completeness(sub: pd.DataFrame, column: str) -> pd.DataFrame:
@@ -411,11 +436,7 @@ def wilcoxon_table(comparisons: Sequence[RankComparison]) -> pd.DataFrame:
     """Every comparison vs a baseline (none, or X for X+threshold), labelled with metric and group."""
     frames = []
     for c in comparisons:
-        for kind, t in (
-            ("vs none", c.wilcoxon),
-            ("decision vs base", c.decision),
-            ("correction vs base", c.correction),
-        ):
+        for kind, t in ((k, getattr(c, attr)) for k, attr in KINDS):
             if c.ok and not t.empty:
                 w = t.copy()
                 for name, value in (

@@ -1,8 +1,9 @@
 """Verdicts of one comparison, from the numbers only: a winner only where the evidence supports one.
 
 Rule (stated in every cheat-sheet): a strategy is *better* than ``none`` when the Wilcoxon signed-rank test
-over datasets rejects after the report-wide Benjamini–Hochberg correction and the signed ranks point to an
-improvement; *worse* (→ "avoid") when it rejects the other way. Among the better ones the best mean rank is
+over origins rejects after the Benjamini–Hochberg correction of its question (metric × view × kind) and the signed
+ranks point to an improvement, and, on a thresholded metric (F1, costs), when it also beats ``threshold`` the same
+way (otherwise its win is the tuned threshold's); *worse* (→ "avoid") when it rejects the other way. Among the better ones the best mean rank is
 recommended; if none is better, the verdict is "no reliable difference — keep none". With too few datasets
 for the exact test to reach alpha at all, no test is run and the verdict says so. The Bayesian signed-rank
 probabilities (ROPE per metric) are shown beside every verdict and qualify a gain that is mostly within the ROPE.
@@ -19,7 +20,7 @@ import pandas as pd
 from imbench.core.schema import BASELINE
 from imbench.reporting.statistics import stats
 from imbench.reporting.statistics.quality import FLAG_TEXT
-from imbench.reporting.tables.comparisons import RankComparison, strategy_base
+from imbench.reporting.tables.comparisons import THRESHOLD, RankComparison, strategy_base
 
 CALIBRATION_METRICS = ("brier", "ece")
 
@@ -37,6 +38,9 @@ class Verdict:
     calibration: list[tuple[str, float]] = field(default_factory=list)
     """(metric, mean change vs none) for each calibration metric the recommended strategy worsens."""
     flags: list[str] = field(default_factory=list)
+    threshold_explains: list[str] = field(default_factory=list)
+    """On a thresholded metric: strategies that beat ``none`` but not ``threshold`` (their win is the tuned
+    operating point, not the resampling or weighting): not recommended, listed with what they add to it."""
 
     @property
     def recommended(self) -> str | None:
@@ -54,6 +58,14 @@ def verdict(
     v = Verdict("keep_none", None, n, stats.wilcoxon_min_p(n))
     sig = w[w["significant"].astype(bool)]
     better = [s for s in c.mean_ranks.index if s in sig.index and bool(sig.at[s, "better"])]
+    if not c.vs_threshold.empty:  # a thresholded metric: a win must also beat tuning the threshold alone
+        t = c.vs_threshold.set_index("strategy")
+
+        def beats_threshold(s: str) -> bool:
+            return s == THRESHOLD or (s in t.index and bool(t.at[s, "significant"]) and bool(t.at[s, "better"]))
+
+        v.threshold_explains = [s for s in better if not beats_threshold(s)]
+        better = [s for s in better if beats_threshold(s)]
     v.avoid = [s for s in c.mean_ranks.index[::-1] if s in sig.index and not bool(sig.at[s, "better"])]
     if not bool(w["testable"].any()):
         v.kind = "untestable"
