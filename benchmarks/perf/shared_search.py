@@ -2,7 +2,7 @@
 
 A post-processing strategy (``threshold``, ``smote+threshold``, ``smote+prior_correction``) reuses its base's
 search (``none``'s, ``smote``'s) instead of running the same Optuna study again (``imbench.evaluation.shared``).
-Per dataset × model × outer fold of the keel suite's protocol (3 outer folds, 2 inner, 4 trials), the base cells
+Per dataset × model × outer fold of a suite's protocol (keel: 3 outer folds, 2 inner, 4 trials), the base cells
 run once, and each dependent runs twice on the same rows: with its own search (as before) and with the base's.
 Every cell's CPU seconds are its process's CPU time (one BLAS/OpenMP thread).
 
@@ -11,7 +11,7 @@ base's, whether the threshold strategies' parameters and test metrics are bit-id
 ``smote+prior_correction`` (whose own search took the plain path: the fast protocol's early stopping does not
 see through a wrapper) the paired test PR-AUC / Brier difference shared − own over datasets, with a 95 % t interval.
 
-    .venv/bin/python benchmarks/perf/shared_search.py [--datasets 8] [--jobs 2]
+    .venv/bin/python benchmarks/perf/shared_search.py [--datasets 8] [--jobs 2] [--suite keel_full]
 """
 
 from __future__ import annotations
@@ -30,16 +30,16 @@ DEPENDENTS = {"threshold": "none", "smote+threshold": "smote", "smote+prior_corr
 MODELS = ("logreg", "lightgbm")
 
 
-def keel_datasets(n: int) -> list[str]:
-    """``n`` datasets of the keel suite, spread over its tiers (every k-th in the file's order)."""
+def keel_datasets(n: int, suite: str) -> list[str]:
+    """``n`` datasets of ``suite``, spread over its tiers (every k-th in the file's order)."""
     from imbench.evaluation.suites import load_suite
 
-    specs = [d.spec for d in load_suite("keel").datasets]
+    specs = [d.spec for d in load_suite(suite).datasets]
     step = max(1, len(specs) // n)
     return specs[::step][:n]
 
 
-def run_group(spec: str, model: str) -> list[dict[str, Any]]:
+def run_group(spec: str, model: str, suite: str) -> list[dict[str, Any]]:
     """Every cell of one dataset × model: bases, dependents with their own search and with the base's."""
     from threadpoolctl import threadpool_limits
 
@@ -48,7 +48,7 @@ def run_group(spec: str, model: str) -> list[dict[str, Any]]:
     from imbench.evaluation.shared import SharedSearch
     from imbench.evaluation.suites import load_suite
 
-    protocol = load_suite("keel").protocol
+    protocol = load_suite(suite).protocol
     ds = load_dataset(spec)
     out = []
     with threadpool_limits(1):
@@ -60,7 +60,9 @@ def run_group(spec: str, model: str) -> list[dict[str, Any]]:
                 out.append({"kind": "base", **res.row})
             for dep, base in DEPENDENTS.items():
                 own = run_cell(ds, CellKey(ds.name, dep, model, fold), protocol)
-                shared = run_cell(ds, CellKey(ds.name, dep, model, fold), protocol, SharedSearch.of(base_rows[base]))
+                shared = run_cell(
+                    ds, CellKey(ds.name, dep, model, fold), protocol, search=SharedSearch.of(base_rows[base])
+                )
                 out += [{"kind": "own", **own.row}, {"kind": "shared", **shared.row}]
     return out
 
@@ -73,13 +75,19 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--datasets", type=int, default=8)
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--suite", default="keel", help="whose datasets and protocol (keel_full: the reference's)")
     args = ap.parse_args()
-    rep = Report("shared_search")
-    specs = keel_datasets(args.datasets)
+    rep = Report("shared_search" + ("" if args.suite == "keel" else f"_{args.suite}"))
+    specs = keel_datasets(args.datasets, args.suite)
+    p = __import__("imbench.evaluation.suites", fromlist=["load_suite"]).load_suite(args.suite).protocol
     rep.out(f"datasets ({len(specs)}): {', '.join(s.removeprefix('keel:') for s in specs)}")
-    rep.out(f"models: {', '.join(MODELS)}; protocol: the keel suite's (3 outer folds, 2 inner, 4 trials)")
+    rep.out(
+        f"models: {', '.join(MODELS)}; protocol: the {args.suite} suite's ({p.outer_folds} outer folds, "
+        f"{p.inner_folds} inner, {p.n_trials} trials)"
+    )
     with ProcessPoolExecutor(args.jobs) as pool:
-        groups = list(pool.map(run_group, *zip(*[(s, m) for s in specs for m in MODELS], strict=True)))
+        jobs = [(s, m, args.suite) for s in specs for m in MODELS]
+        groups = list(pool.map(run_group, *zip(*jobs, strict=True)))
     df = pd.DataFrame([r for g in groups for r in g])
     ok = df[df["status"] == "ok"]
     cpu = df.groupby("kind")["cpu_seconds"].sum()
