@@ -82,8 +82,9 @@ DATASET_META_COLUMNS: tuple[str, ...] = ("source", "n", "n_pos", "n_features", "
 """Dataset metadata copied into every row (from ``Dataset.meta()``, without its ``dataset`` key)."""
 WALL_COLUMNS: tuple[str, ...] = ("tune_seconds", "fit_seconds", "predict_seconds")
 """A cell's wall time by phase (``tune_seconds`` is 0 for a cell that reused its base's search)."""
-TIMING_COLUMNS: tuple[str, ...] = (*WALL_COLUMNS, "cpu_seconds")
-"""Every column that measures time rather than results (left out when runs are compared for equality)."""
+TIMING_COLUMNS: tuple[str, ...] = (*WALL_COLUMNS, "cpu_seconds", "peak_mib")
+"""Every column that measures the machine (time, memory) rather than results (left out when runs are compared
+for equality)."""
 _ROW_TAIL: tuple[str, ...] = (
     "n_train",
     "n_test",
@@ -155,6 +156,9 @@ class ResultRow:
     predict_seconds: float | None = None
     cpu_seconds: float | None = None
     """CPU time of the cell's process while it ran the cell (every thread of it), for CPU budgets and totals."""
+    peak_mib: float | None = None
+    """Peak resident memory of the cell's process while it ran the cell, MiB (``evaluation.peak_memory``;
+    None where the system cannot reset its high-water mark)."""
     trials: int | None = None
     trials_pruned: int | None = None
     trials_failed: int | None = None
@@ -239,6 +243,8 @@ class Manifest:
     fit_seconds_sum: float | None = None
     cpu_seconds_total: float | None = None
     """CPU seconds of every cell, summed (cells that ran before this column existed count 0)."""
+    peak_mib_max: float | None = None
+    """The largest per-cell peak resident memory, MiB (None where no cell could measure its own)."""
     python: str = ""
     platform: str = ""
     machine: str = ""
@@ -285,6 +291,7 @@ class Manifest:
             ("finished", self.finished_at),
             ("wall time", wall),
             ("CPU time", "" if not self.cpu_seconds_total else f"{self.cpu_seconds_total / 3600:.2f} CPU-hours"),
+            ("peak memory of a cell", "" if not self.peak_mib_max else f"{self.peak_mib_max / 1024:.2f} GiB"),
             ("executor", f"{self.executor}, {self.jobs} jobs" if self.executor and self.jobs else self.executor),
             ("machine", ", ".join(x for x in (self.machine, self.platform) if x)),
             ("cpu count", "" if self.cpu_count is None else str(self.cpu_count)),

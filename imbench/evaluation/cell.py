@@ -12,6 +12,7 @@ from imbench.core.errors import CellTimeout
 from imbench.core.metrics import score_all
 from imbench.core.schema import NOT_APPLICABLE_PREFIX, STATUSES, ResultRow, Status
 from imbench.datasets.base import Dataset
+from imbench.evaluation.peak_memory import peak_mib, reset_peak
 from imbench.evaluation.protocol import EvalProtocol
 from imbench.evaluation.seeds import derive_seed
 from imbench.evaluation.shared import SharedSearch
@@ -69,9 +70,10 @@ def run_cell(
     searching again: the same parameters its own search would find, at the cost of the refit alone.
     """
 
-    cpu_start = time.process_time()
+    cpu_start, resettable = time.process_time(), reset_peak()
     res = _run(ds, key, protocol, storage, search)
     res.record.cpu_seconds = time.process_time() - cpu_start
+    res.record.peak_mib = peak_mib() if resettable else None
     return res
 
 

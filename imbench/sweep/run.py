@@ -393,6 +393,9 @@ def export(
         executor=executor,
         fit_seconds_sum=round(float(df[timing].sum().sum()), 2) if len(df) and timing else 0.0,
         cpu_seconds_total=round(float(df["cpu_seconds"].sum()), 2) if "cpu_seconds" in df else 0.0,
+        peak_mib_max=round(float(df["peak_mib"].max()), 1)
+        if "peak_mib" in df and df["peak_mib"].notna().any()
+        else None,
         python=sys.version.split()[0],
         platform=platform.platform(),
         machine=platform.machine(),
