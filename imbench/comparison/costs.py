@@ -43,10 +43,13 @@ class TableSize:
     levels: tuple[int, ...]
     """Distinct values of each categorical column (one-hot columns they become)."""
 
-    def width(self, model: str) -> int:
-        """Columns ``model`` is fitted on after one-hot encoding. Every model sees the same dense columns; LightGBM's
-        feature bundling does not make them free: its trials on the 200k example table (26 numeric + 92 one-hot
-        columns) took about 5 s each, what its law gives near 100 columns, not near 30."""
+    def width(self, model: str, codes: bool = False) -> int:
+        """Columns ``model`` is fitted on: after one-hot encoding, or one per categorical column where ``codes``
+        (the protocol's ``tree_codes``) hands a tree model the ordinal codes. One-hot columns are not free to
+        LightGBM's feature bundling: its trials on the 200k example table (26 numeric + 92 one-hot columns) took
+        about 5 s each, what its law gives near 100 columns, not near 30."""
+        if codes and model in MODELS.names() and MODELS.get(model).takes_codes:
+            return max(1, self.numeric + len(self.levels))
         return max(1, self.numeric + sum(self.levels))
 
 
@@ -126,7 +129,7 @@ def cell_cost(strategy: Any, model: str, protocol: EvalProtocol, size: TableSize
     else:
         inner_rows, fits_per_trial = train * (protocol.inner_folds - 1) / protocol.inner_folds, protocol.inner_folds
     trial_rows = min(inner_rows, protocol.trial_rows) if protocol.trial_rows else inner_rows
-    factor, width = row_factor(strategy, size), size.width(model)
+    factor, width = row_factor(strategy, size), size.width(model, _codes(strategy, protocol))
     one = fit_seconds(model, inner_rows * factor, width) * CELL_OVERHEAD
     trial = fit_seconds(model, trial_rows * factor, width) * CELL_OVERHEAD
     return CellCost(fixed=CELL_FIXED + refit_fits(strategy, protocol) * one, per_trial=fits_per_trial * trial)
@@ -135,5 +138,13 @@ def cell_cost(strategy: Any, model: str, protocol: EvalProtocol, size: TableSize
 def final_seconds(strategy: Any, model: str, protocol: EvalProtocol, size: TableSize) -> float:
     """The recommended pipeline's refit on every row (its decision step's fits included)."""
 
-    one = fit_seconds(model, size.rows * row_factor(strategy, size), size.width(model)) * CELL_OVERHEAD
+    width = size.width(model, _codes(strategy, protocol))
+    one = fit_seconds(model, size.rows * row_factor(strategy, size), width) * CELL_OVERHEAD
     return refit_fits(strategy, protocol) * one
+
+
+def _codes(strategy: Any, protocol: EvalProtocol) -> bool:
+    """Whether a tree model of this cell sees ordinal codes (``tree_codes``, and no sampler that runs after
+    one-hot encoding: see ``pipeline.build.assemble``)."""
+    resample = strategy.get("resample")
+    return protocol.tree_codes and (resample is None or not resample.needs_numeric)

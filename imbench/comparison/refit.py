@@ -86,7 +86,7 @@ def rebuild_script(ds: Any, rec: Recommendation, protocol: EvalProtocol, seed: i
         "strategy": rec.strategy,
         "model": rec.model,
         "seed": seed,
-        "context": protocol.decision.as_kwargs(),
+        "context": protocol.fit_settings.as_kwargs(),
         "params": rec.final_params,
     }
     cols = ", ".join(rec.columns[:12]) + (" …" if len(rec.columns) > 12 else "")

@@ -88,7 +88,7 @@ def _run(
     strategy, model = parse_strategy(key.strategy), MODELS.get(key.model)
     numeric, categorical = split_columns(ds.X, ds.categorical)
     y_tr = ds.y[of.train]
-    ctx = context_for(y_tr, numeric, categorical, protocol.decision)
+    ctx = context_for(y_tr, numeric, categorical, protocol.fit_settings)
     row = ResultRow(
         key.dataset,
         key.strategy,
@@ -154,7 +154,7 @@ def _fit_and_score(
 ) -> CellResult:
 
     numeric, categorical = split_columns(ds.X, ds.categorical)
-    ctx = context_for(ds.y[of.train], numeric, categorical, protocol.decision)
+    ctx = context_for(ds.y[of.train], numeric, categorical, protocol.fit_settings)
     X_tr, y_tr = ds.X.iloc[of.train], ds.y[of.train]
     X_te, y_te = ds.X.iloc[of.test], ds.y[of.test]
     if search is None:

@@ -95,7 +95,7 @@ class TrialFitter:
 
         fold = self.folds[index]
         p = self.protocol
-        ctx = context_for(fold.y_train, self.numeric, self.categorical, p.decision)
+        ctx = context_for(fold.y_train, self.numeric, self.categorical, p.fit_settings)
         pipe = assemble(
             self.strategy,
             self.model,

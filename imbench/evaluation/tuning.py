@@ -48,7 +48,7 @@ def pipeline_for(
         model,
         categorical=categorical,
         seed=seed,
-        **protocol.decision.as_kwargs(),
+        **protocol.fit_settings.as_kwargs(),
         **kw,
     )
 

@@ -40,6 +40,9 @@ class ModelSpec(ABC):
     name: ClassVar[str]
     capabilities: ClassVar[frozenset[str]] = frozenset()
     scale: ClassVar[bool] = True
+    takes_codes: ClassVar[bool] = False
+    """A tree model: it splits ordinal codes of a categorical column as well as its one-hot columns, so the
+    protocol's ``tree_codes`` may hand it the codes."""
     """Whether numeric features are standardised for this model (distance/gradient-based models)."""
     early_stopping: ClassVar[bool] = False
     """Whether the model can stop growing on a validation set (the tuner then learns ``n_estimators``)."""

@@ -20,6 +20,7 @@ class LightGBM(ModelSpec):
     name = "lightgbm"
     capabilities = frozenset({"class_weight", "scale_pos_weight", "sample_weight"})
     scale = False
+    takes_codes = True
     early_stopping = True
 
     def build(self, params: dict[str, Any], seed: int) -> Any:

@@ -20,6 +20,7 @@ class RandomForest(ModelSpec):
     name = "random_forest"
     capabilities = frozenset({"class_weight", "sample_weight"})
     scale = False
+    takes_codes = True
     early_stopping = False
     """Not grown by early stopping: trial forests grown in stages until the inner-validation log-loss stalled
     lost 0.046 outer PR-AUC (95 % CI 0.019-0.072) against searching ``n_estimators`` and saved no CPU;

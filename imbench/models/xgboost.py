@@ -22,6 +22,7 @@ class XGBoost(ModelSpec):
     name = "xgboost"
     capabilities = frozenset({"scale_pos_weight", "sample_weight"})
     scale = False
+    takes_codes = True
     early_stopping = True
 
     def build(self, params: dict[str, Any], seed: int) -> Any:

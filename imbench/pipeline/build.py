@@ -22,8 +22,8 @@ from imbench.strategies.base import (
     CalibrationComponent,
     CostComponent,
     DecisionComponent,
-    DecisionSettings,
     EnsembleComponent,
+    FitSettings,
     LossComponent,
     ResampleComponent,
 )
@@ -51,7 +51,7 @@ def _is_numeric(col: Any) -> bool:
 
 
 def context_for(
-    y: Any, numeric: Sequence[Any], categorical: Sequence[Any], settings: DecisionSettings | None = None
+    y: Any, numeric: Sequence[Any], categorical: Sequence[Any], settings: FitSettings | None = None
 ) -> FitContext:
     """The FitContext of training target ``y`` (class counts), its column split and the decision settings."""
     counts = np.bincount(np.asarray(y, dtype=int), minlength=2)
@@ -60,7 +60,7 @@ def context_for(
         n_neg=int(counts[0]),
         n_categorical=len(categorical),
         n_numeric=len(numeric),
-        **(settings or DecisionSettings()).as_kwargs(),
+        **(settings or FitSettings()).as_kwargs(),
     )
 
 
@@ -119,7 +119,7 @@ def assemble(
         codes = list(range(n_num, n_num + n_cat))
         steps.append(("sampler", resample.sampler(strat.params_of(resample, params), ctx, seed, codes)))
         resample = None
-    if n_cat:
+    if n_cat and not (ctx.tree_codes and spec.takes_codes and resample is None):
         steps.append(("onehot", one_hot(n_num, n_cat)))
     if resample is not None:  # interpolating sampler without a categorical variant: after one-hot
         steps.append(("sampler", resample.sampler(strat.params_of(resample, params), ctx, seed, [])))
@@ -194,7 +194,7 @@ class ImbalancePipeline(ClassifierMixin, BaseEstimator):
     the rows), ``n_features_in_``, ``feature_names_in_``.
     """
 
-    def __init__(
+    def __init__(  # noqa: PLR0913 - an sklearn estimator: every setting is a constructor parameter (clone, get_params)
         self,
         strategy: str | Strategy = "none",
         model: str | ModelSpec = "logreg",
@@ -206,6 +206,7 @@ class ImbalancePipeline(ClassifierMixin, BaseEstimator):
         threshold_objective: str = "f1",
         inner_folds: int = 3,
         inner_holdout: float = 0.0,
+        tree_codes: bool = False,
         with_decision: bool = True,
         **params: Any,
     ) -> None:
@@ -218,6 +219,7 @@ class ImbalancePipeline(ClassifierMixin, BaseEstimator):
         self.threshold_objective = threshold_objective
         self.inner_folds = inner_folds
         self.inner_holdout = inner_holdout
+        self.tree_codes = tree_codes
         self.with_decision = with_decision
         # prefixed hyper-parameters: private, so only the signature's names look like attributes
         self._hyper_params = dict(params)
@@ -248,8 +250,8 @@ class ImbalancePipeline(ClassifierMixin, BaseEstimator):
         strat, spec = resolve(self.strategy, self.model, self._hyper_params)
         self.classes_, y_fit = _encode_binary(y)
         numeric, categorical = split_columns(X, self.categorical)
-        settings = DecisionSettings(
-            self.cost_fn, self.cost_fp, self.threshold_objective, self.inner_folds, self.inner_holdout
+        settings = FitSettings(
+            self.cost_fn, self.cost_fp, self.threshold_objective, self.inner_folds, self.inner_holdout, self.tree_codes
         )
         ctx = context_for(y_fit, numeric, categorical, settings)
         reason = strat.skip(spec, ctx)
@@ -316,7 +318,7 @@ def _encode_binary(y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return classes, codes
 
 
-def build_pipeline(
+def build_pipeline(  # noqa: PLR0913 - ImbalancePipeline's parameters, by name
     strategy: str | Strategy,
     model: str | ModelSpec,
     *,
@@ -327,6 +329,7 @@ def build_pipeline(
     threshold_objective: str = "f1",
     inner_folds: int = 3,
     inner_holdout: float = 0.0,
+    tree_codes: bool = False,
     with_decision: bool = True,
     **params: Any,
 ) -> ImbalancePipeline:
@@ -349,6 +352,7 @@ def build_pipeline(
         threshold_objective=threshold_objective,
         inner_folds=inner_folds,
         inner_holdout=inner_holdout,
+        tree_codes=tree_codes,
         with_decision=with_decision,
         **params,
     )

@@ -22,9 +22,10 @@ chosen on the final scores) stays outermost."""
 
 
 @dataclass(frozen=True)
-class DecisionSettings:
-    """How an operating point is chosen: the business costs, the threshold's objective (``f1``, ``cost``, a
-    metric) and the inner folds it is tuned on. One record, passed whole from the protocol to every fit."""
+class FitSettings:
+    """What every fit of a cell takes from the protocol: how an operating point is chosen (the business costs,
+    the threshold's objective (``f1``, ``cost``, a metric) and the inner folds it is tuned on) and how categorical
+    columns reach a tree model. One record, passed whole from the protocol to every fit."""
 
     cost_fn: float = 1.0
     cost_fp: float = 1.0
@@ -33,6 +34,11 @@ class DecisionSettings:
     inner_holdout: float = 0.0
     """When positive, the threshold is chosen on one stratified holdout of this share of the training rows
     instead of ``inner_folds`` folds (large tables: one split has positives enough, and costs a k-th)."""
+    tree_codes: bool = False
+    """When True, tree models (``ModelSpec.takes_codes``) are fitted on the ordinal codes of categorical columns
+    instead of their one-hot columns, unless a sampler without a categorical variant must run after encoding
+    (ADASYN, SVM-SMOTE …: they interpolate, so they need the one-hot columns): one column per category instead of
+    one per level, a tree splits codes as well, and a 50-level column costs one feature, not 50."""
 
     def as_kwargs(self) -> dict[str, Any]:
         """The settings as keyword arguments (``build_pipeline``'s and ``ImbalancePipeline``'s own names)."""
@@ -55,6 +61,7 @@ class FitContext:
     threshold_objective: str = "f1"
     inner_folds: int = 3
     inner_holdout: float = 0.0
+    tree_codes: bool = False
 
     @property
     def neg_pos(self) -> float:
