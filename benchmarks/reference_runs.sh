@@ -5,17 +5,17 @@
 #   benchmarks/reference_runs.sh stop   # before a sitting ends: stop the runs, append their new cells to state/, then commit state/
 #   benchmarks/reference_runs.sh status # cells finished per run
 #
-# `go` waits for any sweep already writing under runs/, then, for keel_full, ir_ladder_full and the budget
-# check (10 % of keel_full's dataset × model blocks with twice the trials, one run per model under
-# runs/keel_full_x2), restores each run from its committed shards when its store is missing and runs it to the
-# end (a finished run costs one export). Same config and seeds each time, so the finished runs are the ones an
+# `go` waits for any sweep already writing under runs/, then, for each active run (the large track), restores it
+# from its committed shards when its store is missing and runs it to the end. `finished` does the same for the
+# published keel_full, ir_ladder_full and budget-check runs (each costs one export). Same config and seeds each time, so the finished runs are the ones an
 # uninterrupted run would write. `stop` sends SIGTERM to the drivers (a driver stops its workers), waits for
 # them, and saves every run's cells finished since its last shard (benchmarks/run_state.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PY=.venv/bin/python
-RUNS=(keel_full ir_ladder_full keel_full_x2/logreg keel_full_x2/random_forest keel_full_x2/lightgbm keel_full_x2/xgboost)
+RUNS=(large keel_full ir_ladder_full keel_full_x2/logreg keel_full_x2/random_forest keel_full_x2/lightgbm keel_full_x2/xgboost)
+ACTIVE=(large) # runs `go` continues; the others are finished and published (their shards restore them on demand)
 DRIVERS='bin/imbench run .* --out runs/'
 
 restore() { # restore runs/$1 from state/$1 unless its store exists or nothing was saved yet
@@ -42,15 +42,20 @@ cells() { # finished cells in runs/$1 (0 without a store)
 case "${1:-}" in
   go)
     while [[ -n $(ours "$DRIVERS") ]]; do sleep 20; done
-    for suite in keel_full ir_ladder_full; do
+    for suite in "${ACTIVE[@]}"; do
       restore "$suite"
       echo "$(date -u +%FT%TZ) $suite: from $(cells "$suite") cells"
       .venv/bin/imbench run "$suite" --out "runs/$suite" --jobs 2 --no-mlflow --no-report -q
     done
-    for run in "${RUNS[@]:2}"; do restore "$run"; done
-    echo "$(date -u +%FT%TZ) budget check (keel_full_x2)"
+    echo "$(date -u +%FT%TZ) all active runs finished"
+    ;;
+  finished) # the published runs, restored and run to their end (each costs one export): what `go` did before
+    for suite in keel_full ir_ladder_full; do
+      restore "$suite"
+      .venv/bin/imbench run "$suite" --out "runs/$suite" --jobs 2 --no-mlflow --no-report -q
+    done
+    for run in "${RUNS[@]:3}"; do restore "$run"; done
     $PY benchmarks/stability.py run imbench/evaluation/builtin_suites/keel_full.yaml runs/keel_full_x2
-    echo "$(date -u +%FT%TZ) all runs finished"
     ;;
   stop)
     for pattern in "reference_runs.sh go" "stability.py run" "$DRIVERS"; do # the chain first: it starts no next step
@@ -75,7 +80,7 @@ case "${1:-}" in
     for run in "${RUNS[@]}"; do echo "$run: $(cells "$run") cells"; done
     ;;
   *)
-    echo "usage: $0 go|stop|status" >&2
+    echo "usage: $0 go|stop|status|finished" >&2
     exit 2
     ;;
 esac

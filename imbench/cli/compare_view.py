@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 def plan_lines(plan: BudgetPlan, budget_s: float, cost_fn: float | None, cost_fp: float | None) -> list[str]:
     """What ``compare`` chose to fit its budget, and what it cut."""
     p = plan.protocol
-    inner = f"one {p.inner_holdout:.0%} inner holdout" if p.inner_holdout else f"{p.inner_folds} inner folds"
+    inner = p.inner_validation
     strategies = f"{len(plan.strategies)} strategies, " if plan.strategies else ""
     out = [
         f"plan: {strategies}{len(plan.models)} models ({', '.join(plan.models)}), {p.outer_folds}×{p.repeats} "

@@ -32,10 +32,14 @@ def sweep_header(suite: Suite, out: str, jobs: int) -> str:
 
     p = suite.protocol
     notes = "".join(f"\nnote: {escape(n)}" for n in suite.notes)
+    inner = p.inner_validation
+    levers = [f"trials on ≤ {p.trial_rows:,} rows"] if p.trial_rows else []
+    levers += ["ordinal codes for trees"] if p.tree_codes else []
+    extra = f" ({', '.join(levers)})" if levers else ""
     return (
         f"[bold]{suite.name}[/]: {len(suite.datasets)} datasets × {len(suite.strategies)} strategies × "
-        f"{len(suite.models)} models × {p.n_outer} outer folds; {p.n_trials} trials × {p.inner_folds} inner "
-        f"folds per cell; metric {p.metric}; seed {p.seed}; jobs {jobs} → {out}{notes}"
+        f"{len(suite.models)} models × {p.n_outer} outer folds; {p.n_trials} trials per cell on {inner}{extra}; "
+        f"metric {p.metric}; seed {p.seed}; jobs {jobs} → {out}{notes}"
     )
 
 

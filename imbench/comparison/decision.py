@@ -130,7 +130,7 @@ def report_lead(decision: DecisionBox | None, table: Any, plan: Any, metric: str
     blocks += [Heading("Ranked strategies × models"), Table(cols, rows, caption=f"ranked by {ranked}; 95 % "
                "Nadeau–Bengio intervals over the outer folds (of the ranking objective)")]  # fmt: skip
     p = plan.protocol
-    inner = f"one {p.inner_holdout:.0%} inner holdout" if p.inner_holdout else f"{p.inner_folds} inner folds"
+    inner = p.inner_validation
     blocks += [
         Heading("Plan"),
         Para(

@@ -79,6 +79,13 @@ class EvalProtocol:
             get_metric(self.threshold_objective)
 
     @property
+    def inner_validation(self) -> str:
+        """How trials are validated, in words: ``one 20 % inner holdout`` or ``3 inner folds``."""
+        return (
+            f"one {self.inner_holdout:.0%} inner holdout" if self.inner_holdout else f"{self.inner_folds} inner folds"
+        )
+
+    @property
     def n_outer(self) -> int:
         """Number of outer folds over all repeats."""
         return self.outer_folds * self.repeats
