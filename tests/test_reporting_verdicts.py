@@ -292,6 +292,22 @@ def test_the_usual_advice_is_checked_with_the_reports_tests() -> None:
     assert claim_rows(analyse(RunData(Path("."), rungs))) == []
 
 
+def test_f1_advice_is_also_checked_against_a_tuned_threshold() -> None:
+    """SMOTE "improving F1" over none while a tuned threshold alone does better is contradicted against it."""
+    from pathlib import Path
+
+    from imbench.reporting.documents.claims import claim_rows
+    from imbench.reporting.load import RunData
+    from imbench.reporting.tables.analysis import analyse
+
+    df = table({"none": [0.0] * 8, "smote": [0.05] * 8, "threshold": [0.0] * 8})  # threshold: F1 +0.1 over none
+    rows = {r[1]: r for r in claim_rows(analyse(RunData(Path("."), df)))}
+    assert rows["`smote` vs `none`, F1"][4] == "holds"
+    against = rows["`smote` vs `threshold`, F1"]
+    assert against[0] == "SMOTE adds to what tuning the threshold gives" and against[4] == "contradicted"
+    assert float(against[5].split()[0]) == pytest.approx(-0.05, abs=0.005)  # smote's +0.05 less threshold's +0.1
+
+
 def test_ir_trend_is_tested_within_bases_of_a_ladder() -> None:
     """smote's gain grows with the rung on every base (a reliable rising trend even though the bases differ in
     level); class_weight's gain is noise around zero (no trend); a base missing a rung is left out."""

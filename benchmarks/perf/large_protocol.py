@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -102,12 +102,17 @@ def main() -> None:
     cache = RESULTS / "large_protocol_cells.csv"
     done = pd.read_csv(cache) if cache.exists() else pd.DataFrame(columns=["protocol", "dataset", "model"])
     have = set(zip(done["protocol"], done["dataset"], done["model"], strict=True))
-    todo = [(s, m, n) for n in names for s in DATASETS for m in MODELS if (n, s, m) not in have]
+    # a dataset × model under every protocol before the next (paired results arrive early), forests last
+    order = sorted(
+        ((s, m) for s in DATASETS for m in MODELS), key=lambda b: (b[1] == "random_forest", DATASETS.index(b[0]))
+    )
+    todo = [(s, m, n) for s, m in order for n in names if (n, s, m) not in have]
     rep.out(f"blocks: {len(todo)} to run, {len(have)} from {cache.name}")
     with ProcessPoolExecutor(args.jobs) as pool:
-        for block in pool.map(run_block, *zip(*todo, strict=True)) if todo else []:
-            done = pd.concat([done, pd.DataFrame(block)], ignore_index=True)
-            done.to_csv(cache, index=False)  # after every block: an interrupted run keeps what it finished
+        futures = [pool.submit(run_block, *block) for block in todo]
+        for future in as_completed(futures):  # each block is saved when it ends: an interrupted run keeps it
+            done = pd.concat([done, pd.DataFrame(future.result())], ignore_index=True)
+            done.to_csv(cache, index=False)
     df = done[done["protocol"].isin(names)]
     summarise(rep, df, names)
     rep.save()

@@ -31,6 +31,7 @@ def cheatsheet_document(a: Analysis) -> Document:
     """The cheat-sheet as a Document (rendered to Markdown and embedded in the HTML report)."""
     doc = Document(f"imbench cheat-sheet — {a.run.name}")
     doc.add(Para(_overview(a)))
+    doc.add(Para(FOR_YOUR_DATA, small=True))
     doc.add(*glance_section(a))
     doc.add(*_verdict_table(a, a.groups, "Verdicts by imbalance tier and model", "tier"))
     doc.add(*_verdict_table(a, a.minority, "Second view: by minority size (positives per dataset)", "positives"))
@@ -49,6 +50,15 @@ def cheatsheet_document(a: Analysis) -> Document:
     doc.add(*coverage_section(a))
     doc.add(Heading(METHOD_TITLE), Bullets(method_notes(a)))
     return doc
+
+
+FOR_YOUR_DATA = (
+    "For your own table: `imbench advise data.csv --target y` says in seconds what the reference runs found on the "
+    "datasets nearest to it, and how sure that is; `imbench compare data.csv --target y --budget 10m` tunes and "
+    "tests the strategies on your rows and exports the pipeline it recommends. This sheet is evidence over many "
+    "datasets, not a verdict on any one of them."
+)
+"""The box that opens every cheat-sheet and report: what a reader does with their own data."""
 
 
 def _overview(a: Analysis) -> str:

@@ -36,6 +36,8 @@ def evidence_text(
         text += f", P(better/≈/worse) {pb:.2f}/{pe:.2f}/{pw:.2f}"
     if bool(row["testable"]) and np.isfinite(row["p_adj"]):
         text += f", q = {row['p_adj']:.2g}"
+        if not bool(row["significant"]) and np.isfinite(row.get("detectable", np.nan)):
+            text += f"; 80 % power needs a change of ≥ {abs(scale) * row['detectable']:.{digits}f}"
     return text
 
 

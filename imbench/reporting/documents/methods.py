@@ -81,6 +81,13 @@ def method_notes(a: Analysis) -> list[str]:
             "interval of the median difference (median_ci_low/high in wilcoxon_vs_none.csv)."
         ),
         (
+            "Power: beside each comparison without a reliable difference, the smallest mean difference the "
+            "signed-rank test over those datasets (origins) finds with 80 % power at α = 0.05 before correction, "
+            "from the observed spread: (z₀.₉₇₅ + z₀.₈) · sd / √(0.955 · n) (the normal approximation with the "
+            "test's efficiency; a lower bound, since the correction asks more). A gain smaller than that is not "
+            'ruled out by "no reliable difference" (column detectable in wilcoxon_vs_none.csv).'
+        ),
+        (
             "Intervals per dataset (summary.csv, HTML report): Nadeau–Bengio corrected resampled t, variance × "
             "(1/k + n_test/n_train) with k − 1 degrees of freedom; the naive t interval over folds is too narrow."
         ),

@@ -51,6 +51,25 @@ def wilcoxon_min_p(n: int) -> float:
     return min(1.0, 2.0 / 2.0**n) if n > 0 else 1.0
 
 
+POWER = 0.8
+WILCOXON_ARE = 3 / np.pi
+"""Asymptotic relative efficiency of the signed-rank test against the paired t-test for normal differences."""
+
+
+def detectable_shift(diff: np.ndarray, alpha: float = ALPHA, power: float = POWER) -> float:
+    """The smallest mean difference a two-sided signed-rank test over these ``n`` units detects with ``power``,
+    at level ``alpha`` before any multiple-comparison correction (so a lower bound), from their observed spread:
+    (z₁₋α/₂ + z_power) · sd / √(ARE · n), the normal approximation with the test's efficiency. NaN where the
+    test cannot reach ``alpha`` at all (too few units) or the spread is unknown."""
+    from scipy.stats import norm
+
+    n = len(diff)
+    if n < 2 or not wilcoxon_testable(n, alpha):
+        return float("nan")
+    sd = float(np.std(diff, ddof=1))
+    return float((norm.ppf(1 - alpha / 2) + norm.ppf(power)) * sd / np.sqrt(WILCOXON_ARE * n))
+
+
 def wilcoxon_testable(n: int, alpha: float = ALPHA) -> bool:
     """Whether ``n`` datasets can reach p < alpha at all; with fewer, testing is pointless and is not done."""
     return wilcoxon_min_p(n) < alpha
@@ -218,6 +237,7 @@ VERSUS_COLUMNS = [
     "better",
     "testable",
     "min_p",
+    "detectable",
     "statistic",
     "p",
     "p_adj",
@@ -267,6 +287,7 @@ def versus_baseline(
                 "better": signed_rank_direction(gain) > 0,
                 "testable": testable,
                 "min_p": wilcoxon_min_p(n),
+                "detectable": detectable_shift(diff, alpha),
                 "statistic": stat,
                 "p": p,
                 "p_adj": np.nan,
