@@ -11,7 +11,7 @@ Printed per protocol against ``full``: CPU ratio, and the outer PR-AUC and F1 di
 datasets (per dataset the mean over models, strategies and folds first) with a 95 % t interval, then per model.
 A lever is kept where its PR-AUC loss is within 0.005 or the trade is stated in the README.
 
-    .venv/bin/python benchmarks/perf/large_protocol.py [--protocols full,large] [--jobs 2]
+    .venv/bin/python benchmarks/perf/large_protocol.py [--protocols full,large] [--jobs 2] [--no-run]
 """
 
 from __future__ import annotations
@@ -85,6 +85,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--protocols", default="full,large", help=f"comma-separated, of: full, large, {', '.join(LEVERS)}")
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--no-run", action="store_true", help="summarise the cached blocks only (a partial measurement)")
     args = ap.parse_args()
     names = tuple(dict.fromkeys(["full", *args.protocols.split(",")]))
     unknown = set(names) - set(protocols())
@@ -106,7 +107,7 @@ def main() -> None:
     order = sorted(
         ((s, m) for s in DATASETS for m in MODELS), key=lambda b: (b[1] == "random_forest", DATASETS.index(b[0]))
     )
-    todo = [(s, m, n) for s, m in order for n in names if (n, s, m) not in have]
+    todo = [] if args.no_run else [(s, m, n) for s, m in order for n in names if (n, s, m) not in have]
     rep.out(f"blocks: {len(todo)} to run, {len(have)} from {cache.name}")
     with ProcessPoolExecutor(args.jobs) as pool:
         futures = [pool.submit(run_block, *block) for block in todo]
@@ -133,8 +134,11 @@ def summarise(rep: Report, df: Any, names: tuple[str, ...]) -> None:
         for metric, label in (("test_average_precision", "PR-AUC"), ("test_f1", "F1")):
             diff = (wide[metric][name] - wide[metric]["full"]).dropna()
             per_dataset = diff.groupby(level="dataset").mean()
+            models = diff.index.get_level_values("model")
             by_model = "; ".join(
-                f"{m} {_interval(diff.xs(m, level='model').groupby(level='dataset').mean())}" for m in MODELS
+                f"{m} {_interval(diff[models == m].groupby(level='dataset').mean())}"
+                for m in MODELS
+                if (models == m).any()
             )
             rep.out(f"  {label:<7} {_interval(per_dataset)} over {len(per_dataset)} datasets ({by_model})")
 
