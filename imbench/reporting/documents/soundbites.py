@@ -101,10 +101,12 @@ def calibration_cost(a: Analysis) -> str | None:
 
 
 def threshold_vs_resampling(a: Analysis) -> str | None:
-    """How often ``threshold`` alone reaches the F1 of the best pure resampling strategy, per dataset × model."""
+    """How often ``threshold`` alone reaches the F1 of the best pure resampling strategy, per dataset × model (a
+    pick made after seeing the test scores, which favours resampling), and of each resampler on its own."""
     fam = _families(a)
     matched = total = 0
     t_vals, r_vals = [], []
+    each: dict[str, list[int]] = {}
     for (m, _model), c in a.overall.items():
         if m != "f1" or not c.ok or "threshold" not in c.strategies:
             continue
@@ -118,10 +120,15 @@ def threshold_vs_resampling(a: Analysis) -> str | None:
             matched += int(row["threshold"] >= best - MATCH_TOLERANCE)
             t_vals.append(float(row["threshold"]))
             r_vals.append(best)
+            for s in resamplers:
+                each.setdefault(s, []).append(int(row["threshold"] >= float(row[s]) - MATCH_TOLERANCE))
     if not total:
         return None
+    singles = ", ".join(f"{code(s)} {sum(v)}/{len(v)}" for s, v in sorted(each.items()))
     return (
-        f"Threshold tuning alone ({code('threshold')}) reaches the F1 of the best resampling strategy "
-        f"(within {MATCH_TOLERANCE}) in {matched} of {total} dataset × model pair(s); mean F1 "
-        f"{np.mean(t_vals):.3f} vs {np.mean(r_vals):.3f} for the best resampler."
+        f"Threshold tuning alone ({code('threshold')}) reaches the F1 of the best of {len(each)} resampling "
+        f"strategies (within {MATCH_TOLERANCE}; the best picked per dataset after seeing the test scores, which "
+        f"favours resampling) in {matched} of {total} dataset × model pair(s); mean F1 "
+        f"{np.mean(t_vals):.3f} vs {np.mean(r_vals):.3f} for that pick. Against each resampler on its own it is within "
+        f"{MATCH_TOLERANCE} or better in: {singles}."
     )
