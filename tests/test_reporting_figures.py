@@ -171,3 +171,19 @@ def test_ladder_curve_averages_bases_at_each_rung(tmp_path: Path) -> None:
     import matplotlib.pyplot as plt
 
     plt.close(figure)
+
+
+def test_a_wide_heatmap_keeps_its_text_legible_on_the_page() -> None:
+    """16 tier × model columns make a figure wider than the report's page, which scales it down: its text is
+    drawn larger by the same factor, so a cell value still shows at 8 pt or more (7 px before)."""
+    rows = [
+        {"strategy": s, "column": f"{t} {m}", "improvement": 0.01 * k, "mean_diff": 0.01 * k, "p_adj": 0.5}
+        for k, s in enumerate(["smote", "adasyn", "class_weight"])
+        for t in ("low", "medium", "high", "extreme")
+        for m in ("logreg", "lightgbm", "xgboost", "random_forest")
+    ]
+    f = fig.draw_gain_heatmap(pd.DataFrame(rows), "PR-AUC", True)
+    shown = min(1.0, fig.PAGE_INCHES / f.get_figwidth())  # the page's scale factor
+    sizes = [t.get_fontsize() * shown for t in f.axes[0].texts]
+    ticks = [t.get_fontsize() * shown for t in f.axes[0].get_xticklabels()]
+    assert len(sizes) == 48 and min(sizes) >= 8 - 1e-9 and min(ticks) >= 9 - 1e-9

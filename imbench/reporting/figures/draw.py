@@ -45,6 +45,10 @@ def _mpl() -> Any:
         yield plt
 
 
+PAGE_INCHES = 1200 / 110
+"""Widest figure the HTML report shows unscaled (its 1200 px page at ``to_png``'s 110 dpi)."""
+
+
 def to_png(fig: Figure, dpi: int = 110) -> bytes:
     """PNG bytes of a figure (and close it)."""
     import matplotlib.pyplot as plt
@@ -165,18 +169,24 @@ def draw_gain_heatmap(data: pd.DataFrame, metric: str, greater: bool) -> Figure:
         imp = imp.loc[imp.mean(axis=1).sort_values(ascending=False).index]
         diff = data.pivot_table(index="strategy", columns="column", values="mean_diff").reindex_like(imp)
         pv = data.pivot_table(index="strategy", columns="column", values="p_adj").reindex_like(imp)
-        fig, ax = plt.subplots(figsize=(2.2 + 1.05 * len(cols), 1.2 + 0.36 * len(imp)), layout="constrained")
+        width = 2.2 + 1.05 * len(cols)
+        # the report shows figures at most PAGE_INCHES wide: a wider one is scaled down, its text with it, so
+        # the text grows by the same factor (16 tier × model columns: 7 px labels otherwise)
+        grow = max(1.0, width / PAGE_INCHES)
+        fig, ax = plt.subplots(figsize=(width, (1.2 + 0.36 * len(imp)) * grow), layout="constrained")
         lim = float(np.nanmax(np.abs(imp.to_numpy()))) if np.isfinite(imp.to_numpy()).any() else 1.0
         im = ax.imshow(imp.to_numpy(dtype=float), cmap="RdYlGn", vmin=-lim or -1, vmax=lim or 1, aspect="auto")
-        ax.set_xticks(range(len(cols)), [_short(c, 28) for c in cols], rotation=30, ha="right")
-        ax.set_yticks(range(len(imp)), [_short(s, 30) for s in imp.index])
+        ax.set_xticks(range(len(cols)), [_short(c, 28) for c in cols], rotation=30, ha="right", fontsize=9 * grow)
+        ax.set_yticks(range(len(imp)), [_short(s, 30) for s in imp.index], fontsize=9 * grow)
         for i in range(imp.shape[0]):
             for j in range(imp.shape[1]):
                 v, p = float(diff.iat[i, j]), float(pv.iat[i, j])
                 if np.isfinite(v):
-                    ax.text(j, i, f"{v:+.3f}" + ("*" if p < 0.05 else ""), ha="center", va="center", fontsize=8)
-        fig.colorbar(im, ax=ax, label="improvement over none" + ("" if greater else " (sign flipped)"))
-        ax.set_title(f"{metric}: strategy − none (* adjusted Wilcoxon p < 0.05)")
+                    ax.text(j, i, f"{v:+.3f}" + ("*" if p < 0.05 else ""), ha="center", va="center", fontsize=8 * grow)
+        bar = fig.colorbar(im, ax=ax)
+        bar.set_label("improvement over none" + ("" if greater else " (sign flipped)"), fontsize=9 * grow)
+        bar.ax.tick_params(labelsize=8 * grow)
+        ax.set_title(f"{metric}: strategy − none (* adjusted Wilcoxon p < 0.05)", fontsize=10 * grow)
         return fig
 
 
