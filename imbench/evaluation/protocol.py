@@ -43,7 +43,8 @@ class EvalProtocol:
     fits would leave room for one or two trials. 0: every trial sees every row."""
     tree_codes: bool = False
     """Tree models fit on ordinal codes of categorical columns instead of one-hot columns (``FitSettings``):
-    what large, wide-categorical tables need (FARS: 26 columns instead of 332; a random-forest fit 5× cheaper)."""
+    what large, wide-categorical tables need (FARS: 26 columns instead of 332; a random-forest fit 5.7× cheaper,
+    ``benchmarks/perf/codes_forest.py``)."""
     pruner: str = "median"
     """Pruner across inner folds: ``median`` (Optuna's MedianPruner), ``halving`` (SuccessiveHalvingPruner),
     ``hyperband`` (HyperbandPruner) or ``none``."""
