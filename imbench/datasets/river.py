@@ -12,7 +12,6 @@ run time and are not offered. The file is read straight from the installed packa
 from __future__ import annotations
 
 import functools
-import importlib.util
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from imbench.core.errors import DataValidationError, UnknownNameError
-from imbench.datasets.base import Dataset, register_source
+from imbench.datasets.base import Dataset, package_data, register_source
 
 _FILES = {"shuttle": ("shuttle.csv.gz", "anomaly", "shuttle")}
 """name -> (file in river/datasets, target column (1 = minority), origin)."""
@@ -30,16 +29,9 @@ _CITATION = (
 )
 
 
-def data_dir() -> Path:
-    spec = importlib.util.find_spec("river")
-    if spec is None or spec.origin is None:  # pragma: no cover - a dependency in the lock file
-        raise DataValidationError("the river package is not installed (it is one of imbench's dependencies)")
-    return Path(spec.origin).parent / "datasets"
-
-
 @functools.cache
 def read_file(name: str, root: str | None = None) -> pd.DataFrame:
-    path = Path(root or data_dir()) / _FILES[name][0]
+    path = Path(root or package_data("river", "datasets")) / _FILES[name][0]
     if not path.is_file():
         raise DataValidationError(f"river file {path.name} not found at {path}")
     return pd.read_csv(path)
