@@ -46,10 +46,13 @@ class Analysis:
     minority: list[Group] = field(default_factory=list)
     by_minority: dict[tuple[str, Group], RankComparison] = field(default_factory=dict)
     """(metric, group) → comparison, for the second view (minority size × model)."""
-    family_size: int = 0
-    """Number of tests corrected, over every family."""
     families: dict[tuple[str, str, str], int] = field(default_factory=dict)
     """(view, metric, kind) → tests in that Benjamini–Hochberg family (one per question a table answers)."""
+
+    @property
+    def family_size(self) -> int:
+        """Number of tests corrected, over every family."""
+        return sum(self.families.values())
 
     def family_of(self, metric: str, view: str = "tier", kind: str = "vs none") -> int:
         """The size of the correction family behind one table's verdicts (0 when nothing was testable)."""
@@ -193,5 +196,4 @@ def analyse(
         "cost": list(a.cost_by_group.values()),
     }
     a.families = adjust_by_question(views)
-    a.family_size = sum(a.families.values())
     return a
